@@ -1,0 +1,31 @@
+import { ValueTransformer } from 'typeorm';
+
+/** Roles a member can hold. 'guest' is anyone the bot has seen but no admin has registered yet. */
+export const ROLES = ['admin', 'dept_staff', 'community_worker', 'guest'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: '管理员',
+  dept_staff: '部门工作人员',
+  community_worker: '社区工作者',
+  guest: '未登记',
+};
+
+export const GROUP_KINDS = ['community', 'department', 'admin', 'supervision'] as const;
+export type GroupKind = (typeof GROUP_KINDS)[number];
+
+export const GROUP_KIND_LABELS: Record<GroupKind, string> = {
+  community: '社区',
+  department: '部门',
+  admin: '管理组',
+  supervision: '纪检监督',
+};
+
+/**
+ * JSON kept in a TEXT column. TypeORM's simple-json would do, but an explicit transformer
+ * keeps the column type identical ('text') in entities and migrations on both databases.
+ */
+export const jsonText: ValueTransformer = {
+  to: (value: unknown) => (value === undefined ? null : JSON.stringify(value)),
+  from: (value: string | null) => (value == null ? null : JSON.parse(value)),
+};

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './src/migrations';
+import { loadConfig, projectPath } from './src/config';
+
+/** Build TypeORM options from a DATABASE_URL-style string: `sqlite:path` or `mysql://…`. */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: false, synchronize: false, logging: false } as const;
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    const database = file === ':memory:' ? file : projectPath(file);
+    return { type: 'better-sqlite3', database, ...common };
+  }
+  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  return {
+    type: 'mysql',
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.replace(/^\//, ''),
+    charset: 'utf8mb4',
+    // Store instants in UTC so both databases hold the same values.
+    timezone: 'Z',
+    ...common,
+  };
+}
+
+export function createDataSource(url: string): DataSource {
+  return new DataSource(dataSourceOptions(url));
+}
+
+/** Used by the TypeORM CLI (`npx typeorm -d ormconfig.ts`); the app builds its own through createDataSource. */
+export default createDataSource(loadConfig().database.url);

@@ -1,0 +1,133 @@
+import type http from 'node:http';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { SandboxAdapter } from '../bots/sandbox/sandbox-adapter';
+import { sandboxRoutes } from '../bots/sandbox/routes';
+import type { BotAdapter } from '../bots/types';
+import { Member, ROLE_LABELS } from '../entities';
+import { registerHelp } from './chat/help';
+import { Dispatcher } from './chat/dispatcher';
+import { Inbox } from './chat/inbox';
+import { CommandRegistry } from './chat/registry';
+import { Clock, SystemClock } from './clock';
+import { AppConfig, projectPath } from './config';
+import { Db, openDatabase } from './db';
+import { registerAdminCommands } from './directory/admin-commands';
+import { unitName } from './directory/lookup';
+import { ensureAdmins, loadDemoIfEmpty, readDemo } from './directory/seed';
+import { createLogger } from './logger';
+import { OutboxSender } from './outbox/sender';
+import { createHttpApp, listen, RouteModule } from './server/http';
+
+export interface AppOptions {
+  config: AppConfig;
+  clock?: Clock;
+  logger?: Logger;
+  /** Extra adapters (real platforms, or test doubles). */
+  adapters?: BotAdapter[];
+  /** Extra HTTP routes (platform callbacks). */
+  routes?: RouteModule[];
+}
+
+/**
+ * Composition root: config → data source → services → adapters → server → scheduler.
+ * Tests build the same object, with a manual clock and without listening if they like.
+ */
+export class App {
+  readonly registry = new CommandRegistry();
+  readonly adapters = new Map<string, BotAdapter>();
+  readonly sandbox: SandboxAdapter | null;
+  readonly inbox: Inbox;
+  readonly sender: OutboxSender;
+  server: http.Server | null = null;
+  demoLoaded = false;
+
+  private constructor(
+    readonly config: AppConfig,
+    readonly ds: DataSource,
+    readonly db: Db,
+    readonly clock: Clock,
+    readonly log: Logger,
+    private readonly extraRoutes: RouteModule[],
+  ) {
+    registerHelp(this.registry);
+    registerAdminCommands(this.registry);
+    const dispatcher = new Dispatcher(db, this.registry, clock, { maxMessageLength: config.chat.maxMessageLength }, log);
+    this.inbox = new Inbox(db, dispatcher, clock);
+    this.sender = new OutboxSender(db, clock, this.adapters, config.outbox, log);
+    this.sandbox = config.sandbox.enabled ? new SandboxAdapter(clock) : null;
+    if (this.sandbox) this.addAdapter(this.sandbox);
+  }
+
+  static async create(opts: AppOptions): Promise<App> {
+    const log = opts.logger ?? createLogger(opts.config.logLevel);
+    const ds = await openDatabase(opts.config.database.url);
+    const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new SystemClock(), log, opts.routes ?? []);
+    for (const a of opts.adapters ?? []) app.addAdapter(a);
+    await app.seed();
+    return app;
+  }
+
+  addAdapter(a: BotAdapter): void {
+    this.adapters.set(OutboxSender.key(a.platform, a.botId), a);
+  }
+
+  private async seed(): Promise<void> {
+    const now = this.clock.now();
+    await ensureAdmins(this.db, this.config.admins, now);
+    const demoFile = projectPath(this.config.demo.file);
+    const demo = this.config.sandbox.enabled || this.config.demo.loadOnEmpty ? readDemo(demoFile) : null;
+    if (demo && this.config.demo.loadOnEmpty) {
+      this.demoLoaded = await loadDemoIfEmpty(this.db, demo, now);
+      if (this.demoLoaded) this.log.info({ file: this.config.demo.file }, '数据库为空，已载入演示数据（1个街道、3个社区/村、4个部门、管理组和若干成员）');
+    }
+    if (this.sandbox && demo) {
+      for (const g of demo.groups) this.sandbox.addChat({ chatId: g.chatId, title: g.title, chatType: 'group' });
+    }
+  }
+
+  async people(): Promise<{ userId: string; name: string; role: string; unit: string }[]> {
+    const members = await this.ds.manager.find(Member, { where: { platform: 'sandbox' }, order: { id: 'ASC' } });
+    return Promise.all(members.map(async (m) => ({ userId: m.externalId, name: m.name, role: ROLE_LABELS[m.role], unit: await unitName(this.ds.manager, m) })));
+  }
+
+  /** Starts adapters, replays unprocessed messages, starts the sender; listens if port is given. */
+  async start(opts: { listen?: boolean } = {}): Promise<void> {
+    for (const a of this.adapters.values()) await a.start(this.inbox);
+    const replayed = await this.inbox.recover();
+    if (replayed) this.log.info({ replayed }, '重放了未处理完的消息');
+    this.sender.start(this.config.outbox.pollMs);
+    if (opts.listen !== false) {
+      const routes = [...this.extraRoutes];
+      if (this.sandbox) routes.push(sandboxRoutes(this.sandbox, () => this.people()));
+      const http = createHttpApp({ log: this.log, ready: () => this.ready(), modules: routes });
+      this.server = await listen(http, this.config.server.port);
+    }
+  }
+
+  async ready(): Promise<{ ok: boolean; detail: string }> {
+    await this.ds.query('SELECT 1');
+    const pending = await this.ds.showMigrations();
+    return pending ? { ok: false, detail: '有未执行的迁移' } : { ok: true, detail: 'ok' };
+  }
+
+  /** Lets queued work finish: inbound processing, then due outbound sends. */
+  async settle(): Promise<void> {
+    await this.inbox.idle();
+    await this.sender.flush();
+  }
+
+  get port(): number {
+    const addr = this.server?.address();
+    return addr && typeof addr === 'object' ? addr.port : 0;
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server?.closeAllConnections?.();
+    await this.sender.stop();
+    for (const a of this.adapters.values()) await a.stop();
+    await this.inbox.idle();
+    await this.ds.destroy();
+  }
+}

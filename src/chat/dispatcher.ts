@@ -1,0 +1,107 @@
+import type { Logger } from 'pino';
+import type { IncomingMessage } from '../../bots/types';
+import { ChatGroup, InboundMessage, ROLE_LABELS } from '../../entities';
+import type { Clock } from '../clock';
+import { Db } from '../db';
+import { enqueue } from '../outbox/outbox';
+import { CommandContext } from './context';
+import { memberFor } from './members';
+import { allowed, CommandRegistry, usage } from './registry';
+
+export interface DispatcherOptions {
+  maxMessageLength: number;
+}
+
+/**
+ * Runs one stored inbound message through the command registry inside a single transaction:
+ * the handler's decisions, its outgoing messages and the 'processed' mark commit together.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly db: Db,
+    private readonly registry: CommandRegistry,
+    private readonly clock: Clock,
+    private readonly opts: DispatcherOptions,
+    private readonly log: Logger,
+  ) {}
+
+  async process(inboundId: number): Promise<void> {
+    try {
+      await this.db.work(async (em) => {
+        const row = await em.findOne(InboundMessage, { where: { id: inboundId } });
+        if (!row || row.status === 'processed') return;
+        const now = this.clock.now();
+        const msg = row.payload as IncomingMessage;
+        const member = await memberFor(em, msg, now);
+        const group = msg.chatType === 'group'
+          ? await em.findOne(ChatGroup, { where: { platform: msg.platform, botId: msg.botId, chatId: msg.chatId } })
+          : null;
+        const ctx = new CommandContext(em, now, msg, row.id, member, group);
+        await this.handle(ctx);
+        row.status = 'processed';
+        row.processedAt = now;
+        row.attempts += 1;
+        await em.save(row);
+      });
+    } catch (err) {
+      this.log.error({ err, inboundId }, 'inbound processing failed');
+      await this.markFailed(inboundId, err);
+    }
+  }
+
+  private async markFailed(inboundId: number, err: unknown): Promise<void> {
+    await this.db.work(async (em) => {
+      const row = await em.findOne(InboundMessage, { where: { id: inboundId } });
+      if (!row) return;
+      row.status = 'failed';
+      row.attempts += 1;
+      row.error = String(err instanceof Error ? err.message : err).slice(0, 500);
+      await em.save(row);
+      const msg = row.payload as IncomingMessage;
+      const now = this.clock.now();
+      await enqueue(em, msg, { kind: 'text', text: '处理这条消息时出错，已记录，请稍后重试或联系管理员。' },
+        { inReplyTo: row.id, dedupeKey: `in:${row.id}:failed`, notBefore: now, now });
+    });
+  }
+
+  private async handle(ctx: CommandContext): Promise<void> {
+    const { msg, member } = ctx;
+    const length = [...msg.text].length;
+    if (length > this.opts.maxMessageLength) {
+      await ctx.reply(`消息过长（${length}字），请控制在${this.opts.maxMessageLength}字以内，或分几条发送。`);
+      return;
+    }
+    const parsed = this.registry.parse(msg.text);
+    switch (parsed.kind) {
+      case 'none':
+        await ctx.reply(msg.text.trim()
+          ? '没有识别到命令。发送 /帮助 查看可用命令。'
+          : '请发送命令，例如 /帮助。');
+        return;
+      case 'unknown':
+        await ctx.reply(`未知命令 /${parsed.word}。发送 /帮助 查看可用命令。`);
+        return;
+      case 'bad-args':
+        await ctx.reply(parsed.message);
+        return;
+      case 'command': {
+        const { def } = parsed;
+        if (!allowed(def, member.role)) {
+          await ctx.audit({ action: 'denied', entity: 'command', entityId: def.name, note: msg.text.slice(0, 200) });
+          const need = def.roles === 'any' ? '' : def.roles.map((r) => ROLE_LABELS[r]).join('或');
+          await ctx.reply(`权限不足：/${def.name} 仅限${need}使用。你当前是${ROLE_LABELS[member.role]}。`);
+          return;
+        }
+        if (def.where === 'group' && msg.chatType !== 'group') {
+          await ctx.reply(`/${def.name} 需要在群聊中使用。用法：${usage(def)}`);
+          return;
+        }
+        if (def.where === 'direct' && msg.chatType !== 'direct') {
+          await ctx.reply(`/${def.name} 请在与我的单聊中使用。`);
+          return;
+        }
+        await def.handler(ctx, parsed.args);
+      }
+    }
+  }
+}

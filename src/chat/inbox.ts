@@ -1,0 +1,71 @@
+import type { IncomingMessage, InboundSink } from '../../bots/types';
+import { InboundMessage } from '../../entities';
+import type { Clock } from '../clock';
+import { Db, isDuplicateKey } from '../db';
+import type { Dispatcher } from './dispatcher';
+
+/**
+ * Records each inbound message once, then processes it asynchronously. Adapters ack the
+ * platform after accept() resolves; a crash before processing leaves a 'received' row that
+ * recover() replays on the next start.
+ */
+export class Inbox implements InboundSink {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly dispatcher: Dispatcher,
+    private readonly clock: Clock,
+    private readonly autoProcess = true,
+  ) {}
+
+  async accept(msg: IncomingMessage): Promise<{ duplicate: boolean }> {
+    let id: number;
+    try {
+      id = await this.db.work(async (em) => {
+        const row = await em.save(em.create(InboundMessage, {
+          platform: msg.platform,
+          botId: msg.botId,
+          messageId: msg.messageId.slice(0, 191),
+          chatId: msg.chatId,
+          chatType: msg.chatType,
+          senderId: msg.senderId,
+          senderName: msg.senderName.slice(0, 64),
+          text: msg.text,
+          payload: msg,
+          status: 'received',
+          attempts: 0,
+          error: '',
+          receivedAt: this.clock.now(),
+          processedAt: null,
+        }));
+        return row.id;
+      });
+    } catch (err) {
+      if (isDuplicateKey(err)) return { duplicate: true };
+      throw err;
+    }
+    if (this.autoProcess) this.schedule(id);
+    return { duplicate: false };
+  }
+
+  schedule(id: number): void {
+    this.queue = this.queue.then(() => this.dispatcher.process(id));
+  }
+
+  /** Replays messages stored but never processed (the process died in between). */
+  async recover(): Promise<number> {
+    const rows = await this.db.manager.find(InboundMessage, { where: { status: 'received' }, order: { id: 'ASC' } });
+    for (const r of rows) this.schedule(r.id);
+    return rows.length;
+  }
+
+  /** Resolves when everything accepted so far has been processed. */
+  async idle(): Promise<void> {
+    let current: Promise<void>;
+    do {
+      current = this.queue;
+      await current;
+    } while (current !== this.queue);
+  }
+}

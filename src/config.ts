@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '应为 HH:MM，例如 08:30');
+
+export const configSchema = z.object({
+  server: z.object({ port: z.coerce.number().int().min(0).max(65535) }),
+  database: z.object({
+    url: z.string().regex(/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/, '应为 sqlite:路径 或 mysql://用户:密码@主机:端口/库名'),
+  }),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  timezone: z.literal('Asia/Shanghai'),
+  chat: z.object({ maxMessageLength: z.coerce.number().int().positive() }),
+  sandbox: z.object({ enabled: z.coerce.boolean() }),
+  demo: z.object({ loadOnEmpty: z.coerce.boolean(), file: z.string() }),
+  admins: z.array(z.object({ platform: z.string(), userId: z.string(), name: z.string() })),
+  workHours: z.object({ start: hhmm, end: hhmm }),
+  outbox: z.object({
+    pollMs: z.coerce.number().int().positive(),
+    maxAttempts: z.coerce.number().int().positive(),
+    backoffBaseMs: z.coerce.number().int().nonnegative(),
+  }),
+}).passthrough();
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function readYaml(file: string): Record<string, unknown> {
+  if (!fs.existsSync(file)) return {};
+  const parsed = YAML.parse(fs.readFileSync(file, 'utf8'));
+  if (parsed == null) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`配置文件 ${file} 顶层应为键值对`);
+  return parsed as Record<string, unknown>;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  }
+  return out;
+}
+
+function setPath(obj: Record<string, unknown>, keys: string[], value: unknown): void {
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (!isPlainObject(cur[k])) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]] = value;
+}
+
+/** Environment variables win over files; only these names are read, so a typo is not silently ignored elsewhere. */
+function applyEnv(raw: Record<string, unknown>, env: Env): void {
+  const bool = (v: string) => /^(1|true|yes|on)$/i.test(v);
+  if (env.PORT) setPath(raw, ['server', 'port'], env.PORT);
+  if (env.DATABASE_URL) setPath(raw, ['database', 'url'], env.DATABASE_URL);
+  if (env.LOG_LEVEL) setPath(raw, ['logLevel'], env.LOG_LEVEL);
+  if (env.JIANFU_SANDBOX) setPath(raw, ['sandbox', 'enabled'], bool(env.JIANFU_SANDBOX));
+  if (env.JIANFU_DEMO) setPath(raw, ['demo', 'loadOnEmpty'], bool(env.JIANFU_DEMO));
+  if (env.JIANFU_ADMINS) {
+    raw.admins = env.JIANFU_ADMINS.split(',').filter(Boolean).map((entry) => {
+      const [platform, userId, name] = entry.split(':');
+      if (!platform || !userId) throw new ConfigError('JIANFU_ADMINS 格式应为 平台:用户ID:姓名，多个用逗号分隔');
+      return { platform, userId, name: name || userId };
+    });
+  }
+}
+
+export interface LoadOptions {
+  dir?: string;
+  env?: Env;
+  overrides?: Record<string, unknown>;
+}
+
+export function loadConfig(opts: LoadOptions = {}): AppConfig {
+  const env = opts.env ?? process.env;
+  const dir = opts.dir ?? env.JIANFU_CONFIG_DIR ?? path.resolve(__dirname, '../config');
+  let raw = deepMerge(readYaml(path.join(dir, 'default.yaml')), readYaml(path.join(dir, 'local.yaml')));
+  applyEnv(raw, env);
+  if (opts.overrides) raw = deepMerge(raw, opts.overrides);
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = issue.path.join('.') || '(根)';
+    throw new ConfigError(`配置项 ${key} 无效：${issue.message}`);
+  }
+  return result.data;
+}
+
+/** Resolve a path in config relative to the project root, so `npm start` works from any cwd. */
+export function projectPath(p: string): string {
+  return path.isAbsolute(p) ? p : path.resolve(__dirname, '..', p);
+}

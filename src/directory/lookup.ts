@@ -1,0 +1,39 @@
+import { EntityManager } from 'typeorm';
+import { Community, Department, Member } from '../../entities';
+
+export type Found<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Exact name first, then a unique prefix, so people can type 人民 for 人民社区. */
+function pick<T extends { name: string }>(items: T[], name: string, what: string): Found<T> {
+  const exact = items.find((i) => i.name === name);
+  if (exact) return { ok: true, value: exact };
+  const partial = items.filter((i) => i.name.startsWith(name) || i.name.includes(name));
+  if (partial.length === 1) return { ok: true, value: partial[0] };
+  if (partial.length > 1) return { ok: false, message: `「${name}」对应多个${what}：${partial.map((p) => p.name).join('、')}，请写全称。` };
+  return { ok: false, message: `没有找到${what}「${name}」。` };
+}
+
+export async function findCommunity(em: EntityManager, name: string): Promise<Found<Community>> {
+  return pick(await em.find(Community), name, '社区');
+}
+
+export async function findDepartment(em: EntityManager, name: string): Promise<Found<Department>> {
+  return pick(await em.find(Department), name, '部门');
+}
+
+export async function findMember(em: EntityManager, platform: string, ref: string): Promise<Found<Member>> {
+  const byId = await em.findOne(Member, { where: { platform, externalId: ref } });
+  if (byId) return { ok: true, value: byId };
+  const named = await em.find(Member, { where: { platform, name: ref.replace(/^@/, '') } });
+  if (named.length === 1) return { ok: true, value: named[0] };
+  if (named.length > 1) {
+    return { ok: false, message: `有${named.length}人叫「${ref}」，请用用户ID：${named.map((m) => m.externalId).join('、')}。` };
+  }
+  return { ok: false, message: `没有找到成员「${ref}」。对方需先给我发过消息，或用用户ID。` };
+}
+
+export async function unitName(em: EntityManager, m: Pick<Member, 'departmentId' | 'communityId'>): Promise<string> {
+  if (m.departmentId) return (await em.findOne(Department, { where: { id: m.departmentId } }))?.name ?? '';
+  if (m.communityId) return (await em.findOne(Community, { where: { id: m.communityId } }))?.name ?? '';
+  return '';
+}

@@ -1,0 +1,30 @@
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { DataSource } from 'typeorm';
+
+/** MariaDB when the run says so (CI runs the suite twice), otherwise a fresh SQLite file. */
+export function testDatabaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (url && /^(mysql|mariadb):/.test(url)) return url;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jianfu-test-'));
+  return `sqlite:${path.join(dir, 'test.db')}`;
+}
+
+export const onMysql = (url: string) => /^(mysql|mariadb):/.test(url);
+
+/** Empties a MySQL test database so every app starts from zero and runs migrations itself. */
+export async function resetDatabase(url: string): Promise<void> {
+  if (!onMysql(url)) return;
+  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const ds = new DataSource({
+    type: 'mysql', host: u.hostname, port: Number(u.port || 3306), username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password), database: u.pathname.slice(1),
+  });
+  await ds.initialize();
+  const tables: { name: string }[] = await ds.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()');
+  await ds.query('SET FOREIGN_KEY_CHECKS = 0');
+  for (const t of tables) await ds.query(`DROP TABLE IF EXISTS \`${t.name}\``);
+  await ds.query('SET FOREIGN_KEY_CHECKS = 1');
+  await ds.destroy();
+}

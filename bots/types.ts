@@ -85,6 +85,8 @@ export interface BotAdapter {
   maxBytes(msg: Pick<OutgoingMessage, 'body' | 'replyTo'>): number;
   /** Sends per minute allowed into one chat; undefined means no known limit. */
   perChatPerMinute?: number;
+  /** Fetches an attachment's bytes (decrypted where the platform encrypts them). */
+  download?(attachment: Attachment): Promise<{ name: string; data: Buffer }>;
 }
 
 export function bodyText(body: OutgoingBody): string {

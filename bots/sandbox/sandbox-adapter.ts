@@ -113,8 +113,10 @@ export class SandboxAdapter implements BotAdapter {
     return this.maxBodyBytes;
   }
 
-  async download(ref: string): Promise<{ name: string; data: Buffer } | undefined> {
-    return this.files.get(ref);
+  async download(a: Attachment): Promise<{ name: string; data: Buffer }> {
+    const f = this.files.get(a.ref);
+    if (!f) throw new Error('附件已过期，请重新发送');
+    return f;
   }
 
   lastSeq(): number {

@@ -7,12 +7,12 @@ import { jsonText } from './common';
 export class AuditLog {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'datetime' }) at: Date;
-  @Column({ type: 'int', nullable: true }) actorId: number | null;
+  @Column({ type: 'integer', nullable: true, default: null }) actorId: number | null;
   @Column({ type: 'varchar', length: 64, default: '' }) actorName: string;
   @Column({ type: 'varchar', length: 64 }) action: string;
   @Column({ type: 'varchar', length: 32 }) entity: string;
   @Column({ type: 'varchar', length: 64, default: '' }) entityId: string;
-  @Column({ type: 'text', nullable: true, transformer: jsonText }) before: unknown;
-  @Column({ type: 'text', nullable: true, transformer: jsonText }) after: unknown;
+  @Column({ type: 'text', nullable: true, default: null, transformer: jsonText }) before: unknown;
+  @Column({ type: 'text', nullable: true, default: null, transformer: jsonText }) after: unknown;
   @Column({ type: 'varchar', length: 255, default: '' }) note: string;
 }

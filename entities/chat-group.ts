@@ -11,7 +11,7 @@ export class ChatGroup {
   @Column({ type: 'varchar', length: 128 }) chatId: string;
   @Column({ type: 'varchar', length: 128, default: '' }) title: string;
   @Column({ type: 'varchar', length: 20 }) kind: GroupKind;
-  @Column({ type: 'int', nullable: true }) communityId: number | null;
-  @Column({ type: 'int', nullable: true }) departmentId: number | null;
+  @Column({ type: 'integer', nullable: true, default: null }) communityId: number | null;
+  @Column({ type: 'integer', nullable: true, default: null }) departmentId: number | null;
   @Column({ type: 'datetime' }) createdAt: Date;
 }

@@ -23,8 +23,8 @@ export class InboundMessage {
   /** The whole normalised message (attachments, quote, reply context) for replay. */
   @Column({ type: 'text', transformer: jsonText }) payload: unknown;
   @Column({ type: 'varchar', length: 12, default: 'received' }) status: InboundStatus;
-  @Column({ type: 'int', default: 0 }) attempts: number;
+  @Column({ type: 'integer', default: 0 }) attempts: number;
   @Column({ type: 'varchar', length: 500, default: '' }) error: string;
   @Column({ type: 'datetime' }) receivedAt: Date;
-  @Column({ type: 'datetime', nullable: true }) processedAt: Date | null;
+  @Column({ type: 'datetime', nullable: true, default: null }) processedAt: Date | null;
 }

@@ -12,7 +12,7 @@ export class Member {
   @Column({ type: 'varchar', length: 64, default: '' }) botId: string;
   @Column({ type: 'varchar', length: 64 }) name: string;
   @Column({ type: 'varchar', length: 20, default: 'guest' }) role: Role;
-  @Column({ type: 'int', nullable: true }) departmentId: number | null;
-  @Column({ type: 'int', nullable: true }) communityId: number | null;
+  @Column({ type: 'integer', nullable: true, default: null }) departmentId: number | null;
+  @Column({ type: 'integer', nullable: true, default: null }) communityId: number | null;
   @Column({ type: 'datetime' }) createdAt: Date;
 }

@@ -19,15 +19,15 @@ export class OutboxMessage {
   /** OutgoingBody: text, markdown or card. */
   @Column({ type: 'text', transformer: jsonText }) body: unknown;
   /** Inbound message this answers, so the adapter can use the platform's reply channel. */
-  @Column({ type: 'int', nullable: true }) inReplyTo: number | null;
+  @Column({ type: 'integer', nullable: true, default: null }) inReplyTo: number | null;
   /** Sending the same logical message twice is prevented by this key. */
   @Column({ type: 'varchar', length: 191 }) dedupeKey: string;
   @Column({ type: 'varchar', length: 8, default: 'pending' }) status: OutboxStatus;
-  @Column({ type: 'int', default: 0 }) attempts: number;
+  @Column({ type: 'integer', default: 0 }) attempts: number;
   /** Parts of a split message already delivered, so a retry resumes instead of repeating. */
-  @Column({ type: 'int', default: 0 }) partsSent: number;
+  @Column({ type: 'integer', default: 0 }) partsSent: number;
   @Column({ type: 'datetime' }) notBefore: Date;
   @Column({ type: 'varchar', length: 500, default: '' }) lastError: string;
   @Column({ type: 'datetime' }) createdAt: Date;
-  @Column({ type: 'datetime', nullable: true }) sentAt: Date | null;
+  @Column({ type: 'datetime', nullable: true, default: null }) sentAt: Date | null;
 }

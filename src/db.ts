@@ -8,8 +8,18 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
   if (options.type === 'better-sqlite3' && options.database !== ':memory:') {
     fs.mkdirSync(path.dirname(options.database as string), { recursive: true });
   }
-  const ds = new DataSource(options);
+  let ds = new DataSource(options);
   await ds.initialize();
+  // TypeORM reads MariaDB's catalog differently from MySQL's (e.g. column defaults), and a
+  // mysql:// URL may point at either, so ask the server and pick the matching driver mode.
+  if (options.type === 'mysql') {
+    const [{ v }] = await ds.query('SELECT VERSION() AS v');
+    if (/mariadb/i.test(String(v))) {
+      await ds.destroy();
+      ds = new DataSource({ ...options, type: 'mariadb' });
+      await ds.initialize();
+    }
+  }
   if (opts.migrate !== false) await ds.runMigrations({ transaction: 'each' });
   return ds;
 }

@@ -7,16 +7,19 @@ export class Foundation1763800000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.createTable(new Table({
       name: 'street',
-      columns: [id(), varchar('name', 64, { isUnique: true }), varchar('kind', 8, { default: "'街道'" }), datetime('createdAt')],
+      columns: [id(), varchar('name', 64), varchar('kind', 8, { default: "'街道'" }), datetime('createdAt')],
+      indices: [new TableIndex({ name: 'UQ_street_name', columnNames: ['name'], isUnique: true })],
     }));
     await q.createTable(new Table({
       name: 'community',
-      columns: [id(), varchar('name', 64, { isUnique: true }), varchar('kind', 8, { default: "'社区'" }),
+      columns: [id(), varchar('name', 64), varchar('kind', 8, { default: "'社区'" }),
         int('streetId', { isNullable: true }), datetime('createdAt')],
+      indices: [new TableIndex({ name: 'UQ_community_name', columnNames: ['name'], isUnique: true })],
     }));
     await q.createTable(new Table({
       name: 'department',
-      columns: [id(), varchar('name', 64, { isUnique: true }), datetime('createdAt')],
+      columns: [id(), varchar('name', 64), datetime('createdAt')],
+      indices: [new TableIndex({ name: 'UQ_department_name', columnNames: ['name'], isUnique: true })],
     }));
     await q.createTable(new Table({
       name: 'member',

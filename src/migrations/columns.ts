@@ -10,7 +10,7 @@ export const id = (): TableColumnOptions => ({
 export const varchar = (name: string, length: number, opts: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
   name, type: 'varchar', length: String(length), ...opts,
 });
-export const int = (name: string, opts: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'int', ...opts });
+export const int = (name: string, opts: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'integer', ...opts });
 export const text = (name: string, opts: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'text', ...opts });
 export const datetime = (name: string, opts: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'datetime', ...opts });
 export const bool = (name: string, opts: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'boolean', ...opts });

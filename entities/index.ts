@@ -6,8 +6,23 @@ import { InboundMessage } from './inbound-message';
 import { Member } from './member';
 import { OutboxMessage } from './outbox-message';
 import { Street } from './street';
+import { Notice } from './notice';
+import { GateDecision } from './gate-decision';
+import { NoticeDelivery } from './notice-delivery';
+import { NoticeReceipt } from './notice-receipt';
+import { HolidayDay } from './holiday-day';
+import { RuleSetting } from './rule-setting';
+import { Incident } from './incident';
+import { KvState } from './kv-state';
+import { PendingAction } from './pending-action';
 
 export * from './common';
 export { AuditLog, ChatGroup, Community, Department, InboundMessage, Member, OutboxMessage, Street };
+export { Notice, GateDecision, NoticeDelivery, NoticeReceipt, HolidayDay, RuleSetting, Incident, KvState, PendingAction };
+export type { NoticeStatus, NoticeTargets } from './notice';
+export type { StoredFinding } from './gate-decision';
 
-export const ENTITIES = [Street, Community, Department, Member, ChatGroup, AuditLog, InboundMessage, OutboxMessage];
+export const ENTITIES = [
+  Street, Community, Department, Member, ChatGroup, AuditLog, InboundMessage, OutboxMessage,
+  Notice, GateDecision, NoticeDelivery, NoticeReceipt, HolidayDay, RuleSetting, Incident, KvState, PendingAction,
+];

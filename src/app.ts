@@ -18,6 +18,13 @@ import { ensureAdmins, loadDemoIfEmpty, readDemo } from './directory/seed';
 import { createLogger } from './logger';
 import { OutboxSender } from './outbox/sender';
 import { createHttpApp, listen, RouteModule } from './server/http';
+import { CalendarService } from './calendar/calendar-service';
+import { loadAdmissionList } from './gate/admission';
+import { registerGateCommands } from './gate/commands';
+import { deliverDue, sendReminders } from './gate/delivery';
+import { loadFormalismPatterns } from './gate/formalism';
+import { NoticeDesk } from './gate/notice-desk';
+import { Scheduler } from './jobs';
 
 export interface AppOptions {
   config: AppConfig;
@@ -39,6 +46,9 @@ export class App {
   readonly sandbox: SandboxAdapter | null;
   readonly inbox: Inbox;
   readonly sender: OutboxSender;
+  readonly calendar: CalendarService;
+  readonly desk: NoticeDesk;
+  readonly scheduler: Scheduler;
   server: http.Server | null = null;
   demoLoaded = false;
 
@@ -50,13 +60,25 @@ export class App {
     readonly log: Logger,
     private readonly extraRoutes: RouteModule[],
   ) {
+    this.calendar = new CalendarService(config.workHours);
+    this.desk = new NoticeDesk({
+      calendar: this.calendar,
+      admission: loadAdmissionList(projectPath(config.admissionList)),
+      formalism: loadFormalismPatterns(projectPath(config.formalismPatterns)),
+      ruleDefaults: config.rules,
+    });
     registerHelp(this.registry);
     registerAdminCommands(this.registry);
+    registerGateCommands(this.registry, this.desk);
     const dispatcher = new Dispatcher(db, this.registry, clock, { maxMessageLength: config.chat.maxMessageLength }, log);
     this.inbox = new Inbox(db, dispatcher, clock);
     this.sender = new OutboxSender(db, clock, this.adapters, config.outbox, log);
     this.sandbox = config.sandbox.enabled ? new SandboxAdapter(clock) : null;
     if (this.sandbox) this.addAdapter(this.sandbox);
+    this.scheduler = new Scheduler(db, clock, [
+      { name: 'deliver', run: (em, now) => deliverDue(em, now, this.desk) },
+      { name: 'remind', run: (em, now) => sendReminders(em, now, this.desk) },
+    ], log, () => this.sender.flush());
   }
 
   static async create(opts: AppOptions): Promise<App> {
@@ -64,6 +86,7 @@ export class App {
     const ds = await openDatabase(opts.config.database.url);
     const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new SystemClock(), log, opts.routes ?? []);
     for (const a of opts.adapters ?? []) app.addAdapter(a);
+    await app.calendar.reload(ds.manager);
     await app.seed();
     return app;
   }
@@ -92,11 +115,12 @@ export class App {
   }
 
   /** Starts adapters, replays unprocessed messages, starts the sender; listens if port is given. */
-  async start(opts: { listen?: boolean } = {}): Promise<void> {
+  async start(opts: { listen?: boolean; schedule?: boolean } = {}): Promise<void> {
     for (const a of this.adapters.values()) await a.start(this.inbox);
     const replayed = await this.inbox.recover();
     if (replayed) this.log.info({ replayed }, '重放了未处理完的消息');
     this.sender.start(this.config.outbox.pollMs);
+    if (opts.schedule !== false) this.scheduler.start();
     if (opts.listen !== false) {
       const routes = [...this.extraRoutes];
       if (this.sandbox) routes.push(sandboxRoutes(this.sandbox, () => this.people()));
@@ -117,6 +141,12 @@ export class App {
     await this.sender.flush();
   }
 
+  /** One pass of the scheduled jobs at the clock's current time (tests call this after advancing it). */
+  async runJobs(): Promise<void> {
+    await this.inbox.idle();
+    await this.scheduler.runAll();
+  }
+
   get port(): number {
     const addr = this.server?.address();
     return addr && typeof addr === 'object' ? addr.port : 0;
@@ -125,6 +155,7 @@ export class App {
   async stop(): Promise<void> {
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server?.closeAllConnections?.();
+    await this.scheduler.stop();
     await this.sender.stop();
     for (const a of this.adapters.values()) await a.stop();
     await this.inbox.idle();

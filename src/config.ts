@@ -17,6 +17,9 @@ export const configSchema = z.object({
   demo: z.object({ loadOnEmpty: z.coerce.boolean(), file: z.string() }),
   admins: z.array(z.object({ platform: z.string(), userId: z.string(), name: z.string() })),
   workHours: z.object({ start: hhmm, end: hhmm }),
+  rules: z.record(z.string(), z.object({ enabled: z.boolean(), value: z.unknown().optional() })),
+  admissionList: z.string(),
+  formalismPatterns: z.string(),
   outbox: z.object({
     pollMs: z.coerce.number().int().positive(),
     maxAttempts: z.coerce.number().int().positive(),

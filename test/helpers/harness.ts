@@ -35,7 +35,7 @@ export class Harness {
       database: { url }, server: { port: 0 }, logLevel: 'silent', outbox: { pollMs: 3_600_000, maxAttempts: 4, backoffBaseMs: 1000 },
     }, opts.config ?? {})) as typeof base;
     const app = await App.create({ config, clock, logger: createLogger('silent'), adapters: opts.adapters, routes: opts.routes });
-    await app.start({ listen: opts.listen ?? false });
+    await app.start({ listen: opts.listen ?? false, schedule: false });
     return new Harness(app, clock, url);
   }
 
@@ -65,9 +65,15 @@ export class Harness {
     return this.app.sandbox!.lastSeq();
   }
 
+  /** Moves the clock and runs the scheduled jobs once, as the per-minute cron would. */
+  async advanceTo(at: string): Promise<void> {
+    this.clock.set(at);
+    await this.app.runJobs();
+  }
+
   async advance(minutes: number): Promise<void> {
     this.clock.advanceMinutes(minutes);
-    await this.app.settle();
+    await this.app.runJobs();
   }
 
   async stop(): Promise<void> {

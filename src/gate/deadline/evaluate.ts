@@ -1,0 +1,157 @@
+/**
+ * Turns one group of tokens into an instant, following the conventions in
+ * shared/bench/README.md (上班/下班 from the calendar, bare 1–7点 in the afternoon,
+ * next occurrence for times and weekdays without a date, earliest deadline binds).
+ */
+import { addDays, addMonths, atMinutes, localMinutes } from '../../calendar/time';
+import type { WorkCalendar } from '../../calendar/work-calendar';
+import type { Group } from './group';
+import { resolveDay, type ResolvedDay } from './resolve-day';
+import type { Clock, MatchKind, Period, Token } from './types';
+
+export interface Evaluated {
+  at: Date;
+  kind: MatchKind;
+  /** The calendar date the expression named, for the end of a range (11月25日至30日). */
+  date?: string;
+  hasDay: boolean;
+}
+
+export interface EvalContext {
+  ref: Date;
+  refDate: string;
+  cal: WorkCalendar;
+}
+
+/** Words after 上班/下班 or a bare period word that make it a deadline (下班前, 中午前). */
+const BEFORE_CUE = /^\s*(?:前|之前|以前|为止|截止|时|结束前)/;
+const MINUTE = 60_000;
+const MAX_SCAN_DAYS = 3 * 366;
+
+function clockMinutes(c: Clock, period: Period | undefined): number {
+  let h = c.h;
+  switch (period) {
+    case 'dawn':
+      if (h === 12) h = 0;
+      break;
+    case 'noon':
+      if (h >= 1 && h <= 5) h += 12;
+      break;
+    case 'afternoon':
+    case 'dusk':
+      if (h < 12) h += 12;
+      break;
+    case 'evening':
+      // 晚上8点 = 20:00, 晚上12点 = midnight at the end of the day, 夜里2点 = the small hours after it.
+      if (h >= 5 && h < 12) h += 12;
+      else if (h === 12) h = 24;
+      else if (h < 5) h += 24;
+      break;
+    case 'morning':
+      break;
+    default:
+      if (c.dian && h >= 1 && h <= 7) h += 12;
+  }
+  return h * 60 + c.m;
+}
+
+function periodEnd(p: Period, cal: WorkCalendar): number {
+  switch (p) {
+    case 'dawn':
+      return 6 * 60;
+    case 'morning':
+    case 'noon':
+      return 12 * 60;
+    case 'afternoon':
+      return cal.endMinutes;
+    case 'dusk':
+      return 19 * 60;
+    case 'evening':
+      return 23 * 60 + 59;
+  }
+}
+
+function kindOf(day: Token | undefined, timed: boolean): MatchKind {
+  if (timed) return 'clock';
+  switch (day?.day?.k) {
+    case 'weekEnd':
+    case 'month':
+    case 'yearEnd':
+    case 'quarterEnd':
+      return 'period';
+    case 'holiday':
+    case 'nextWorkday':
+      return 'workdays';
+    default:
+      return 'day';
+  }
+}
+
+/** A time-of-day group: [day] [period] [clock | mark]. `base` is the date a range started on. */
+function evaluateTimed(g: Group, text: string, ctx: EvalContext, base?: string): Evaluated | undefined {
+  const { ref, refDate, cal } = ctx;
+  const dayTok = g.tokens.find((t) => t.day);
+  const period = g.tokens.find((t) => t.period)?.period;
+  const clockTok = g.tokens.find((t) => t.clock);
+  const markTok = g.tokens.find((t) => t.mark);
+  const after = text.slice(g.end);
+  const clock = clockTok?.clock;
+  if (clock && !clock.strong && !clock.cued && !dayTok && !period) return undefined;
+  if (!dayTok && !clock && (markTok || period) && !BEFORE_CUE.test(after)) return undefined;
+
+  let rd: ResolvedDay | undefined;
+  if (dayTok?.day) {
+    if (base && dayTok.day.k === 'dom' && dayTok.day.monthOffset === undefined) {
+      // 11月25日至30日: the end is in the month the range started in.
+      const sameMonth = `${base.slice(0, 8)}${String(dayTok.day.d).padStart(2, '0')}`;
+      rd = { date: sameMonth >= base ? sameMonth : addMonths(sameMonth, 1) };
+    } else {
+      rd = resolveDay(dayTok.day, { refDate, cal });
+    }
+    if (!rd) return undefined;
+  } else if (base) {
+    rd = { date: base };
+  }
+
+  let minutes: number;
+  if (clock) minutes = clockMinutes(clock, period);
+  else if (markTok) minutes = markTok.mark === 'start' ? cal.startMinutes : period === 'morning' ? 12 * 60 : cal.endMinutes;
+  else if (period) minutes = periodEnd(period, cal);
+  else minutes = cal.endMinutes;
+
+  const timed = Boolean(clock || markTok || period);
+  let at: Date;
+  if (rd) {
+    at = atMinutes(rd.date, minutes);
+    if (rd.rollWeek && at < ref) at = atMinutes(addDays(rd.date, 7), minutes);
+  } else if (markTok) {
+    // 下班前 with no day: the next 下班 of a working day.
+    let d = refDate;
+    for (let i = 0; !(cal.isWorkingDay(d) && atMinutes(d, minutes) >= ref); i++) {
+      if (i > MAX_SCAN_DAYS) return undefined;
+      d = addDays(d, 1);
+    }
+    at = atMinutes(d, minutes);
+  } else {
+    at = atMinutes(refDate, minutes);
+    if (at < ref) at = atMinutes(addDays(refDate, 1), minutes);
+  }
+  return { at, kind: kindOf(dayTok, timed), date: rd?.date, hasDay: Boolean(dayTok) };
+}
+
+export function evaluateGroup(g: Group, text: string, ctx: EvalContext, base?: string): Evaluated | undefined {
+  const t = g.tokens[0];
+  const { ref, refDate, cal } = ctx;
+  if (t.immediate) return { at: ref, kind: 'immediate', hasDay: false };
+  if (t.duration) {
+    const { minutes, months } = t.duration;
+    if (months !== undefined) {
+      return { at: atMinutes(addMonths(refDate, months), localMinutes(ref)), kind: 'duration', hasDay: false };
+    }
+    return { at: new Date(ref.getTime() + (minutes ?? 0) * MINUTE), kind: 'duration', hasDay: false };
+  }
+  if (t.workdays !== undefined) {
+    return { at: cal.workEndOf(cal.nextWorkingDay(refDate, t.workdays)), kind: 'workdays', hasDay: false };
+  }
+  return evaluateTimed(g, text, ctx, base);
+}

@@ -1,0 +1,60 @@
+export type MatchKind = 'clock' | 'day' | 'duration' | 'workdays' | 'immediate' | 'period';
+
+export interface DeadlineMatch {
+  text: string;
+  index: number;
+  at: Date;
+  kind: MatchKind;
+}
+
+export interface DeadlineResult {
+  deadline: Date | null;
+  matches: DeadlineMatch[];
+  immediate: boolean;
+}
+
+export type Period = 'dawn' | 'morning' | 'noon' | 'afternoon' | 'dusk' | 'evening';
+
+/** A day named in the text, before it is pinned to a calendar date. */
+export type DaySpec =
+  /** A full date; yOffset (今年 0, 明年 1, 去年 -1) stands for a year relative to ref's. */
+  | { k: 'date'; y?: number; yOffset?: number; m: number; d: number }
+  | { k: 'rel'; days: number }
+  /** Month and day without a year: the next occurrence. */
+  | { k: 'md'; m: number; d: number }
+  /** Day of month; without monthOffset it is this month's, or next month's once passed. */
+  | { k: 'dom'; d: number; monthOffset?: number }
+  /** ISO weekday; week undefined = the next such day on or after ref's day. */
+  | { k: 'wd'; wd: number; week?: number }
+  /** Friday of a week (本周内, 下周内, 周末前). */
+  | { k: 'weekEnd'; week?: number }
+  /** A part of a month: its last day, or 上旬/中旬 ends. */
+  | { k: 'month'; part: 'early' | 'mid' | 'end'; offset?: number; m?: number; y?: number }
+  | { k: 'yearEnd'; y?: number; offset?: number }
+  | { k: 'quarterEnd' }
+  /** The n-th working day after (or, n < 0, before) the next holiday, optionally a named one. */
+  | { k: 'holiday'; n: number; name?: string }
+  | { k: 'nextWorkday'; n: number };
+
+export interface Clock {
+  h: number;
+  m: number;
+  /** Written as N点: a bare hour 1–7 then means the afternoon. */
+  dian: boolean;
+  /** Unambiguously a time of day (has minutes, 时 with Arabic digits, hh:mm, 整, 钟 …). */
+  strong: boolean;
+  /** Followed by a word that makes an ambiguous 三点 a time (前, 报送, 左右 …). */
+  cued: boolean;
+}
+
+export interface Token {
+  start: number;
+  end: number;
+  day?: DaySpec;
+  period?: Period;
+  clock?: Clock;
+  mark?: 'start' | 'end';
+  duration?: { minutes?: number; days?: number; months?: number };
+  workdays?: number;
+  immediate?: boolean;
+}

@@ -1,0 +1,301 @@
+import fs from 'node:fs';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+export interface AdmissionItem {
+  id: string;
+  name: string;
+  kind: 'statutory' | 'assisting';
+  basis: string;
+  keywords: string[];
+  departments?: string[];
+}
+
+export interface AdmissionList {
+  items: AdmissionItem[];
+  excluded: { name: string; keywords: string[] }[];
+  /** Canonical word → other ways notices write it. Optional so hand-built lists (tests, demos) stay short. */
+  synonyms?: Record<string, string[]>;
+}
+
+export interface Suggestion {
+  item: AdmissionItem;
+  /** In [0,1]; see SUGGEST_THRESHOLD for what the numbers mean. */
+  score: number;
+  /** The item's own words (keywords, name words, departments) found in the text. */
+  matched: string[];
+}
+
+/**
+ * Scores are 1 - e^(-evidence). One distinctive keyword (evidence 1) gives 0.63; a keyword shared by four
+ * items (1/√4 = 0.5) or a lone word of the item's name (0.6) gives at most 0.45. So 0.5 means "at least one
+ * specific keyword, or several weaker cues agreeing" — anything less is too thin to say the work is on the list.
+ */
+export const SUGGEST_THRESHOLD = 0.5;
+
+const KEYWORD_WEIGHT = 1;
+const NAME_WEIGHT = 0.6;
+const DEPARTMENT_WEIGHT = 0.3;
+
+/** Words in item names that say nothing about which duty it is; matching them alone would suggest everything. */
+const NAME_STOPWORDS = new Set([
+  '协助', '服务', '工作', '宣传', '管理', '排查', '信息', '社区', '居民', '建设', '事项', '对象', '申请', '指导',
+  '报告', '组织', '采集', '活动', '公共', '相关', '制定', '执行', '要求', '隐患', '劝导', '应急', '人员', '委会',
+]);
+
+const nonEmpty = z.string().trim().min(1, '不能为空');
+const itemSchema = z.object({
+  id: nonEmpty.regex(/^[A-Za-z0-9_-]+$/, '编号只能用字母、数字'),
+  name: nonEmpty,
+  basis: nonEmpty,
+  keywords: z.array(nonEmpty).min(1, '至少要有一个关键词'),
+  departments: z.array(nonEmpty).optional(),
+});
+const excludedSchema = z.object({ name: nonEmpty, keywords: z.array(nonEmpty).min(1, '至少要有一个关键词') });
+const fileSchema = z.object({
+  statutory: z.array(z.unknown()).default([]),
+  assisting: z.array(z.unknown()).default([]),
+  excluded: z.array(z.unknown()).default([]),
+  synonyms: z.record(z.string(), z.array(nonEmpty)).optional(),
+});
+
+export class AdmissionListError extends Error {}
+
+function describeIssue(err: z.ZodError): string {
+  const issue = err.issues[0];
+  const where = issue.path.length ? `${issue.path.join('.')}：` : '';
+  return `${where}${issue.message}`;
+}
+
+function entryLabel(raw: unknown, index: number): string {
+  const r = (raw ?? {}) as { id?: unknown; name?: unknown };
+  const parts = [r.id, r.name].filter((v) => typeof v === 'string' && v.trim()).join(' ');
+  return parts ? `第 ${index + 1} 项（${parts}）` : `第 ${index + 1} 项`;
+}
+
+export function loadAdmissionList(file: string): AdmissionList {
+  let parsed: unknown;
+  try {
+    parsed = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new AdmissionListError(`准入清单 ${file} 无法读取：${(e as Error).message}`);
+  }
+  const top = fileSchema.safeParse(parsed ?? {});
+  if (!top.success) throw new AdmissionListError(`准入清单 ${file} 格式不对：${describeIssue(top.error)}`);
+
+  const items: AdmissionItem[] = [];
+  const seenIds = new Map<string, string>();
+  const seenNames = new Set<string>();
+  for (const [kind, section, title] of [
+    ['statutory', top.data.statutory, '依法履职事项'],
+    ['assisting', top.data.assisting, '协助事项'],
+  ] as const) {
+    section.forEach((raw, i) => {
+      const r = itemSchema.safeParse(raw);
+      if (!r.success) throw new AdmissionListError(`准入清单${title}${entryLabel(raw, i)}有误：${describeIssue(r.error)}`);
+      const key = r.data.id.toUpperCase();
+      if (seenIds.has(key)) throw new AdmissionListError(`准入清单${title}${entryLabel(raw, i)}有误：编号 ${r.data.id} 与「${seenIds.get(key)}」重复`);
+      if (seenNames.has(r.data.name)) throw new AdmissionListError(`准入清单${title}${entryLabel(raw, i)}有误：名称与其他事项重复`);
+      seenIds.set(key, r.data.name);
+      seenNames.add(r.data.name);
+      items.push({ ...r.data, kind });
+    });
+  }
+  if (!items.length) throw new AdmissionListError(`准入清单 ${file} 没有任何事项`);
+
+  const excluded = top.data.excluded.map((raw, i) => {
+    const r = excludedSchema.safeParse(raw);
+    if (!r.success) throw new AdmissionListError(`准入清单排除事项${entryLabel(raw, i)}有误：${describeIssue(r.error)}`);
+    return r.data;
+  });
+  return { items, excluded, ...(top.data.synonyms ? { synonyms: top.data.synonyms } : {}) };
+}
+
+/* ---------- text handling ---------- */
+
+let jieba: Jieba | undefined;
+/** Loading the dictionary takes ~100 ms, so it happens once, on first use. */
+function segmenter(): Jieba {
+  jieba ??= Jieba.withDict(dict);
+  return jieba;
+}
+
+/** Full-width letters/digits from Chinese IMEs become ASCII, so 'ＡＰＰ' and 'app' match 'APP'. */
+function normalize(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+const WORDLIKE = /[\p{Script=Han}A-Za-z0-9]/u;
+
+interface TextTerms {
+  terms: Set<string>;
+  text: string;
+}
+
+/**
+ * Words of the text as jieba sees them, plus joins of up to four neighbouring words, because a keyword such
+ * as 垃圾分类 or 桶前值守 is cut into pieces. Matching on word boundaries (not raw substrings) keeps 调解
+ * from matching 协调解决.
+ */
+function termsOf(raw: string): TextTerms {
+  const text = normalize(raw);
+  const jb = segmenter();
+  const tokens = jb.cut(text, true);
+  const terms = new Set<string>(jb.cutForSearch(text, true).filter((t) => WORDLIKE.test(t)));
+  for (let i = 0; i < tokens.length; i++) {
+    if (!WORDLIKE.test(tokens[i])) continue;
+    terms.add(tokens[i]);
+    let joined = tokens[i];
+    for (let n = 1; n < 4 && i + n < tokens.length && WORDLIKE.test(tokens[i + n]); n++) {
+      joined += tokens[i + n];
+      terms.add(joined);
+    }
+  }
+  return { terms, text };
+}
+
+/**
+ * Long words (4+ characters) are specific enough to match anywhere, which rescues them when jieba cuts across
+ * them; shorter ones need word boundaries, or 居住证 would match 居住证明.
+ */
+function has(t: TextTerms, word: string): boolean {
+  return t.terms.has(word) || (word.length >= 4 && t.text.includes(word));
+}
+
+interface Term {
+  /** The word as written in the list, shown back to people. */
+  label: string;
+  canonical: string;
+  variants: string[];
+  weight: number;
+}
+
+interface Index {
+  variantsOf: (word: string) => { canonical: string; variants: string[] };
+  items: { item: AdmissionItem; terms: Term[] }[];
+  df: Map<string, number>;
+}
+
+const indexes = new WeakMap<AdmissionList, Index>();
+
+function buildIndex(list: AdmissionList): Index {
+  const groups = new Map<string, string[]>();
+  const canonicalOf = new Map<string, string>();
+  for (const [canon, variants] of Object.entries(list.synonyms ?? {})) {
+    const c = normalize(canon);
+    const all = [c, ...variants.map(normalize)];
+    groups.set(c, [...new Set([...(groups.get(c) ?? []), ...all])]);
+    for (const v of all) canonicalOf.set(v, c);
+  }
+  const variantsOf = (word: string) => {
+    const w = normalize(word);
+    const canonical = canonicalOf.get(w) ?? w;
+    return { canonical, variants: groups.get(canonical) ?? [w] };
+  };
+
+  const jb = segmenter();
+  const items = list.items.map((item) => {
+    const byCanonical = new Map<string, Term>();
+    const add = (label: string, weight: number) => {
+      const { canonical, variants } = variantsOf(label);
+      const prev = byCanonical.get(canonical);
+      if (!prev || prev.weight < weight) byCanonical.set(canonical, { label, canonical, variants, weight });
+    };
+    for (const w of jb.cut(normalize(item.name), false)) {
+      if (w.length >= 2 && WORDLIKE.test(w) && !NAME_STOPWORDS.has(w)) add(w, NAME_WEIGHT);
+    }
+    for (const d of item.departments ?? []) add(d, DEPARTMENT_WEIGHT);
+    for (const k of item.keywords) add(k, KEYWORD_WEIGHT);
+    return { item, terms: [...byCanonical.values()] };
+  });
+
+  const df = new Map<string, number>();
+  for (const { terms } of items) for (const t of terms) df.set(t.canonical, (df.get(t.canonical) ?? 0) + 1);
+  return { variantsOf, items, df };
+}
+
+function indexOf(list: AdmissionList): Index {
+  let idx = indexes.get(list);
+  if (!idx) {
+    idx = buildIndex(list);
+    indexes.set(list, idx);
+  }
+  return idx;
+}
+
+/* ---------- public lookups ---------- */
+
+export function suggestItems(list: AdmissionList, text: string, k = 3): Suggestion[] {
+  const idx = indexOf(list);
+  const t = termsOf(text);
+  const scored: (Suggestion & { evidence: number })[] = [];
+  for (const { item, terms } of idx.items) {
+    let evidence = 0;
+    const matched: string[] = [];
+    for (const term of terms) {
+      if (!term.variants.some((v) => has(t, v))) continue;
+      // A word many items share (排查, 民政科) says little about which one is meant.
+      evidence += term.weight / Math.sqrt(idx.df.get(term.canonical) ?? 1);
+      matched.push(term.label);
+    }
+    if (evidence > 0) scored.push({ item, score: 1 - Math.exp(-evidence), matched, evidence });
+  }
+  scored.sort((a, b) => b.evidence - a.evidence || b.matched.length - a.matched.length);
+  return scored.slice(0, Math.max(0, k)).map(({ item, score, matched }) => ({ item, score: Math.round(score * 1000) / 1000, matched }));
+}
+
+export function looksExcluded(list: AdmissionList, text: string): { name: string; matched: string[] } | null {
+  const idx = indexOf(list);
+  // Department names such as 城管执法中队 would otherwise read as 执法.
+  let cleaned = normalize(text);
+  for (const d of new Set(list.items.flatMap((i) => i.departments ?? []))) cleaned = cleaned.split(normalize(d)).join('，');
+  const t = termsOf(cleaned);
+  let best: { name: string; matched: string[] } | null = null;
+  for (const entry of list.excluded) {
+    const matched = entry.keywords.filter((kw) => idx.variantsOf(kw).variants.some((v) => has(t, v)));
+    if (matched.length && (!best || matched.length > best.matched.length)) best = { name: entry.name, matched };
+  }
+  return best;
+}
+
+/** Words people put around a reference: 「依据：L03 人民调解」, 「准入事项 人民调解」. */
+const REF_NOISE = /依据|准入清单|准入事项|准入|清单|事项|编号|属于|按照|根据/g;
+const PUNCT = /[\s:：,，。、;；「」『』《》()（）[\]【】"“”'‘’]+/g;
+const ID_TOKEN = /[A-Za-z]+\d+/g;
+
+function sameId(a: string, b: string): boolean {
+  const norm = (s: string) => s.toUpperCase().replace(/^([A-Z]+)0*(\d+)$/, '$1$2');
+  return norm(a) === norm(b);
+}
+
+/** The single longest candidate, or nothing when two equally good ones compete. */
+function longestUnique(items: AdmissionItem[]): AdmissionItem | undefined {
+  const sorted = [...items].sort((a, b) => b.name.length - a.name.length);
+  if (!sorted.length || (sorted.length > 1 && sorted[1].name.length === sorted[0].name.length)) return undefined;
+  return sorted[0];
+}
+
+export function findItem(list: AdmissionList, ref: string): AdmissionItem | undefined {
+  const r = ref.normalize('NFKC').trim();
+  if (!r) return undefined;
+  // An id anywhere in the reference wins: people write 「L3」, 「l03」, 「依据:L03 人民调解」.
+  for (const tok of r.match(ID_TOKEN) ?? []) {
+    const byId = list.items.find((i) => sameId(i.id, tok));
+    if (byId) return byId;
+  }
+  const exact = list.items.find((i) => i.name === r);
+  if (exact) return exact;
+  const bare = r.replace(ID_TOKEN, '').replace(PUNCT, '');
+  const core = bare.replace(REF_NOISE, '');
+  if (!core) return undefined;
+  const byCore = list.items.find((i) => i.name === core || i.name === bare);
+  if (byCore) return byCore;
+  // Extra words around a full name: 「按人民调解事项办理」.
+  const named = longestUnique(list.items.filter((i) => bare.includes(i.name)));
+  if (named) return named;
+  // Part of a name, only when it points at one item: 「调解」 but not 「宣传」.
+  const partial = list.items.filter((i) => i.name.includes(core));
+  return partial.length === 1 ? partial[0] : undefined;
+}

@@ -25,6 +25,7 @@ import { deliverDue, sendReminders } from './gate/delivery';
 import { loadFormalismPatterns } from './gate/formalism';
 import { NoticeDesk } from './gate/notice-desk';
 import { Scheduler } from './jobs';
+import { registerHolidayCommands, warnMissingSchedule } from './calendar/holiday-commands';
 
 export interface AppOptions {
   config: AppConfig;
@@ -70,6 +71,7 @@ export class App {
     registerHelp(this.registry);
     registerAdminCommands(this.registry);
     registerGateCommands(this.registry, this.desk);
+    registerHolidayCommands(this.registry, this.calendar);
     const dispatcher = new Dispatcher(db, this.registry, clock, { maxMessageLength: config.chat.maxMessageLength }, log);
     this.inbox = new Inbox(db, dispatcher, clock);
     this.sender = new OutboxSender(db, clock, this.adapters, config.outbox, log);
@@ -78,6 +80,7 @@ export class App {
     this.scheduler = new Scheduler(db, clock, [
       { name: 'deliver', run: (em, now) => deliverDue(em, now, this.desk) },
       { name: 'remind', run: (em, now) => sendReminders(em, now, this.desk) },
+      { name: 'holiday-warning', run: (em, now) => warnMissingSchedule(em, now, this.calendar) },
     ], log, () => this.sender.flush());
   }
 

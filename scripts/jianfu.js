@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources directly through tsx so a fresh clone needs no build step.
-require('tsx/cjs');
-require('../src/cli.ts').main(process.argv.slice(2)).then(
+// Both of tsx's hooks, as `node --import tsx` would install them: src/cli.ts loads its
+// subcommands with `await import('./cli/…')`, which goes through Node's ESM loader and
+// needs tsx's ESM resolver to find an extensionless .ts file.
+import('tsx').then(() => require('../src/cli.ts').main(process.argv.slice(2))).then(
   (code) => { if (typeof code === 'number') process.exitCode = code; },
-  (err) => { console.error(err instanceof Error ? err.message : err); process.exit(1); },
+  (err) => { process.stderr.write(`${err instanceof Error ? err.message : err}\n`); process.exit(1); },
 );

@@ -9,7 +9,7 @@
  */
 import { localDate } from '../calendar/time';
 import type { WorkCalendar } from '../calendar/work-calendar';
-import { evaluateGroup, type EvalContext } from './deadline/evaluate';
+import { evaluateGroup, type EvalContext, type Evaluated, type RangeStart } from './deadline/evaluate';
 import { groupTokens } from './deadline/group';
 import { normalize } from './deadline/normalize';
 import { scan } from './deadline/scan';
@@ -20,7 +20,7 @@ export type { DeadlineMatch, DeadlineResult, MatchKind } from './deadline/types'
 /** After an expression: it starts something (11月25日起, 下午3点后) rather than ends it. */
 const STARTS_AFTER = /^\s*(?:起(?![草来床步诉])|开始|以后|之后|后(?![天续期面台勤方]))/;
 const STARTS_BEFORE = /(?:从|自)\s*$/;
-const RANGE_SEP = /^\s*(?:至|到|~|～|—|–|-|－)+\s*/;
+const RANGE_SEP = /^\s*(?:至|到|~|～|—|–|-|－|ー)+\s*/;
 
 export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): DeadlineResult {
   const empty: DeadlineResult = { deadline: null, matches: [], immediate: false };
@@ -29,30 +29,36 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
   const groups = groupTokens(scan(s), s);
   const ctx: EvalContext = { ref, refDate: localDate(ref), cal };
 
-  const matches: DeadlineMatch[] = [];
-  let immediate = false;
-  let base: string | undefined;
-  for (let i = 0; i < groups.length; i++) {
-    const g = groups[i];
-    let ev;
+  const evaluate = (i: number, range?: RangeStart): Evaluated | undefined => {
     try {
-      ev = evaluateGroup(g, s, ctx, base);
+      const ev = evaluateGroup(groups[i], s, ctx, range);
+      return ev && !Number.isNaN(ev.at.getTime()) ? ev : undefined;
     } catch {
       // A calendar with no working days in years, or a date out of range: not a deadline.
-      ev = undefined;
+      return undefined;
     }
-    base = undefined;
-    if (!ev || Number.isNaN(ev.at.getTime())) continue;
+  };
+
+  const matches: DeadlineMatch[] = [];
+  let immediate = false;
+  let pending: { i: number; ev: Evaluated } | undefined;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    const ev = pending?.i === i ? pending.ev : evaluate(i);
+    pending = undefined;
+    if (!ev) continue;
     const after = s.slice(g.end);
+    const timed = ev.kind !== 'duration' && ev.kind !== 'immediate';
     const sep = RANGE_SEP.exec(after);
-    const next = groups[i + 1];
-    if (sep && next && next.start === g.end + sep[0].length && ev.kind !== 'duration' && ev.kind !== 'immediate') {
-      // The start of a range; its end is the deadline and may borrow its date.
-      if (ev.hasDay) base = ev.date;
-      continue;
+    if (timed && sep && groups[i + 1]?.start === g.end + sep[0].length) {
+      // The start of a range (11月20日至30日, 9:00-17:00): its end is the deadline and may borrow its date.
+      const end = evaluate(i + 1, { date: ev.hasDay ? ev.date : undefined });
+      if (end) {
+        pending = { i: i + 1, ev: end };
+        continue;
+      }
     }
-    if (ev.kind !== 'immediate' && ev.kind !== 'duration'
-      && (STARTS_AFTER.test(after) || STARTS_BEFORE.test(s.slice(0, g.start)))) continue;
+    if (timed && (STARTS_AFTER.test(after) || STARTS_BEFORE.test(s.slice(0, g.start)))) continue;
     if (ev.kind === 'immediate') immediate = true;
     matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind });
   }

@@ -3,7 +3,7 @@
  * shared/bench/README.md (上班/下班 from the calendar, bare 1–7点 in the afternoon,
  * next occurrence for times and weekdays without a date, earliest deadline binds).
  */
-import { addDays, addMonths, atMinutes, localMinutes } from '../../calendar/time';
+import { addDays, addMonths, atMinutes, localMinutes, weekdayOf } from '../../calendar/time';
 import type { WorkCalendar } from '../../calendar/work-calendar';
 import type { Group } from './group';
 import { resolveDay, type ResolvedDay } from './resolve-day';
@@ -15,6 +15,11 @@ export interface Evaluated {
   /** The calendar date the expression named, for the end of a range (11月25日至30日). */
   date?: string;
   hasDay: boolean;
+}
+
+/** The group is the end of a range; `date` is the day the range started on, if it named one. */
+export interface RangeStart {
+  date?: string;
 }
 
 export interface EvalContext {
@@ -50,7 +55,7 @@ function clockMinutes(c: Clock, period: Period | undefined): number {
     case 'morning':
       break;
     default:
-      if (c.dian && h >= 1 && h <= 7) h += 12;
+      if (c.bareHour && h >= 1 && h <= 7) h += 12;
   }
   return h * 60 + c.m;
 }
@@ -87,17 +92,19 @@ function kindOf(day: Token | undefined, timed: boolean): MatchKind {
   }
 }
 
-/** A time-of-day group: [day] [period] [clock | mark]. `base` is the date a range started on. */
-function evaluateTimed(g: Group, text: string, ctx: EvalContext, base?: string): Evaluated | undefined {
+/** A time-of-day group: [day] [period] [clock | mark]. */
+function evaluateTimed(g: Group, text: string, ctx: EvalContext, range?: RangeStart): Evaluated | undefined {
+  const base = range?.date;
   const { ref, refDate, cal } = ctx;
   const dayTok = g.tokens.find((t) => t.day);
   const period = g.tokens.find((t) => t.period)?.period;
   const clockTok = g.tokens.find((t) => t.clock);
-  const markTok = g.tokens.find((t) => t.mark);
   const after = text.slice(g.end);
+  // 上班/下班 sets the time only as a limit (上班前, 下班之前); 上班第一天 is just the day.
+  const markTok = BEFORE_CUE.test(after) ? g.tokens.find((t) => t.mark) : undefined;
   const clock = clockTok?.clock;
-  if (clock && !clock.strong && !clock.cued && !dayTok && !period) return undefined;
-  if (!dayTok && !clock && (markTok || period) && !BEFORE_CUE.test(after)) return undefined;
+  if (clock && !clock.strong && !clock.cued && !dayTok && !period && !range) return undefined;
+  if (!dayTok && !clock && !markTok && (!period || !BEFORE_CUE.test(after))) return undefined;
 
   let rd: ResolvedDay | undefined;
   if (dayTok?.day) {
@@ -105,6 +112,10 @@ function evaluateTimed(g: Group, text: string, ctx: EvalContext, base?: string):
       // 11月25日至30日: the end is in the month the range started in.
       const sameMonth = `${base.slice(0, 8)}${String(dayTok.day.d).padStart(2, '0')}`;
       rd = { date: sameMonth >= base ? sameMonth : addMonths(sameMonth, 1) };
+    } else if (base && dayTok.day.k === 'wd' && dayTok.day.week === undefined) {
+      // 下周一至周三: the end is in the week the range started in.
+      const sameWeek = addDays(base, dayTok.day.wd - weekdayOf(base));
+      rd = { date: sameWeek >= base ? sameWeek : addDays(sameWeek, 7) };
     } else {
       rd = resolveDay(dayTok.day, { refDate, cal });
     }
@@ -139,7 +150,7 @@ function evaluateTimed(g: Group, text: string, ctx: EvalContext, base?: string):
   return { at, kind: kindOf(dayTok, timed), date: rd?.date, hasDay: Boolean(dayTok) };
 }
 
-export function evaluateGroup(g: Group, text: string, ctx: EvalContext, base?: string): Evaluated | undefined {
+export function evaluateGroup(g: Group, text: string, ctx: EvalContext, range?: RangeStart): Evaluated | undefined {
   const t = g.tokens[0];
   const { ref, refDate, cal } = ctx;
   if (t.immediate) return { at: ref, kind: 'immediate', hasDay: false };
@@ -153,5 +164,5 @@ export function evaluateGroup(g: Group, text: string, ctx: EvalContext, base?: s
   if (t.workdays !== undefined) {
     return { at: cal.workEndOf(cal.nextWorkingDay(refDate, t.workdays)), kind: 'workdays', hasDay: false };
   }
-  return evaluateTimed(g, text, ctx, base);
+  return evaluateTimed(g, text, ctx, range);
 }

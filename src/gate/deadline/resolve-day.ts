@@ -61,27 +61,41 @@ function monthPart(year: number, month: number, part: 'early' | 'mid' | 'end'): 
   return ymd(year, month, d);
 }
 
-function holidayName(cal: WorkCalendar, date: string): string | undefined {
-  const name = cal.dayName(date);
-  if (name) return name;
+/** A fixed-date holiday in a year whose schedule is not published yet (2027-01-01). */
+function unpublishedHoliday(cal: WorkCalendar, date: string): string | undefined {
   if (cal.hasScheduleFor(Number(date.slice(0, 4)))) return undefined;
   return FIXED_HOLIDAYS[date.slice(5)];
+}
+
+/** A rest day for the purpose of 节后/节前: the calendar's, or an unpublished fixed holiday. */
+function isRest(cal: WorkCalendar, date: string): boolean {
+  return !cal.isWorkingDay(date) || unpublishedHoliday(cal, date) !== undefined;
 }
 
 /** The first and last rest day of the next holiday block (weekends joined to it included). */
 function nextHolidayBlock(cal: WorkCalendar, from: string, key?: string): { first: string; last: string } | undefined {
   for (let i = 0; i <= HOLIDAY_HORIZON_DAYS; i++) {
     const d = addDays(from, i);
-    if (cal.isWorkingDay(d)) continue;
-    const name = holidayName(cal, d);
+    if (!isRest(cal, d)) continue;
+    const name = cal.isWorkingDay(d) ? unpublishedHoliday(cal, d) : cal.dayName(d) ?? unpublishedHoliday(cal, d);
     if (!name || (key && !name.includes(key))) continue;
     let first = d;
-    while (!cal.isWorkingDay(addDays(first, -1)) && diffDays(first, d) < 60) first = addDays(first, -1);
+    while (isRest(cal, addDays(first, -1)) && diffDays(first, d) < 60) first = addDays(first, -1);
     let last = d;
-    while (!cal.isWorkingDay(addDays(last, 1)) && diffDays(d, last) < 60) last = addDays(last, 1);
+    while (isRest(cal, addDays(last, 1)) && diffDays(d, last) < 60) last = addDays(last, 1);
     return { first, last };
   }
   return undefined;
+}
+
+/** The n-th working day after a block (n > 0) or the |n|-th before it, skipping unpublished holidays. */
+function workingDayAround(cal: WorkCalendar, block: { first: string; last: string }, n: number): string {
+  let d = n > 0 ? block.last : block.first;
+  for (let left = Math.abs(n); left > 0;) {
+    d = cal.nextWorkingDay(d, Math.sign(n));
+    if (!isRest(cal, d)) left--;
+  }
+  return d;
 }
 
 export function resolveDay(spec: DaySpec, ctx: DayContext): ResolvedDay | undefined {
@@ -137,7 +151,7 @@ export function resolveDay(spec: DaySpec, ctx: DayContext): ResolvedDay | undefi
     case 'holiday': {
       const block = nextHolidayBlock(cal, refDate, spec.name);
       if (!block) return undefined;
-      return { date: spec.n > 0 ? cal.nextWorkingDay(block.last, spec.n) : cal.nextWorkingDay(block.first, spec.n) };
+      return { date: workingDayAround(cal, block, spec.n) };
     }
   }
 }

@@ -39,8 +39,8 @@ export type DaySpec =
 export interface Clock {
   h: number;
   m: number;
-  /** Written as N点: a bare hour 1–7 then means the afternoon. */
-  dian: boolean;
+  /** An hour as people say it (五点, 5时, 5:30): 1–7 with no period word means the afternoon. */
+  bareHour: boolean;
   /** Unambiguously a time of day (has minutes, 时 with Arabic digits, hh:mm, 整, 钟 …). */
   strong: boolean;
   /** Followed by a word that makes an ambiguous 三点 a time (前, 报送, 左右 …). */

@@ -25,6 +25,7 @@ import { deliverDue, sendReminders } from './gate/delivery';
 import { loadFormalismPatterns } from './gate/formalism';
 import { NoticeDesk } from './gate/notice-desk';
 import { Scheduler } from './jobs';
+import { registerReportCommand } from './gate/report';
 import { registerHolidayCommands, warnMissingSchedule } from './calendar/holiday-commands';
 
 export interface AppOptions {
@@ -72,6 +73,7 @@ export class App {
     registerAdminCommands(this.registry);
     registerGateCommands(this.registry, this.desk);
     registerHolidayCommands(this.registry, this.calendar);
+    registerReportCommand(this.registry);
     const dispatcher = new Dispatcher(db, this.registry, clock, { maxMessageLength: config.chat.maxMessageLength }, log);
     this.inbox = new Inbox(db, dispatcher, clock);
     this.sender = new OutboxSender(db, clock, this.adapters, config.outbox, log);

@@ -246,3 +246,23 @@ describe('notice gate: sandbox conversations', () => {
     });
   });
 });
+
+describe('notice gate: report', () => {
+  it('lists verdicts, rule hits, every emergency use and anonymous incidents', async () => {
+    const h = await Harness.start({ now: '2026-11-24T22:00:00+08:00' });
+    try {
+      await h.say('zhaogang', 'g-yingji', '/通知 全部社区 今晚11点前完成低洼地带住户排查 紧急:防汛 暴雨红色预警');
+      await h.say('lixia', 'g-minzheng', '/通知 全部社区 请各社区明早8点前上交低保名单');
+      await h.say('zhangmin', 'zhangmin', '/评估 民政科：请各社区今晚12点前上报，并截图', { chatType: 'direct' });
+      const r = (await h.say('admin', 'g-admin', '/减负报告'))[0];
+      expect(r).to.contain('通知2条：已发送1、退回修改1');
+      expect(r).to.contain('最短提前量1次');
+      expect(r).to.contain('紧急通道1次');
+      expect(r).to.contain('第1号 应急管理办 防汛（暴雨红色预警）');
+      expect(r).to.contain('社区反映的未经机器人通知1条：民政科1条');
+      expect((await h.say('lixia', 'g-minzheng', '/减负报告'))[0]).to.contain('权限不足');
+    } finally {
+      await h.stop();
+    }
+  });
+});

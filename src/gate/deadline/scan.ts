@@ -144,7 +144,7 @@ const RULES: Rule[] = [
   },
   {
     // A machine timestamp (2026-11-24T15:30:00+08:00); with a zone it is an exact instant.
-    re: /(?<![\d.\/:-])(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?(?![\d:])/gi,
+    re: /(?<![\d./:-])(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?(?![\d:])/gi,
     make: (m) => {
       const [y, mo, d, h, mi] = [1, 2, 3, 4, 5].map((i) => Number(m[i]));
       if (!validMd(mo, d) || h > 23 || mi > 59) return null;

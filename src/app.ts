@@ -158,8 +158,14 @@ export class App {
   }
 
   async stop(): Promise<void> {
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-    this.server?.closeAllConnections?.();
+    // Long-polling sandbox pages would hold server.close() open; end them first.
+    await this.sandbox?.stop();
+    if (this.server) {
+      const closed = new Promise<void>((resolve) => this.server!.close(() => resolve()));
+      this.server.closeIdleConnections();
+      this.server.closeAllConnections();
+      await closed;
+    }
     await this.scheduler.stop();
     await this.sender.stop();
     for (const a of this.adapters.values()) await a.stop();

@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: each benchmark prints the project's figure beside its anchor, both
+ * measured in this run on the same data.
+ */
+import { benchDeadlines } from './deadlines';
+import { benchThroughput } from './throughput';
+
+async function main(): Promise<void> {
+  const rows = [await benchDeadlines(), await benchThroughput()];
+  process.stdout.write('\n== summary\n');
+  for (const r of rows) process.stdout.write(`${r.name}: jianfu ${r.project} | anchor ${r.anchor}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,226 @@
+import type Router from '@koa/router';
+import type { TemplateCard } from '@wecom/aibot-node-sdk';
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import type { BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
+import { CallbackError, type CallbackKeys, openCallback, parseRawQuery, sealReply } from './callback-crypto';
+import { decodeCardClick, decodeMessage, type WeComBody, type WeComReplyContext } from './decode';
+import { commandFromKey, doneCard, LONG_CONNECTION_MAX_BYTES, markdownOf, newTaskId, templateCard, WEBHOOK_MARKDOWN_MAX_BYTES } from './encode';
+import { WECOM_RATE_LIMIT } from './errors';
+import { postJson } from './http-json';
+
+export interface WeComCallbackOptions {
+  /** The configured bot id (IncomingMessage.botId) and the last segment of the default path. */
+  id: string;
+  token: string;
+  encodingAESKey: string;
+  receiveId?: string;
+  /** Defaults to /wecom/callback/<id>. */
+  path?: string;
+  /**
+   * Proactive channel: group-robot webhooks by chat id (full URL or just the key). Callback
+   * mode has no other way to speak first, so chats without one can only be answered.
+   */
+  webhooks?: Record<string, string>;
+  webhookBase?: string;
+  log: Logger;
+  now?: () => number;
+  rateLimitBackoffMs?: number;
+  welcomeText?: string;
+}
+
+/** response_url lives one hour; leave a margin for the send itself. */
+const RESPONSE_URL_TTL_MS = 55 * 60_000;
+const MEMORY = 2000;
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.set(key, value);
+  if (map.size > MEMORY) map.delete(map.keys().next().value as K);
+}
+
+/**
+ * WeCom intelligent robot in HTTP callback mode. WeCom POSTs encrypted JSON; we verify, decrypt,
+ * store and answer at once (WeCom retries anything slower than 5 s). Replies leave later through
+ * the message's one-shot response_url, or a configured group webhook.
+ */
+export class WeComHttpCallbackAdapter implements BotAdapter {
+  readonly platform = 'wecom' as const;
+  readonly botId: string;
+  readonly path: string;
+  private sink: InboundSink | null = null;
+  private readonly keys: CallbackKeys;
+  private readonly usedResponseUrls = new Map<string, true>();
+  private readonly cards = new Map<string, TemplateCard>();
+  private readonly now: () => number;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: WeComCallbackOptions) {
+    this.botId = opts.id;
+    this.path = opts.path ?? `/wecom/callback/${encodeURIComponent(opts.id)}`;
+    this.keys = { token: opts.token, encodingAESKey: opts.encodingAESKey, receiveId: opts.receiveId ?? '' };
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log.child({ platform: 'wecom', bot: this.botId, mode: 'http' });
+  }
+
+  async start(sink: InboundSink): Promise<void> {
+    this.sink = sink;
+  }
+
+  async stop(): Promise<void> {
+    this.sink = null;
+  }
+
+  routes(): { mount(router: Router): void } {
+    return {
+      mount: (router: Router) => {
+        router.get(this.path, (ctx) => this.guard(ctx, () => this.verifyUrl(ctx)));
+        router.post(this.path, (ctx) => this.guard(ctx, () => this.receive(ctx)));
+      },
+    };
+  }
+
+  /** Any failure becomes a JSON error with the right status; nothing escapes to crash a request. */
+  private async guard(ctx: Context, handler: () => Promise<void> | void): Promise<void> {
+    try {
+      await handler();
+    } catch (err) {
+      if (err instanceof CallbackError) {
+        if (err.status === 401) this.log.warn({ ip: ctx.ip }, '企业微信回调签名校验失败');
+        ctx.status = err.status;
+        ctx.body = { error: err.code, message: err.message };
+        return;
+      }
+      this.log.error({ err }, '企业微信回调处理失败');
+      ctx.status = 500;
+      ctx.body = { error: 'internal_error', message: '服务器内部错误' };
+    }
+  }
+
+  /** URL verification: answer the decrypted echostr, plaintext only. */
+  private verifyUrl(ctx: Context): void {
+    const q = parseRawQuery(ctx.querystring);
+    const plain = openCallback(this.keys, q, q.echostr ?? '');
+    ctx.type = 'text/plain';
+    ctx.body = plain;
+  }
+
+  private async receive(ctx: Context): Promise<void> {
+    const q = parseRawQuery(ctx.querystring);
+    const body = await readBody(ctx);
+    const ciphertext = typeof body?.encrypt === 'string' ? body.encrypt : '';
+    const plain = openCallback(this.keys, q, ciphertext);
+    let msg: WeComBody;
+    try {
+      msg = JSON.parse(plain) as WeComBody;
+    } catch {
+      throw new CallbackError(400, 'bad_payload', '解密后的内容不是 JSON');
+    }
+    const passive = await this.handle(msg, q.nonce ?? '');
+    ctx.status = 200;
+    if (passive) {
+      ctx.body = sealReply(this.keys, JSON.stringify(passive), Math.floor(this.now() / 1000));
+    } else {
+      ctx.type = 'text/plain';
+      ctx.body = '';
+    }
+  }
+
+  /** Stores what needs storing; returns a passive reply when one is due right now. */
+  private async handle(body: WeComBody, nonce: string): Promise<Record<string, unknown> | null> {
+    if (!this.sink) throw new Error('adapter not started');
+    const ctx = { botId: this.botId, reqId: `http:${body.msgid ?? nonce}`, now: this.now() };
+    if (body.msgtype === 'event') {
+      const type = body.event?.eventtype;
+      if (type === 'enter_chat') return { msgtype: 'text', text: { content: this.opts.welcomeText ?? '您好，我是基层减负助手。发送 /帮助 查看可用命令。' } };
+      if (type === 'template_card_event' && body.event?.event_key) {
+        const key = body.event.event_key;
+        const msg = decodeCardClick(body, commandFromKey(key), ctx);
+        if (msg) await this.sink.accept(msg);
+        const taskId = body.event.task_id;
+        return taskId ? { response_type: 'update_template_card', template_card: doneCard(this.cards.get(taskId), taskId, key) } : null;
+      }
+      return null;
+    }
+    // Stream refresh polls: we never open a stream in callback mode, so there is nothing to say.
+    if (body.msgtype === 'stream') return null;
+    const msg = decodeMessage(body, ctx);
+    if (msg) await this.sink.accept(msg);
+    return null;
+  }
+
+  maxBytes(msg: Pick<OutgoingMessage, 'body' | 'replyTo'>): number {
+    // Only a reply through an unused response_url may be long. When webhooks exist, a second part
+    // (or a used URL) falls back to one, so everything must fit its 4096-byte markdown limit.
+    const ctx = msg.replyTo?.replyContext as WeComReplyContext | undefined;
+    const hasWebhooks = Object.keys(this.opts.webhooks ?? {}).length > 0;
+    return this.canReply(ctx) && !hasWebhooks ? LONG_CONNECTION_MAX_BYTES : WEBHOOK_MARKDOWN_MAX_BYTES;
+  }
+
+  private canReply(ctx: WeComReplyContext | undefined): ctx is WeComReplyContext & { responseUrl: string } {
+    return !!ctx?.responseUrl && !this.usedResponseUrls.has(ctx.responseUrl) && this.now() - ctx.receivedAt < RESPONSE_URL_TTL_MS;
+  }
+
+  async send(msg: OutgoingMessage): Promise<SendResult> {
+    const ctx = msg.replyTo?.replyContext as WeComReplyContext | undefined;
+    if (this.canReply(ctx)) {
+      // One-shot: claim it before the await so a second row for the same message cannot reuse it.
+      remember(this.usedResponseUrls, ctx.responseUrl, true);
+      let payload: Record<string, unknown>;
+      let card: TemplateCard | null = null;
+      if (msg.body.kind === 'card') {
+        card = templateCard(msg.body, newTaskId(msg.outboxId));
+        payload = { msgtype: 'template_card', template_card: card };
+      } else {
+        payload = { msgtype: 'markdown', markdown: { content: markdownOf(msg.body) } };
+      }
+      const r = await this.post(ctx.responseUrl, payload);
+      if (r.ok) {
+        if (card) remember(this.cards, card.task_id!, card);
+        return r;
+      }
+      if (r.retryable) {
+        this.usedResponseUrls.delete(ctx.responseUrl);
+        return r;
+      }
+      this.log.info({ error: r.error }, 'response_url 不可用，改走群机器人');
+    }
+    const hook = this.opts.webhooks?.[msg.chatId];
+    if (!hook) return { ok: false, retryable: false, error: '企业微信回调模式下该会话没有主动发送渠道（可在 WECOM_WEBHOOKS 配置群机器人）' };
+    const url = /^https?:\/\//.test(hook) ? hook : `${this.opts.webhookBase ?? 'https://qyapi.weixin.qq.com'}/cgi-bin/webhook/send?key=${encodeURIComponent(hook)}`;
+    // Group-robot webhooks have no button cards; the markdown lists each button's command.
+    return this.post(url, { msgtype: 'markdown', markdown: { content: markdownOf(msg.body) } });
+  }
+
+  private async post(url: string, payload: unknown): Promise<SendResult> {
+    const backoff = this.opts.rateLimitBackoffMs ?? 60_000;
+    try {
+      const { status, json } = await postJson(url, payload);
+      const errcode = typeof json?.errcode === 'number' ? json.errcode : status >= 400 ? status : 0;
+      if (status < 400 && errcode === 0) return { ok: true };
+      const error = `企业微信错误 ${errcode}：${String(json?.errmsg ?? '')}`;
+      if (errcode === WECOM_RATE_LIMIT || status === 429) return { ok: false, retryable: true, retryAfterMs: backoff, error };
+      return { ok: false, retryable: status >= 500 || errcode === -1, error };
+    } catch (err) {
+      return { ok: false, retryable: true, error: `企业微信请求失败：${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+}
+
+/** bodyparser handles JSON and text; anything else (odd content types) is read raw here. */
+async function readBody(ctx: Context): Promise<Record<string, unknown> | null> {
+  let raw: unknown = (ctx.request as { body?: unknown }).body;
+  if (raw === undefined && ctx.req.readable) {
+    const chunks: Buffer[] = [];
+    for await (const c of ctx.req) chunks.push(c as Buffer);
+    raw = Buffer.concat(chunks).toString('utf8');
+  }
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch {
+      throw new CallbackError(400, 'bad_body', '请求体不是 JSON');
+    }
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new CallbackError(400, 'bad_body', '请求体应为 {"encrypt": "..."}');
+  return raw as Record<string, unknown>;
+}

@@ -1,0 +1,231 @@
+import { expect } from 'chai';
+import { In } from 'typeorm';
+import { WeComLongConnectionAdapter } from '../../bots/wecom/long-connection';
+import { OutboxMessage } from '../../entities';
+import { FAKE_ERR, WeComFake } from '../fakes/wecom-fake';
+import { Harness } from '../helpers/harness';
+import { enqueueOut, eventually, flushUntilSent, handled, payloadOf, processed, repliesTo, testLog } from './helpers';
+
+const BOT = 'aibot-street1';
+const SECRET = 'wecom-secret';
+const ADMIN = 'u-admin';
+const GROUP = 'wrGROUP01';
+
+function newAdapter(fake: WeComFake): WeComLongConnectionAdapter {
+  return new WeComLongConnectionAdapter({
+    id: 'street1', botId: BOT, secret: SECRET, wsUrl: fake.wsUrl,
+    heartbeatInterval: 300, reconnectInterval: 50, startTimeoutMs: 5000, log: testLog,
+  });
+}
+
+describe('WeCom long connection: real SDK against the local fake', () => {
+  let fake: WeComFake;
+  let adapter: WeComLongConnectionAdapter;
+  let h: Harness;
+
+  beforeEach(async () => {
+    fake = await WeComFake.start({ bots: { [BOT]: SECRET } });
+    adapter = newAdapter(fake);
+    h = await Harness.start({ adapters: [adapter], listen: true, config: { admins: [{ platform: 'wecom', userId: ADMIN, name: '王主任' }] } });
+  });
+
+  afterEach(async () => {
+    await h.stop();
+    await fake.close();
+  });
+
+  it('authenticates on start and stays connected while heartbeats are acked', async () => {
+    expect(adapter.connection.state).to.equal('online');
+    // Three missed acks would end the connection; five acked pings prove it survives them.
+    await eventually(() => fake.pings >= 5, 'five heartbeats');
+    expect(fake.authCount(BOT)).to.equal(1);
+    expect(adapter.connection.online).to.equal(true);
+  });
+
+  it('treats unanswered heartbeats as a dead connection and reconnects', async () => {
+    fake.faults.ignorePings = true;
+    await eventually(() => fake.authCount(BOT) === 2, 'reconnect after missed heartbeat acks');
+    fake.faults.ignorePings = false;
+    const { msgid } = fake.pushText({ userid: ADMIN, content: '/我是谁' });
+    await handled(h, 'wecom', msgid);
+    expect(fake.shownIn(ADMIN)).to.have.length(1);
+  });
+
+  it('binds a group from an @message and answers on the same req_id with one finished stream', async () => {
+    const { reqId, msgid } = fake.pushText({ chatid: GROUP, userid: ADMIN, content: '@减负助手 /绑定 社区 人民社区' });
+    const row = await handled(h, 'wecom', msgid);
+    expect(payloadOf(row)).to.include({ text: '/绑定 社区 人民社区', chatId: GROUP, chatType: 'group', botId: 'street1', senderId: ADMIN });
+    expect(fake.shownIn(GROUP)).to.deep.equal(['已将本群绑定为「人民社区」（社区群）。']);
+    const [frame] = fake.delivered('aibot_respond_msg');
+    expect(frame.reqId).to.equal(reqId);
+    expect(frame.body.stream.finish).to.equal(true);
+  });
+
+  it('answers a 1:1 message to the user (chatId = userid)', async () => {
+    const { msgid } = fake.pushText({ userid: ADMIN, content: '/我是谁' });
+    await handled(h, 'wecom', msgid);
+    expect(fake.shownIn(ADMIN)).to.deep.equal(['王主任（u-admin）：管理员\n单聊']);
+  });
+
+  it('decodes voice as its transcript, mixed as joined text plus image attachments, and quotes', async () => {
+    const voice = fake.pushVoice({ userid: ADMIN, content: '/我是谁' });
+    const mixed = fake.pushMixed({ chatid: GROUP, userid: ADMIN, items: [{ text: '@减负助手 请看' }, { image: Buffer.from('PNGDATA') }, { text: '这张图' }] });
+    const quoted = fake.pushText({ userid: ADMIN, content: '/帮助', quote: { msgtype: 'text', text: { content: '原来那条通知' } } });
+    expect(payloadOf(await processed(h, 'wecom', voice.msgid)).text).to.equal('/我是谁');
+    const m = payloadOf(await processed(h, 'wecom', mixed.msgid));
+    expect(m.text).to.equal('请看\n这张图');
+    expect(m.attachments).to.have.length(1);
+    expect(m.attachments[0].kind).to.equal('image');
+    expect((await adapter.download(m.attachments[0])).data.toString()).to.equal('PNGDATA');
+    expect(payloadOf(await processed(h, 'wecom', quoted.msgid)).quote).to.deep.equal({ text: '原来那条通知' });
+  });
+
+  it('stores a submitted file and downloads it decrypted with the per-message aeskey', async () => {
+    const data = Buffer.from('关于开展基层减负专项检查的通知\n附件内容'.repeat(50));
+    const { msgid } = fake.pushFile({ userid: ADMIN, data, filename: '通知.docx' });
+    const msg = payloadOf(await processed(h, 'wecom', msgid));
+    expect(msg.attachments).to.have.length(1);
+    expect(msg.attachments[0].meta?.aeskey).to.be.a('string');
+    const file = await adapter.download(msg.attachments[0]);
+    expect(file.name).to.equal('通知.docx');
+    expect(file.data.equals(data)).to.equal(true);
+  });
+
+  it('pushes an outbox row without a reply target through aibot_send_msg as markdown', async () => {
+    const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrGROUP02', chatType: 'group' }, { kind: 'text', text: '本周有3条通知待回执' });
+    await flushUntilSent(h, [id]);
+    const [push] = fake.delivered('aibot_send_msg');
+    expect(push.body).to.deep.equal({ chatid: 'wrGROUP02', msgtype: 'markdown', markdown: { content: '本周有3条通知待回执' } });
+  });
+
+  it('sends a card with button_interaction keys carrying commands; a click updates the card and runs the command', async () => {
+    const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: GROUP, chatType: 'group' }, {
+      kind: 'card', title: '请确认身份', body: '点按钮或直接发送命令', buttons: [{ label: '我是谁', command: '/我是谁' }, { label: '帮助', command: '/帮助' }],
+    });
+    await flushUntilSent(h, [id]);
+    const card = fake.delivered('aibot_send_msg')[0].body.template_card;
+    expect(card.card_type).to.equal('button_interaction');
+    expect(card.sub_title_text).to.contain('也可直接发送：/我是谁、/帮助');
+    expect(card.button_list.map((b: { text: string }) => b.text)).to.deep.equal(['我是谁', '帮助']);
+
+    const click = fake.pushEvent({ eventtype: 'template_card_event', chatid: GROUP, userid: ADMIN, eventKey: card.button_list[0].key, taskId: card.task_id });
+    const update = await eventually(() => fake.delivered('aibot_respond_update_msg')[0], 'card update frame');
+    expect(update.reqId).to.equal(click.reqId);
+    expect(update.body.template_card.button_list[0].text).to.equal('✓ 我是谁');
+    expect(update.body.userids).to.deep.equal([ADMIN]);
+
+    const row = await handled(h, 'wecom', `card:${click.msgid}`);
+    expect(payloadOf(row)).to.include({ text: '/我是谁', isCardAction: true, chatId: GROUP });
+    await flushUntilSent(h, await repliesTo(h, row.id));
+    expect(fake.shownIn(GROUP).at(-1)).to.equal('王主任（u-admin）：管理员\n本群：未绑定');
+  });
+
+  it('answers an inbound message with a template card on its req_id (reply, not push)', async () => {
+    const { reqId, msgid } = fake.pushText({ userid: ADMIN, content: '/帮助' });
+    const row = await handled(h, 'wecom', msgid);
+    const before = fake.delivered().length;
+    // A second answer to the same message: WeCom takes one reply per req_id, so this one is pushed.
+    const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: ADMIN, chatType: 'direct' }, { kind: 'card', title: '选择', body: '请选择', buttons: [{ label: '我是谁', command: '/我是谁' }] }, { inReplyTo: row.id });
+    await flushUntilSent(h, [id]);
+    const frames = fake.delivered().slice(before);
+    expect(frames).to.have.length(1);
+    expect(frames[0].cmd).to.equal('aibot_send_msg');
+    expect(fake.delivered('aibot_respond_msg')[0].reqId).to.equal(reqId);
+
+    // A fresh message whose first answer is a card goes back on its own req_id.
+    const second = fake.pushText({ userid: ADMIN, content: '/甲' });
+    const row2 = await processed(h, 'wecom', second.msgid);
+    await h.app.db.work((em) => em.delete(OutboxMessage, { inReplyTo: row2.id }));
+    const id2 = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: ADMIN, chatType: 'direct' }, { kind: 'card', title: '选择', body: '请选择', buttons: [{ label: '帮助', command: '/帮助' }] }, { inReplyTo: row2.id });
+    await flushUntilSent(h, [id2]);
+    const cardReply = fake.delivered('aibot_respond_msg').find((f) => f.reqId === second.reqId)!;
+    expect(cardReply.body.msgtype).to.equal('template_card');
+  });
+
+  it('splits a long answer by bytes within the 20480-byte limit (reply first, then pushes)', async () => {
+    const { msgid } = fake.pushText({ userid: ADMIN, content: '/帮助' });
+    const row = await processed(h, 'wecom', msgid);
+    await h.app.db.work((em) => em.delete(OutboxMessage, { inReplyTo: row.id }));
+    const long = Array.from({ length: 900 }, (_, i) => `${i + 1}. 社区需填报的表格名称较长的一行`).join('\n');
+    const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: ADMIN, chatType: 'direct' }, { kind: 'markdown', text: long }, { inReplyTo: row.id });
+    await flushUntilSent(h, [id]);
+    const frames = fake.frames.filter((f) => f.cmd !== 'aibot_respond_update_msg');
+    expect(frames.length).to.be.greaterThan(1);
+    expect(frames.every((f) => f.errcode === 0)).to.equal(true);
+    expect(frames[0].cmd).to.equal('aibot_respond_msg');
+    expect(frames.slice(1).every((f) => f.cmd === 'aibot_send_msg')).to.equal(true);
+    expect(fake.shownIn(ADMIN).join('\n')).to.contain('900. 社区需填报的表格名称较长的一行');
+  });
+
+  it('welcomes a user entering the 1:1 chat within the 5 s window', async () => {
+    const { reqId } = fake.pushEvent({ eventtype: 'enter_chat', userid: 'u-new' });
+    const welcome = await eventually(() => fake.delivered('aibot_respond_welcome_msg')[0], 'welcome frame');
+    expect(welcome.reqId).to.equal(reqId);
+    expect(welcome.body.text.content).to.contain('/帮助');
+  });
+
+  it('reconnects after a dropped socket and still processes a message sent afterwards', async () => {
+    fake.dropConnection(BOT);
+    await eventually(() => fake.authCount(BOT) === 2 && fake.isOnline(BOT), 'second authentication');
+    const { msgid } = fake.pushText({ userid: ADMIN, content: '/我是谁' });
+    await handled(h, 'wecom', msgid);
+    expect(fake.shownIn(ADMIN)).to.deep.equal(['王主任（u-admin）：管理员\n单聊']);
+  });
+
+  it('handles the same msgid delivered twice only once', async () => {
+    const first = fake.pushText({ userid: ADMIN, content: '/我是谁' });
+    fake.redeliver(first.msgid);
+    // Inbound frames are stored in order, so once this one is done the duplicate was seen.
+    const after = fake.pushText({ userid: ADMIN, content: '/甲' });
+    await handled(h, 'wecom', first.msgid);
+    await handled(h, 'wecom', after.msgid);
+    expect(fake.shownIn(ADMIN)).to.deep.equal(['王主任（u-admin）：管理员\n单聊', '未知命令 /甲。发送 /帮助 查看可用命令。']);
+  });
+
+  it('backs off on 45009 and delivers every reply exactly once, in order', async () => {
+    fake.failNext(3, 45009, 'api freq out of limit', ['aibot_respond_msg']);
+    const words = ['甲', '乙', '丙', '丁'];
+    const pushed = words.map((w) => fake.pushText({ userid: ADMIN, content: `/${w}` }));
+    const ids: number[] = [];
+    for (const p of pushed) ids.push(...(await repliesTo(h, (await processed(h, 'wecom', p.msgid)).id)));
+    await flushUntilSent(h, ids);
+    expect(fake.frames.filter((f) => f.errcode === 45009)).to.have.length(3);
+    expect(fake.shownIn(ADMIN)).to.deep.equal(words.map((w) => `未知命令 /${w}。发送 /帮助 查看可用命令。`));
+    const rows = await h.app.ds.manager.find(OutboxMessage, { where: { id: In(ids) } });
+    expect(rows.every((r) => r.status === 'sent' && r.attempts === 0)).to.equal(true);
+  });
+
+  it('maps other errcodes to a non-retryable failure and parks the row', async () => {
+    fake.failNext(1, 40058, 'invalid Request Parameter', ['aibot_send_msg']);
+    const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrGROUP03', chatType: 'group' }, { kind: 'text', text: '通知' });
+    await h.app.settle();
+    const row = await h.app.ds.manager.findOneByOrFail(OutboxMessage, { id });
+    expect(row.status).to.equal('parked');
+    expect(row.lastError).to.contain('40058');
+  });
+
+  it('gives up the connection when a newer one for the same bot kicks it, without fighting back', async () => {
+    const rival = newAdapter(fake);
+    await rival.start({ accept: async () => ({ duplicate: false }) });
+    try {
+      await eventually(() => adapter.connection.state === 'kicked', 'old connection kicked');
+      expect(rival.connection.state).to.equal('online');
+      expect(adapter.connection.client.isConnected).to.equal(false);
+      // Sends through the kicked adapter fail retryably instead of reconnecting.
+      const r = await adapter.send({ platform: 'wecom', botId: 'street1', chatId: ADMIN, chatType: 'direct', body: { kind: 'text', text: 'x' }, outboxId: 1 });
+      expect(r).to.include({ ok: false, retryable: true });
+      expect(fake.authCount(BOT)).to.equal(2);
+    } finally {
+      await rival.stop();
+    }
+  });
+
+  it('rejects a wrong secret without crashing and reports the connection as failed', async () => {
+    const bad = new WeComLongConnectionAdapter({ id: 'bad', botId: BOT, secret: 'wrong', wsUrl: fake.wsUrl, heartbeatInterval: 300, reconnectInterval: 20, maxAuthFailureAttempts: 1, startTimeoutMs: 5000, log: testLog });
+    await bad.start({ accept: async () => ({ duplicate: false }) });
+    expect(bad.connection.state).to.equal('failed');
+    expect(fake.auths.filter((a) => !a.ok).length).to.be.greaterThan(0);
+    expect(FAKE_ERR.badAuth).to.equal(40058);
+    await bad.stop();
+  });
+});

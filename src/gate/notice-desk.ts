@@ -47,8 +47,11 @@ export class NoticeDesk {
     else {
       for (const t of p.targets) {
         const found = await findCommunity(ctx.em, t);
-        if (!found.ok) return { error: `${found.message}发送对象写「全部社区」或社区名称（用顿号分隔）。` };
-        if (!communities.some((c) => c.id === found.value.id)) communities.push(found.value);
+        // A bound community group's title works as a target too (人民社区工作群).
+        const group = found.ok ? null : await ctx.em.findOne(ChatGroup, { where: { kind: 'community', title: t } });
+        const community = found.ok ? found.value : group?.communityId ? await ctx.em.findOne(Community, { where: { id: group.communityId } }) : null;
+        if (!community) return { error: `${found.ok ? '' : found.message}发送对象写「全部社区」、社区名称或社区群名（用顿号分隔）。` };
+        if (!communities.some((c) => c.id === community.id)) communities.push(community);
       }
     }
     if (!communities.length) return { error: '没有可发送的社区。' };

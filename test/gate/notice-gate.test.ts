@@ -67,6 +67,7 @@ describe('notice gate: sandbox conversations', () => {
       const replies = await h.say('lixia', DEPT_GROUP, `/通知 人民社区、和平社区 请于11月27日前报送辖区80岁以上老人名单 依据:${basis}`);
       expect(replies[0]).to.contain('第1号通知：已发送');
       expect(h.botMessages('g-donghu')).to.deep.equal([]);
+      expect((await h.say('lixia', DEPT_GROUP, `/通知 东湖村工作群 请于11月27日前报送高龄老人名单 依据:${basis}`))[0]).to.contain('已送达：东湖村');
       expect(await h.say('zhangmin', 'g-renmin', '/收到 1')).to.deep.equal(['已登记：人民社区收到第1号通知。']);
       expect(await h.say('zhangmin', 'g-renmin', '/收到 1')).to.deep.equal(['人民社区已登记过收到第1号通知。']);
       expect(await h.say('liuyang', 'g-donghu', '/完成 1')).to.deep.equal(['第1号通知没有发给你的社区。']);

@@ -1,0 +1,103 @@
+import type { DWClientDownStream } from 'dingtalk-stream';
+import type { Logger } from 'pino';
+import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
+import { StreamConnection } from './connection';
+import { decodeRobotMessage, type RobotPayload } from './decode';
+import { DINGTALK_MAX_TEXT_BYTES } from './encode';
+import { DingTalkApi, DEFAULT_ENDPOINTS, type DingTalkEndpoints } from './openapi';
+import { deliver } from './outgoing';
+
+export interface DingTalkStreamOptions {
+  /** The configured bot id (IncomingMessage.botId); defaults to the client id. */
+  id?: string;
+  clientId: string;
+  clientSecret: string;
+  /** For internal apps the robot code is the client id. */
+  robotCode?: string;
+  endpoints?: Partial<DingTalkEndpoints>;
+  log: Logger;
+  now?: () => number;
+  rateLimitBackoffMs?: number;
+  silenceMs?: number;
+  pingIntervalMs?: number;
+  reconnectBaseMs?: number;
+  reconnectMaxMs?: number;
+  startTimeoutMs?: number;
+}
+
+/**
+ * DingTalk enterprise robot in Stream mode. Robot callbacks are stored through the sink in
+ * arrival order and acked only once stored; replies and pushes go over HTTP (the Stream socket
+ * cannot carry IM messages).
+ */
+export class DingTalkStreamAdapter implements BotAdapter {
+  readonly platform = 'dingtalk' as const;
+  readonly botId: string;
+  /** DingTalk allows a robot 20 messages a minute per conversation. */
+  readonly perChatPerMinute = 20;
+  readonly api: DingTalkApi;
+  readonly connection: StreamConnection;
+  private sink: InboundSink | null = null;
+  private inbound: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+  private readonly log: Logger;
+
+  constructor(opts: DingTalkStreamOptions) {
+    this.botId = opts.id ?? opts.clientId;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log.child({ platform: 'dingtalk', bot: this.botId });
+    const endpoints = { ...DEFAULT_ENDPOINTS, ...opts.endpoints };
+    this.api = new DingTalkApi({ ...opts, robotCode: opts.robotCode ?? opts.clientId, endpoints, log: this.log, now: this.now });
+    this.connection = new StreamConnection({ ...opts, endpoints, log: this.log }, (down) => {
+      // The SDK emits synchronously and does not catch: this listener must never throw or reject.
+      this.inbound = this.inbound.then(() => this.onRobotMessage(down)).catch((err: unknown) => {
+        this.log.error({ err: err instanceof Error ? err.message : String(err) }, '处理钉钉消息失败');
+      });
+    });
+  }
+
+  async start(sink: InboundSink): Promise<void> {
+    this.sink = sink;
+    await this.connection.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.stop();
+    await this.inbound;
+    this.sink = null;
+  }
+
+  maxBytes(): number {
+    return DINGTALK_MAX_TEXT_BYTES;
+  }
+
+  send(msg: OutgoingMessage): Promise<SendResult> {
+    return deliver(this.api, msg, this.now(), this.log);
+  }
+
+  async download(a: Attachment): Promise<{ name: string; data: Buffer }> {
+    const data = await this.api.download(a.meta?.downloadCode ?? a.ref, a.meta?.robotCode);
+    return { name: a.name ?? 'file', data };
+  }
+
+  private async onRobotMessage(down: DWClientDownStream): Promise<void> {
+    const messageId = down.headers?.messageId;
+    let payload: RobotPayload | null = null;
+    try {
+      payload = JSON.parse(down.data) as RobotPayload;
+    } catch {
+      payload = null;
+    }
+    const msg = payload && decodeRobotMessage(payload, { botId: this.botId, now: this.now() });
+    if (!msg) {
+      // Nothing we could ever store: ack so the platform does not keep re-pushing it.
+      this.log.warn({ messageId }, '收到无法识别的钉钉机器人消息，已忽略');
+      if (messageId) this.connection.ack(messageId);
+      return;
+    }
+    if (!this.sink) return;
+    // Not acked when storing fails: DingTalk may then deliver it again.
+    await this.sink.accept(msg);
+    if (messageId) this.connection.ack(messageId);
+  }
+}

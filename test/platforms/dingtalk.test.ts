@@ -1,0 +1,200 @@
+import { expect } from 'chai';
+import { In } from 'typeorm';
+import { DingTalkStreamAdapter } from '../../bots/dingtalk/stream';
+import { OutboxMessage } from '../../entities';
+import { DingTalkFake, SEND_TOO_FAST } from '../fakes/dingtalk-fake';
+import { Harness } from '../helpers/harness';
+import { enqueueOut, eventually, flushUntilSent, handled, payloadOf, processed, repliesTo, testLog } from './helpers';
+
+const CID = 'dingclient01';
+const SECRET = 'dingtalk-secret';
+const ADMIN = 'staff-admin';
+const GROUP = 'cidGROUP01==';
+
+describe('DingTalk Stream mode: real SDK against the local fake', () => {
+  let fake: DingTalkFake;
+  let adapter: DingTalkStreamAdapter;
+  let h: Harness;
+
+  beforeEach(async () => {
+    fake = await DingTalkFake.start({ apps: { [CID]: SECRET }, people: { [ADMIN]: '王主任' } });
+    adapter = new DingTalkStreamAdapter({
+      id: 'dt1', clientId: CID, clientSecret: SECRET, endpoints: { apiBase: fake.base, oapiBase: fake.base },
+      silenceMs: 600, pingIntervalMs: 100, reconnectBaseMs: 50, startTimeoutMs: 5000, log: testLog,
+    });
+    h = await Harness.start({ adapters: [adapter], listen: true, config: { admins: [{ platform: 'dingtalk', userId: ADMIN, name: '王主任' }] } });
+  });
+
+  afterEach(async () => {
+    // Teardown order from the protocol doc: disconnect the client while connected, then close the fake.
+    await h.stop();
+    expect(fake.liveConnections(CID)).to.equal(0);
+    await fake.close();
+  });
+
+  it('subscribes to robot callbacks through the configurable gateway and connects once', async () => {
+    expect(fake.connectCount(CID)).to.equal(1);
+    expect(JSON.stringify(fake.gatewayCalls[0].subscriptions)).to.contain('/v1.0/im/bot/messages/get');
+  });
+
+  it('binds a group from an @message, acks the callback after storing it, replies via sessionWebhook', async () => {
+    const { messageId, msgId } = fake.pushRobotMessage({ conversationType: '2', conversationId: GROUP, senderStaffId: ADMIN, senderNick: '王主任', text: '/绑定 社区 人民社区' });
+    const row = await handled(h, 'dingtalk', msgId);
+    expect(payloadOf(row)).to.include({ text: '/绑定 社区 人民社区', chatId: GROUP, chatType: 'group', botId: 'dt1', senderName: '王主任' });
+    await eventually(() => fake.acks.has(messageId), 'callback ack');
+    expect(JSON.parse(fake.acks.get(messageId).data)).to.deep.equal({ response: null });
+    expect(fake.sent.map((s) => [s.via, s.chat, s.text])).to.deep.equal([['session', GROUP, '已将本群绑定为「人民社区」（社区群）。']]);
+  });
+
+  it('answers a 1:1 message; the chat id is the sender staff id', async () => {
+    const { msgId } = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/我是谁' });
+    await handled(h, 'dingtalk', msgId);
+    expect(fake.shownIn(ADMIN)).to.deep.equal(['王主任（staff-admin）：管理员\n单聊']);
+  });
+
+  it('sends a card as sampleActionCard with dtmd links; clicking sends the command back as a message', async () => {
+    const id = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: GROUP, chatType: 'group' }, {
+      kind: 'card', title: '请确认身份', body: '点按钮或直接发送命令', buttons: [{ label: '我是谁', command: '/我是谁' }, { label: '帮助', command: '/帮助' }],
+    });
+    await flushUntilSent(h, [id]);
+    const card = fake.sent[0];
+    expect(card).to.include({ via: 'group', kind: 'sampleActionCard2', chat: GROUP });
+    expect(card.param.text).to.contain('也可直接发送：/我是谁、/帮助');
+    expect(card.buttons[0]).to.deep.equal({ title: '我是谁', url: `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent('/我是谁')}` });
+    // The user's client sends the decoded content as an ordinary message.
+    const command = new URL(card.buttons[0].url).searchParams.get('content')!;
+    const { msgId } = fake.pushRobotMessage({ conversationType: '2', conversationId: GROUP, senderStaffId: ADMIN, text: command });
+    await handled(h, 'dingtalk', msgId);
+    expect(fake.shownIn(GROUP).at(-1)).to.equal('王主任（staff-admin）：管理员\n本群：未绑定');
+  });
+
+  it('replies with an actionCard through the sessionWebhook when the card answers a message', async () => {
+    const { msgId } = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/甲' });
+    const row = await processed(h, 'dingtalk', msgId);
+    await h.app.db.work((em) => em.delete(OutboxMessage, { inReplyTo: row.id }));
+    const id = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: ADMIN, chatType: 'direct' }, { kind: 'card', title: '选择', body: '请选择', buttons: [{ label: '帮助', command: '/帮助' }] }, { inReplyTo: row.id });
+    await flushUntilSent(h, [id]);
+    expect(fake.sent[0]).to.include({ via: 'session', kind: 'actionCard', chat: ADMIN });
+    expect(fake.sent[0].buttons).to.deep.equal([{ title: '帮助', url: 'dtmd://dingtalkclient/sendMessage?content=%2F%E5%B8%AE%E5%8A%A9' }]);
+  });
+
+  it('downloads a submitted file through messageFiles/download; decodes audio and pictures', async () => {
+    const data = Buffer.from('%PDF-1.7 通知原文'.repeat(100));
+    const downloadCode = fake.addFile(data, '通知.pdf');
+    const file = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, msgtype: 'file', content: { downloadCode, fileName: '通知.pdf' } });
+    const audio = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, msgtype: 'audio', content: { recognition: '我是谁', downloadCode: fake.addFile(Buffer.from('amr')) } });
+    const picture = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, msgtype: 'picture', content: { downloadCode: fake.addFile(Buffer.from('PNG'), 'p.png') } });
+    const msg = payloadOf(await processed(h, 'dingtalk', file.msgId));
+    expect(msg.attachments).to.have.length(1);
+    expect(msg.attachments[0]).to.include({ kind: 'file', name: '通知.pdf' });
+    const got = await adapter.download(msg.attachments[0]);
+    expect(got.name).to.equal('通知.pdf');
+    expect(got.data.equals(data)).to.equal(true);
+    expect(payloadOf(await processed(h, 'dingtalk', audio.msgId)).text).to.equal('我是谁');
+    const pic = payloadOf(await processed(h, 'dingtalk', picture.msgId));
+    expect((await adapter.download(pic.attachments[0])).data.toString()).to.equal('PNG');
+  });
+
+  it('pushes proactive messages through the OpenAPI: group send and 1:1 batchSend with msgParam as a JSON string', async () => {
+    const g = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: GROUP, chatType: 'group' }, { kind: 'markdown', title: '提醒', text: '**本周**有3条通知待回执' });
+    const u = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: 'staff-zhang', chatType: 'direct' }, { kind: 'text', text: '请查收通知' });
+    await flushUntilSent(h, [g, u]);
+    expect(fake.sent.map((s) => [s.via, s.chat, s.kind, s.text])).to.deep.equal([
+      ['group', GROUP, 'sampleMarkdown', '**本周**有3条通知待回执'],
+      ['oto', 'staff-zhang', 'sampleText', '请查收通知'],
+    ]);
+    expect(fake.sent[0].param.title).to.equal('提醒');
+    expect(fake.tokenRequests).to.have.length(1);
+  });
+
+  it('refreshes the access token when DingTalk reports InvalidAuthentication', async () => {
+    const a = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: GROUP, chatType: 'group' }, { kind: 'text', text: '一' });
+    await flushUntilSent(h, [a]);
+    fake.revokeTokens();
+    const b = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: GROUP, chatType: 'group' }, { kind: 'text', text: '二' });
+    await flushUntilSent(h, [b]);
+    expect(fake.tokenRequests).to.have.length(2);
+    expect(fake.shownIn(GROUP)).to.deep.equal(['一', '二']);
+  });
+
+  it('falls back to the OpenAPI when the sessionWebhook is gone (expired, or 300001)', async () => {
+    const expired = fake.pushRobotMessage({ conversationType: '2', conversationId: GROUP, senderStaffId: ADMIN, text: '/甲', sessionTtlMs: -1000 });
+    await handled(h, 'dingtalk', expired.msgId);
+    const gone = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/乙' });
+    const row = await processed(h, 'dingtalk', gone.msgId);
+    fake.expireSessions();
+    await flushUntilSent(h, await repliesTo(h, row.id));
+    expect(fake.sent.map((s) => [s.via, s.chat])).to.deep.equal([['group', GROUP], ['oto', ADMIN]]);
+  });
+
+  it('reconnects after dropped sockets and still processes a message sent afterwards', async () => {
+    fake.dropSockets();
+    await eventually(() => fake.connectCount(CID) === 2 && fake.liveConnections(CID) === 1, 'reconnect');
+    const { msgId } = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/我是谁' });
+    await handled(h, 'dingtalk', msgId);
+    expect(fake.shownIn(ADMIN)).to.have.length(1);
+  });
+
+  it('moves to a fresh connection as soon as the server announces a disconnect', async () => {
+    fake.disconnect('connection is expired', 60_000);
+    await eventually(() => fake.connectCount(CID) === 2 && fake.liveConnections(CID) === 1, 'new connection before the old one is closed by the server');
+    const { msgId } = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/我是谁' });
+    await handled(h, 'dingtalk', msgId);
+    expect(fake.shownIn(ADMIN)).to.have.length(1);
+  });
+
+  it('answers SYSTEM pings by echoing them', async () => {
+    fake.ping();
+    await eventually(() => fake.systemResponses.length === 1, 'ping echo');
+    expect(fake.systemResponses[0]).to.include({ code: 200, message: 'OK' });
+  });
+
+  it('notices a silent socket with its watchdog and reconnects', async () => {
+    fake.silenceSockets();
+    await eventually(() => fake.connectCount(CID) === 2, 'watchdog reconnect');
+    const { msgId } = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/我是谁' });
+    await handled(h, 'dingtalk', msgId);
+    expect(fake.shownIn(ADMIN)).to.have.length(1);
+  });
+
+  it('handles the same callback delivered twice only once, and acks both', async () => {
+    const first = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/我是谁' });
+    fake.redeliver(first.messageId);
+    const after = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/甲' });
+    await handled(h, 'dingtalk', first.msgId);
+    await handled(h, 'dingtalk', after.msgId);
+    expect(fake.deliveries(first.messageId)).to.equal(2);
+    expect(fake.shownIn(ADMIN)).to.deep.equal(['王主任（staff-admin）：管理员\n单聊', '未知命令 /甲。发送 /帮助 查看可用命令。']);
+  });
+
+  it('is not redelivered when it acks in time (redelivery knob on)', async () => {
+    fake.faults.redeliverAfterMs = 300;
+    const { messageId, msgId } = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/我是谁' });
+    await handled(h, 'dingtalk', msgId);
+    await eventually(() => fake.acks.has(messageId), 'ack');
+    expect(fake.deliveries(messageId)).to.equal(1);
+  });
+
+  it('backs off on 130101 and delivers every reply exactly once, in order', async () => {
+    fake.failSession(3, SEND_TOO_FAST);
+    const words = ['甲', '乙', '丙', '丁'];
+    const pushed = words.map((w) => fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: `/${w}` }));
+    const ids: number[] = [];
+    for (const p of pushed) ids.push(...(await repliesTo(h, (await processed(h, 'dingtalk', p.msgId)).id)));
+    await flushUntilSent(h, ids);
+    expect(fake.shownIn(ADMIN)).to.deep.equal(words.map((w) => `未知命令 /${w}。发送 /帮助 查看可用命令。`));
+    const rows = await h.app.ds.manager.find(OutboxMessage, { where: { id: In(ids) } });
+    expect(rows.every((r) => r.status === 'sent' && r.attempts === 0)).to.equal(true);
+  });
+
+  it('retries OpenAPI 403 (QPS limit) and 5xx without losing the message', async () => {
+    fake.failApi(2, 403);
+    fake.failApi(1, 503, { code: 'ServiceUnavailable', message: '服务繁忙' });
+    const id = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: GROUP, chatType: 'group' }, { kind: 'text', text: '重要通知' });
+    await flushUntilSent(h, [id]);
+    expect(fake.shownIn(GROUP)).to.deep.equal(['重要通知']);
+    const row = await h.app.ds.manager.findOneByOrFail(OutboxMessage, { id });
+    // Rate limits cost no attempt; the 503 costs one.
+    expect(row.attempts).to.equal(1);
+  });
+});

@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { createPlatformAdapters } from '../../bots';
+import { DingTalkHttpAdapter } from '../../bots/dingtalk/http-callback';
+import { DingTalkStreamAdapter } from '../../bots/dingtalk/stream';
+import { WeComHttpCallbackAdapter } from '../../bots/wecom/http-callback';
+import { WeComLongConnectionAdapter } from '../../bots/wecom/long-connection';
+import { ManualClock } from '../../src/clock';
+import { testLog } from './helpers';
+
+const AES = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+const deps = { clock: new ManualClock('2026-11-23T09:15:00+08:00'), log: testLog };
+const build = (env: Record<string, string>) => createPlatformAdapters(env, deps);
+
+describe('platform bots from environment variables', () => {
+  it('builds nothing without variables (the sandbox works alone)', () => {
+    const r = build({});
+    expect(r.adapters).to.have.length(0);
+    expect(r.routes).to.have.length(0);
+  });
+
+  it('builds one WeCom long-connection bot from the shorthand, id defaulting to the Bot ID', () => {
+    const [a] = build({ WECOM_BOT_ID: 'aib123', WECOM_BOT_SECRET: 'sec' }).adapters;
+    expect(a).to.be.instanceOf(WeComLongConnectionAdapter);
+    expect(a.botId).to.equal('aib123');
+    expect(a.maxBytes({ body: { kind: 'text', text: '' } })).to.equal(20480);
+  });
+
+  it('builds several bots per platform from WECOM_BOTS and DINGTALK_BOTS, with callback routes', () => {
+    const r = build({
+      WECOM_BOTS: JSON.stringify([{ id: 'street1', botId: 'a1', secret: 's1' }, { id: 'street2', botId: 'a2', token: 'T', aesKey: AES, webhooks: { wrG: 'key' } }]),
+      DINGTALK_BOTS: JSON.stringify([{ id: 'd1', clientId: 'c1', clientSecret: 'x' }, { id: 'd2', clientId: 'c2', clientSecret: 'y', mode: 'http' }]),
+    });
+    expect(r.adapters.map((a) => `${a.platform}/${a.botId}`)).to.deep.equal(['wecom/street1', 'wecom/street2', 'dingtalk/d1', 'dingtalk/d2']);
+    expect(r.adapters[1]).to.be.instanceOf(WeComHttpCallbackAdapter);
+    expect(r.adapters[2]).to.be.instanceOf(DingTalkStreamAdapter);
+    expect(r.adapters[3]).to.be.instanceOf(DingTalkHttpAdapter);
+    expect(r.adapters[2].perChatPerMinute).to.equal(20);
+    expect(r.routes).to.have.length(2);
+    expect(r.summary).to.have.length(4);
+  });
+
+  it('chooses WeCom callback mode when only Token and EncodingAESKey are given', () => {
+    const [a] = build({ WECOM_BOT_ID: 'aib', WECOM_CALLBACK_TOKEN: 'T', WECOM_CALLBACK_AES_KEY: AES }).adapters as WeComHttpCallbackAdapter[];
+    expect(a).to.be.instanceOf(WeComHttpCallbackAdapter);
+    expect(a.path).to.equal('/wecom/callback/aib');
+  });
+
+  it('builds a DingTalk Stream bot from the shorthand, or an HTTP one with DINGTALK_MODE=http', () => {
+    expect(build({ DINGTALK_CLIENT_ID: 'c', DINGTALK_CLIENT_SECRET: 's' }).adapters[0]).to.be.instanceOf(DingTalkStreamAdapter);
+    const r = build({ DINGTALK_CLIENT_ID: 'c', DINGTALK_CLIENT_SECRET: 's', DINGTALK_MODE: 'http' });
+    expect(r.adapters[0]).to.be.instanceOf(DingTalkHttpAdapter);
+    expect(r.routes).to.have.length(1);
+  });
+
+  const refuses: [string, Record<string, string>, RegExp][] = [
+    ['WeCom secret missing', { WECOM_BOT_ID: 'a' }, /WECOM_BOT_SECRET 未设置/],
+    ['bad EncodingAESKey', { WECOM_BOT_ID: 'a', WECOM_CALLBACK_TOKEN: 'T', WECOM_CALLBACK_AES_KEY: 'short' }, /WECOM_CALLBACK_AES_KEY 应为 43 位/],
+    ['bad WECOM_MODE', { WECOM_BOT_ID: 'a', WECOM_BOT_SECRET: 's', WECOM_MODE: 'ws' }, /WECOM_MODE 应为 long/],
+    ['WECOM_BOTS not JSON', { WECOM_BOTS: '[{' }, /WECOM_BOTS 不是有效的 JSON/],
+    ['WECOM_BOTS entry without secret', { WECOM_BOTS: '[{"botId":"x"}]' }, /WECOM_BOTS\[0\]\.secret 未设置/],
+    ['duplicate ids', { WECOM_BOTS: '[{"botId":"x","secret":"s"},{"botId":"x","secret":"t"}]' }, /WECOM_BOTS 中机器人 id「x」重复/],
+    ['both forms at once', { WECOM_BOTS: '[{"botId":"x","secret":"s"}]', WECOM_BOT_ID: 'y' }, /只能设置其一/],
+    ['DingTalk secret missing', { DINGTALK_CLIENT_ID: 'c' }, /DINGTALK_CLIENT_SECRET 未设置/],
+    ['bad DINGTALK_MODE', { DINGTALK_CLIENT_ID: 'c', DINGTALK_CLIENT_SECRET: 's', DINGTALK_MODE: 'ws' }, /DINGTALK_MODE 应为 stream 或 http/],
+    ['bad base URL', { DINGTALK_CLIENT_ID: 'c', DINGTALK_CLIENT_SECRET: 's', DINGTALK_API_BASE: 'api.dingtalk.com' }, /DINGTALK_API_BASE 应为网址/],
+    ['bad number', { WECOM_BOT_ID: 'a', WECOM_BOT_SECRET: 's', WECOM_HEARTBEAT_MS: 'fast' }, /WECOM_HEARTBEAT_MS 应为正整数/],
+  ];
+  for (const [what, env, message] of refuses) {
+    it(`refuses ${what} with a Chinese message naming the variable`, () => {
+      expect(() => build(env)).to.throw(message);
+    });
+  }
+});

@@ -21,6 +21,15 @@ export type { DeadlineMatch, DeadlineResult, MatchKind } from './deadline/types'
 const STARTS_AFTER = /^\s*(?:起(?![草来床步诉])|开始|以后|之后|后(?![天续期面台勤方]))/;
 const STARTS_BEFORE = /(?:从|自)\s*$/;
 const RANGE_SEP = /^\s*(?:至|到|~|～|—|–|-|－|ー)+\s*/;
+/** 11月20日的数据: a date used as an attribute describes something, it asks for nothing. */
+const ATTRIBUTE_AFTER = /^\s*的/;
+/**
+ * Words around an expression that make it something to be done by (11月25日前, 于明天报送,
+ * 截至周五). When a notice has such expressions, other dates in it (根据11月20日会议精神)
+ * are background and do not bind.
+ */
+const DEADLINE_AFTER = /^\s*(?:前|之前|以前|截止|为止|止|以内|之内|内|下班|结束前|报|交|上报|上交|报送|提交|反馈|回复|完成|办结|到位|到岗|报到|上传|录入|发送|发至|发到|送达)/;
+const DEADLINE_BEFORE = /(?:(?<!已)于|至|到|截至|截止|最迟|最晚|不晚于|务必|须|需|限|期限为|时间为|时间[:：])\s*$/;
 
 export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): DeadlineResult {
   const empty: DeadlineResult = { deadline: null, matches: [], immediate: false };
@@ -39,7 +48,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     }
   };
 
-  const matches: DeadlineMatch[] = [];
+  const matches: (DeadlineMatch & { explicit: boolean })[] = [];
   let immediate = false;
   let pending: { i: number; ev: Evaluated } | undefined;
   for (let i = 0; i < groups.length; i++) {
@@ -52,16 +61,19 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     const sep = RANGE_SEP.exec(after);
     if (timed && sep && groups[i + 1]?.start === g.end + sep[0].length) {
       // The start of a range (11月20日至30日, 9:00-17:00): its end is the deadline and may borrow its date.
-      const end = evaluate(i + 1, { date: ev.hasDay ? ev.date : undefined });
+      const end = evaluate(i + 1, { date: ev.hasDay ? ev.date : undefined, period: ev.period });
       if (end) {
         pending = { i: i + 1, ev: end };
         continue;
       }
     }
-    if (timed && (STARTS_AFTER.test(after) || STARTS_BEFORE.test(s.slice(0, g.start)))) continue;
+    const before = s.slice(0, g.start);
+    if (timed && (STARTS_AFTER.test(after) || STARTS_BEFORE.test(before) || ATTRIBUTE_AFTER.test(after))) continue;
     if (ev.kind === 'immediate') immediate = true;
-    matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind });
+    const explicit = !timed || g.tokens[0].workdays !== undefined || DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before);
+    matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit });
   }
-  const deadline = matches.reduce<Date | null>((min, m) => (!min || m.at < min ? m.at : min), null);
-  return { deadline, matches, immediate };
+  const binding = matches.some((m) => m.explicit) ? matches.filter((m) => m.explicit) : matches;
+  const deadline = binding.reduce<Date | null>((min, m) => (!min || m.at < min ? m.at : min), null);
+  return { deadline, matches: binding.map(({ explicit: _explicit, ...m }) => m), immediate };
 }

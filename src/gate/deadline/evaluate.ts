@@ -15,11 +15,14 @@ export interface Evaluated {
   /** The calendar date the expression named, for the end of a range (11月25日至30日). */
   date?: string;
   hasDay: boolean;
+  period?: Period;
 }
 
 /** The group is the end of a range; `date` is the day the range started on, if it named one. */
 export interface RangeStart {
   date?: string;
+  /** 晚上7点至9点: the end keeps the start's period of the day. */
+  period?: Period;
 }
 
 export interface EvalContext {
@@ -97,7 +100,7 @@ function evaluateTimed(g: Group, text: string, ctx: EvalContext, range?: RangeSt
   const base = range?.date;
   const { ref, refDate, cal } = ctx;
   const dayTok = g.tokens.find((t) => t.day);
-  const period = g.tokens.find((t) => t.period)?.period;
+  const period = g.tokens.find((t) => t.period)?.period ?? (dayTok ? undefined : range?.period);
   const clockTok = g.tokens.find((t) => t.clock);
   const after = text.slice(g.end);
   // 上班/下班 sets the time only as a limit (上班前, 下班之前); 上班第一天 is just the day.
@@ -147,7 +150,7 @@ function evaluateTimed(g: Group, text: string, ctx: EvalContext, range?: RangeSt
     at = atMinutes(refDate, minutes);
     if (at < ref) at = atMinutes(addDays(refDate, 1), minutes);
   }
-  return { at, kind: kindOf(dayTok, timed), date: rd?.date, hasDay: Boolean(dayTok) };
+  return { at, kind: kindOf(dayTok, timed), date: rd?.date, hasDay: Boolean(dayTok), period };
 }
 
 export function evaluateGroup(g: Group, text: string, ctx: EvalContext, range?: RangeStart): Evaluated | undefined {

@@ -56,8 +56,8 @@ function nextDayOfMonth(refDate: string, d: number, offset: number | undefined):
   return undefined;
 }
 
-function monthPart(year: number, month: number, part: 'early' | 'mid' | 'end'): string {
-  const d = part === 'early' ? 10 : part === 'mid' ? 20 : daysInMonth(year, month);
+function monthPart(year: number, month: number, part: 'early' | 'middle' | 'mid' | 'end'): string {
+  const d = part === 'early' ? 10 : part === 'middle' ? 15 : part === 'mid' ? 20 : daysInMonth(year, month);
   return ymd(year, month, d);
 }
 

@@ -82,11 +82,11 @@ function before(text: string, index: number): string {
 
 const RULES: Rule[] = [
   // Immediacy: no lead time at all.
-  { re: /立即|立刻|立马|马上|即刻|速报|火速|第一时间|尽快|尽早|从速/g, make: () => ({ immediate: true }) },
+  { re: /立即|立刻|立马|马上|即刻|当即|速报|速速|火速|第一时间|尽快|尽早|从速|赶紧|赶快/g, make: () => ({ immediate: true }) },
 
   // Working days and holidays.
   {
-    re: new RegExp(`(元旦|春节|过年|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?|(?<![\\d${CN}月])十一(?![月日号点时])|(?<![\\d${CN}去今明本当每近多几上下前])年)(?:假期|长假|小长假|放假|节)?(?:结束)?\\s*(前|之前|以前|后|之后|以后)(?!天)(?:\\s*(?:第\\s*(${NUM})\\s*个?\\s*(?:工作日|天|日)|(?:的)?最后一个工作日))?`, 'g'),
+    re: new RegExp(`(元旦|春节|过年|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?|(?<![\\d${CN}月])十一(?![月日号点时])|(?<![\\d${CN}去今明本当每近多几上下前半个新])年)(?:假期|长假|小长假|放假|节)?(?:结束)?\\s*(前|之前|以前|后|之后|以后)(?!天)(?:\\s*(?:第\\s*(${NUM})\\s*个?\\s*(?:工作日|天|日)|(?:的)?最后一个工作日))?`, 'g'),
     make: (m) => {
       const key = HOLIDAY_KEYS.find(([re]) => re.test(m[1]))?.[1];
       const k = m[3] === undefined ? 1 : num(m[3]);
@@ -115,7 +115,7 @@ const RULES: Rule[] = [
 
   // Durations; they need 内 (3小时前 is in the past, 3小时后 is a start).
   {
-    re: new RegExp(`(${NUM}|(?<![\\d.])\\d+\\.\\d+|半)\\s*(个)?\\s*(半)?\\s*(小时|钟头|钟|分钟|分|天|日|周|星期|礼拜|月)\\s*(?:之内|以内|内)`, 'g'),
+    re: new RegExp(`(${NUM}|(?<![\\d.])\\d+\\.\\d+|半)\\s*(个)?\\s*(半)?\\s*(小时|钟头|刻钟|钟|分钟|分|天|日|周|星期|礼拜|月)\\s*(?:之内|以内|内)`, 'g'),
     make: (m) => {
       const base = m[1] === '半' ? 0.5 : m[1].includes('.') ? Number(m[1]) : num(m[1]);
       if (base === undefined || !Number.isFinite(base)) return null;
@@ -128,6 +128,7 @@ const RULES: Rule[] = [
       }
       if (unit === '钟' && !m[2]) return null;
       const minutes = unit.startsWith('分') ? q
+        : unit === '刻钟' ? q * 15
         : /小时|钟/.test(unit) ? q * 60
           : /周|星期|礼拜/.test(unit) ? q * 7 * 1440 : q * 1440;
       return minutes > 0 && minutes <= 366 * 1440 ? { duration: { minutes } } : null;
@@ -185,18 +186,27 @@ const RULES: Rule[] = [
     },
   },
 
+  {
+    // 17.30前 / 9.00前: a time written with a dot, when it cannot be a date (those were taken above).
+    re: /(?<![\d.])([01]?\d|2[0-3])\.([0-5]\d)(?![\d%])(?=\s*(?:前|之前|以前))/g,
+    make: (m) => ({ clock: { h: Number(m[1]), m: Number(m[2]), bareHour: m[1].length === 1, strong: true, cued: true } }),
+  },
+
   // Parts of months, quarters and years.
   {
-    re: new RegExp(`(?:(\\d{4})\\s*年\\s*)?(本月|这个月|这月|当月|下个?月|上个?月)?\\s*(?:(${MONTH})\\s*月份?)?\\s*(底|末|内|之内|以内|上旬|中旬|下旬)`, 'g'),
+    re: new RegExp(`(?:(\\d{4})\\s*年\\s*)?(本月|这个月|这月|当月|下个?月|上个?月)?\\s*(?:(${MONTH})\\s*月份?)?\\s*(底|末|内|之内|以内|上旬|中旬|下旬|中(?![旬心间期]))`, 'g'),
     make: (m) => {
       if (!m[2] && !m[3]) return null;
       const mo = num(m[3]);
       if (m[3] && (mo === undefined || mo < 1 || mo > 12)) return null;
-      const part = m[4] === '上旬' ? 'early' : m[4] === '中旬' ? 'mid' : 'end';
+      const part = m[4] === '上旬' ? 'early' : m[4] === '中旬' ? 'mid' : m[4] === '中' ? 'middle' : 'end';
       return day({ k: 'month', part, offset: m[3] ? undefined : monthOffset(m[2]), m: mo, y: m[1] ? Number(m[1]) : undefined });
     },
   },
-  { re: /(?<![\d年个])月(?:底|末|内|之内)/g, make: () => day({ k: 'month', part: 'end', offset: 0 }) },
+  {
+    re: /(?<![\d年个])月(底|末|内|之内|中(?![旬心间期]))/g,
+    make: (m) => day({ k: 'month', part: m[1] === '中' ? 'middle' : 'end', offset: 0 }),
+  },
   {
     re: /(?:(\d{4})\s*年|(今年|本年度|本年|当年|明年|去年)\s*年?|(?<![\d零〇一二三四五六七八九十百千万去今明本当每近多几上下前])年)(?:底|末|内|之内|以内)/g,
     make: (m) => {

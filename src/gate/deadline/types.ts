@@ -28,8 +28,8 @@ export type DaySpec =
   | { k: 'wd'; wd: number; week?: number }
   /** Friday of a week (本周内, 下周内, 周末前). */
   | { k: 'weekEnd'; week?: number }
-  /** A part of a month: its last day, or 上旬/中旬 ends. */
-  | { k: 'month'; part: 'early' | 'mid' | 'end'; offset?: number; m?: number; y?: number }
+  /** A part of a month: its last day, the end of 上旬/中旬, or 月中 (the 15th). */
+  | { k: 'month'; part: 'early' | 'middle' | 'mid' | 'end'; offset?: number; m?: number; y?: number }
   | { k: 'yearEnd'; y?: number; offset?: number }
   | { k: 'quarterEnd' }
   /** The n-th working day after (or, n < 0, before) the next holiday, optionally a named one. */

@@ -28,7 +28,7 @@ const ATTRIBUTE_AFTER = /^\s*的/;
  * 截至周五). When a notice has such expressions, other dates in it (根据11月20日会议精神)
  * are background and do not bind.
  */
-const DEADLINE_AFTER = /^\s*(?:前|之前|以前|截止|为止|止|以内|之内|内|下班|结束前|报|交|上报|上交|报送|提交|反馈|回复|完成|办结|到位|到岗|报到|上传|录入|发送|发至|发到|送达)/;
+const DEADLINE_AFTER = /^\s*(?:前|之前|以前|截止|为止|止|以内|之内|内|期间|下班|结束前|报|交|上报|上交|报送|提交|反馈|回复|完成|办结|到位|到岗|报到|上传|录入|发送|发至|发到|送达)/;
 const DEADLINE_BEFORE = /(?:(?<!已)于|至|到|截至|截止|最迟|最晚|不晚于|务必|须|需|限|期限为|时间为|时间[:：])\s*$/;
 
 export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): DeadlineResult {

@@ -1,11 +1,27 @@
-import type { CardButton, OutgoingBody } from '../types';
+import { bodyText, type CardButton, type OutgoingBody } from '../types';
 
 /**
  * DingTalk refuses request bodies over 20 000 bytes. The outbox splits on the message text, so
- * keep room for the JSON envelope, escaping (msgParam is JSON inside JSON) and card buttons.
+ * keep room for the JSON envelope, the title and card buttons.
  */
 export const DINGTALK_BODY_LIMIT = 20_000;
 export const DINGTALK_MAX_TEXT_BYTES = 18_000;
+
+/** Bytes a line takes on the wire inside msgParam (JSON inside JSON), with its escaped newline. */
+function wireBytes(line: string): number {
+  return Buffer.byteLength(JSON.stringify(JSON.stringify(line))) - 6 + 3;
+}
+
+/**
+ * Text budget for one part. Quotes and backslashes grow up to fourfold inside msgParam, so the
+ * budget shrinks by the worst line's growth: the outbox splits on whole lines, and a part can
+ * grow no more than its worst line does.
+ */
+export function textBudget(body: OutgoingBody): number {
+  let worst = 1;
+  for (const line of bodyText(body).split('\n')) worst = Math.max(worst, wireBytes(line) / (Buffer.byteLength(line) + 1));
+  return Math.floor(DINGTALK_MAX_TEXT_BYTES / worst);
+}
 
 /** The sampleActionCard templates stop at five buttons. */
 const MAX_BUTTONS = 5;

@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
 import { decodeRobotMessage, type RobotPayload } from './decode';
-import { DINGTALK_MAX_TEXT_BYTES } from './encode';
+import { textBudget } from './encode';
 import { DEFAULT_ENDPOINTS, DingTalkApi, type DingTalkEndpoints } from './openapi';
 import { deliver } from './outgoing';
 
@@ -65,8 +65,8 @@ export class DingTalkHttpAdapter implements BotAdapter {
     this.sink = null;
   }
 
-  maxBytes(): number {
-    return DINGTALK_MAX_TEXT_BYTES;
+  maxBytes(msg: Pick<OutgoingMessage, 'body'>): number {
+    return textBudget(msg.body);
   }
 
   send(msg: OutgoingMessage): Promise<SendResult> {

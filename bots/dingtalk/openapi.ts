@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { OutgoingBody, SendResult } from '../types';
-import { openApiMessage } from './encode';
+import { DINGTALK_BODY_LIMIT, openApiMessage } from './encode';
 
 export interface DingTalkEndpoints {
   /** New-style OpenAPI host (robot sends, tokens, file download, Stream gateway). */
@@ -99,6 +99,12 @@ export class DingTalkApi {
     return { status: res.status, json };
   }
 
+  /** The outbox sizes parts to fit; this catches the rare part that still would not. */
+  private oversize(body: unknown): Failure | null {
+    const size = Buffer.byteLength(JSON.stringify(body));
+    return size > DINGTALK_BODY_LIMIT ? { ok: false, retryable: false, error: `消息编码后 ${size} 字节，超过钉钉 ${DINGTALK_BODY_LIMIT} 字节上限` } : null;
+  }
+
   /** POST with the token header; one retry with a fresh token when DingTalk rejects the old one. */
   private async call(path: string, body: unknown): Promise<Reply> {
     for (let attempt = 0; ; attempt++) {
@@ -133,6 +139,8 @@ export class DingTalkApi {
 
   /** Reply through the conversation's sessionWebhook; 'session_gone' asks the caller to use OpenAPI. */
   async sendBySession(url: string, body: Record<string, unknown>): Promise<SendResult | 'session_gone'> {
+    const big = this.oversize(body);
+    if (big) return big;
     try {
       const r = await this.request(url, body);
       if (r.status !== 200) return this.httpFailure(r);
@@ -148,15 +156,21 @@ export class DingTalkApi {
   }
 
   sendToGroup(openConversationId: string, body: OutgoingBody): Promise<SendResult> {
+    const request = { ...openApiMessage(body), openConversationId, robotCode: this.opts.robotCode };
+    const big = this.oversize(request);
+    if (big) return Promise.resolve(big);
     return this.guarded(async () => {
-      const r = await this.call('/v1.0/robot/groupMessages/send', { ...openApiMessage(body), openConversationId, robotCode: this.opts.robotCode });
+      const r = await this.call('/v1.0/robot/groupMessages/send', request);
       return r.status === 200 ? { ok: true } : this.httpFailure(r);
     });
   }
 
   sendToUser(userId: string, body: OutgoingBody): Promise<SendResult> {
+    const request = { ...openApiMessage(body), robotCode: this.opts.robotCode, userIds: [userId] };
+    const big = this.oversize(request);
+    if (big) return Promise.resolve(big);
     return this.guarded(async () => {
-      const r = await this.call('/v1.0/robot/oToMessages/batchSend', { ...openApiMessage(body), robotCode: this.opts.robotCode, userIds: [userId] });
+      const r = await this.call('/v1.0/robot/oToMessages/batchSend', request);
       if (r.status !== 200) return this.httpFailure(r);
       const list = (k: string) => (Array.isArray(r.json?.[k]) ? (r.json![k] as string[]) : []);
       if (list('flowControlledStaffIdList').includes(userId)) return { ok: false, retryable: true, retryAfterMs: this.backoff, error: '钉钉单聊消息被限流' };

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
 import { StreamConnection } from './connection';
 import { decodeRobotMessage, type RobotPayload } from './decode';
-import { DINGTALK_MAX_TEXT_BYTES } from './encode';
+import { textBudget } from './encode';
 import { DingTalkApi, DEFAULT_ENDPOINTS, type DingTalkEndpoints } from './openapi';
 import { deliver } from './outgoing';
 
@@ -67,8 +67,8 @@ export class DingTalkStreamAdapter implements BotAdapter {
     this.sink = null;
   }
 
-  maxBytes(): number {
-    return DINGTALK_MAX_TEXT_BYTES;
+  maxBytes(msg: Pick<OutgoingMessage, 'body'>): number {
+    return textBudget(msg.body);
   }
 
   send(msg: OutgoingMessage): Promise<SendResult> {

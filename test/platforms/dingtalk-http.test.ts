@@ -49,7 +49,7 @@ describe('DingTalk HTTP robot callback mode', () => {
     expect(await badSign.json()).to.deep.equal({ error: 'bad_signature', message: '签名校验失败' });
     const stale = await postSignedCallback(url, payload, { secret: SECRET, timestamp: Date.now() - 2 * 3_600_000 });
     expect(stale.status).to.equal(401);
-    expect((await stale.json()).error).to.equal('stale_timestamp');
+    expect(((await stale.json()) as { error: string }).error).to.equal('stale_timestamp');
     const bare = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
     expect(bare.status).to.equal(401);
     const junk = await postSignedCallback(url, { hello: 'world' }, { secret: SECRET });

@@ -28,7 +28,7 @@ describe('DingTalk Stream mode: real SDK against the local fake', () => {
   afterEach(async () => {
     // Teardown order from the protocol doc: disconnect the client while connected, then close the fake.
     await h.stop();
-    expect(fake.liveConnections(CID)).to.equal(0);
+    await eventually(() => fake.liveConnections(CID) === 0, 'socket closed by the client');
     await fake.close();
   });
 
@@ -105,6 +105,23 @@ describe('DingTalk Stream mode: real SDK against the local fake', () => {
     ]);
     expect(fake.sent[0].param.title).to.equal('提醒');
     expect(fake.tokenRequests).to.have.length(1);
+  });
+
+  it('splits long text so every request stays under the 20 000-byte body limit (session and OpenAPI)', async () => {
+    const long = Array.from({ length: 1200 }, (_, i) => `${i + 1}. 请各社区于本周五前报送"减负"台账`).join('\n');
+    expect(Buffer.byteLength(long)).to.be.greaterThan(40_000);
+    const { msgId } = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/甲' });
+    const row = await processed(h, 'dingtalk', msgId);
+    await h.app.db.work((em) => em.delete(OutboxMessage, { inReplyTo: row.id }));
+    const reply = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: ADMIN, chatType: 'direct' }, { kind: 'text', text: long }, { inReplyTo: row.id });
+    const push = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: GROUP, chatType: 'group' }, { kind: 'markdown', title: '台账', text: long });
+    await flushUntilSent(h, [reply, push]);
+    const session = fake.sent.filter((s) => s.via === 'session');
+    const group = fake.sent.filter((s) => s.via === 'group');
+    expect(session.length).to.be.greaterThan(1);
+    expect(group.length).to.be.greaterThan(1);
+    expect(session.map((s) => s.text).join('\n')).to.contain('1200. 请各社区');
+    expect(group.at(-1)!.text).to.contain('1200. 请各社区');
   });
 
   it('refreshes the access token when DingTalk reports InvalidAuthentication', async () => {

@@ -99,7 +99,7 @@ describe('WeCom HTTP callback mode', () => {
       msgid: 'click1', create_time: 1, aibotid: 'cb1', chatid: GROUP, chattype: 'group', from: { userid: ADMIN }, msgtype: 'event',
       event: { eventtype: 'template_card_event', event_key: '0:/我是谁', task_id: 'jf_9_abc' },
     });
-    const update = openPassiveReply(KEYS, await res.json());
+    const update = openPassiveReply(KEYS, (await res.json()) as Parameters<typeof openPassiveReply>[1]);
     expect(update.response_type).to.equal('update_template_card');
     expect(update.template_card.task_id).to.equal('jf_9_abc');
     const row = await handled(h, 'wecom', 'card:click1');
@@ -110,7 +110,7 @@ describe('WeCom HTTP callback mode', () => {
   it('answers enter_chat with an encrypted passive welcome', async () => {
     const res = await post({ msgid: 'evt1', create_time: 1, aibotid: 'cb1', chattype: 'single', from: { userid: 'u-new' }, msgtype: 'event', event: { eventtype: 'enter_chat' } });
     expect(res.status).to.equal(200);
-    const reply = openPassiveReply(KEYS, await res.json());
+    const reply = openPassiveReply(KEYS, (await res.json()) as Parameters<typeof openPassiveReply>[1]);
     expect(reply.msgtype).to.equal('text');
     expect(reply.text.content).to.contain('/帮助');
   });

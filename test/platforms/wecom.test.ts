@@ -195,6 +195,26 @@ describe('WeCom long connection: real SDK against the local fake', () => {
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 0)).to.equal(true);
   });
 
+  it('keeps acks in order when WeCom is slow to answer', async () => {
+    fake.faults.ackDelayMs = 150;
+    const a = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrSLOW', chatType: 'group' }, { kind: 'text', text: '第一条' });
+    const b = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrSLOW', chatType: 'group' }, { kind: 'text', text: '第二条' });
+    await flushUntilSent(h, [a, b]);
+    expect(fake.shownIn('wrSLOW')).to.deep.equal(['第一条', '第二条']);
+  });
+
+  it('retries a push whose ack never came (SDK times out after 5 s): delivered at least once, nothing lost', async function () {
+    this.timeout(15_000);
+    fake.faults.dropAcks = 1;
+    const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrDROP', chatType: 'group' }, { kind: 'text', text: '请回执' });
+    await flushUntilSent(h, [id]);
+    const row = await h.app.ds.manager.findOneByOrFail(OutboxMessage, { id });
+    expect(row).to.include({ status: 'sent', attempts: 1 });
+    const frames = fake.frames.filter((f) => f.cmd === 'aibot_send_msg');
+    // The first frame reached WeCom but its ack was lost: the honest outcome is a second copy.
+    expect(frames.map((f) => f.acked)).to.deep.equal([false, true]);
+  });
+
   it('maps other errcodes to a non-retryable failure and parks the row', async () => {
     fake.failNext(1, 40058, 'invalid Request Parameter', ['aibot_send_msg']);
     const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrGROUP03', chatType: 'group' }, { kind: 'text', text: '通知' });

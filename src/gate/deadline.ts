@@ -29,6 +29,8 @@ const ATTRIBUTE_AFTER = /^\s*的/;
  * are background and do not bind.
  */
 const DEADLINE_AFTER = /^\s*(?:前|之前|以前|截止|为止|止|以内|之内|内|期间|下班|结束前|报|交|上报|上交|报送|提交|反馈|回复|完成|办结|到位|到岗|报到|上传|录入|发送|发至|发到|送达)/;
+const STATUS_BEFORE = /(?:截至|截止到|截止)\s*$/;
+const STATUS_AFTER = /^\s*[，,]/;
 const DEADLINE_BEFORE = /(?:(?<!已)于|至|到|截至|截止|最迟|最晚|不晚于|务必|须|需|限|期限为|时间为|时间[:：])\s*$/;
 
 export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): DeadlineResult {
@@ -70,7 +72,10 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     const before = s.slice(0, g.start);
     if (timed && (STARTS_AFTER.test(after) || STARTS_BEFORE.test(before) || ATTRIBUTE_AFTER.test(after))) continue;
     if (ev.kind === 'immediate') immediate = true;
-    const explicit = !timed || g.tokens[0].workdays !== undefined || DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before);
+    // 截至11月20日，已完成…: a status as of a date, not a limit.
+    const status = STATUS_BEFORE.test(before) && STATUS_AFTER.test(after);
+    const explicit = !timed || g.tokens[0].workdays !== undefined
+      || (!status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before)));
     matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit });
   }
   const binding = matches.some((m) => m.explicit) ? matches.filter((m) => m.explicit) : matches;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { parseHolidayNotice } from '../../src/calendar/holiday-notice';
@@ -102,5 +103,20 @@ describe('parseHolidayNotice', () => {
     expect(() => parseHolidayNotice('')).to.throw('未找到年份');
     expect(() => parseHolidayNotice('元旦放假，春节上班')).to.throw('未找到年份');
     expect(() => parseHolidayNotice('国务院办公厅关于2027年部分节假日安排的通知\n具体安排另行通知。')).to.throw('未识别到放假安排');
+  });
+
+  it('is available as `jianfu holidays parse FILE`', () => {
+    const root = path.resolve(__dirname, '../..');
+    const file = path.join(SHARED, 'bench/holiday-notices/2025.txt');
+    const out = execFileSync(process.execPath, ['scripts/jianfu.js', 'holidays', 'parse', file], { cwd: root, encoding: 'utf8' });
+    const expected = JSON.parse(readFileSync(path.join(SHARED, 'bench/holiday-notices/2025.json'), 'utf8'));
+    expect(JSON.parse(out)).to.deep.equal(expected);
+    let status = 0;
+    try {
+      execFileSync(process.execPath, ['scripts/jianfu.js', 'holidays', 'parse', path.join(NOTICES, 'missing.txt')], { cwd: root, stdio: 'pipe' });
+    } catch (err) {
+      status = (err as { status: number }).status;
+    }
+    expect(status).to.equal(2);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { formatLocal, parseInstant } from '../../src/calendar/time';
@@ -218,6 +219,10 @@ const CASES: Case[] = [
   ['春节前最后一个工作日', BEFORE_SPRING, T('2026-02-14')],
   ['请于节后上班第一天报送', BEFORE_NATIONAL_DAY, T('2026-10-08')],
   ['请于12月1日（周二）前报送，联系电话：0571-87654321', MON, T('2026-12-01')],
+  ['截至11月20日，全街道已完成800户，请于11月25日前报送剩余数据', MON, T('2026-11-25')],
+  ['请在12月1日-12月5日期间完成入户走访，12月6日前提交走访记录', MON, T('2026-12-05')],
+  ['12-10前报送', MON, T('2026-12-10')],
+  ['不必马上回复，本周五前报送即可', MON, T('2026-11-27')],
   // Numbers that are not times.
   ['请拨打12345或13800138000咨询', MON, null],
   ['3号楼、5号楼居民请注意', MON, null],
@@ -304,5 +309,35 @@ describe('extractDeadline', () => {
       }
     }
     expect(count).to.be.greaterThan(2000);
+  });
+
+  it('answers JSON lines through `jianfu deadline --jsonl`, reporting bad lines and going on', () => {
+    const root = path.resolve(__dirname, '../..');
+    const out = execFileSync(process.execPath, ['scripts/jianfu.js', 'deadline', '--jsonl', 'test/gate/fixtures/deadline-cli.jsonl'], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'America/New_York' },
+    });
+    const rows = out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows[0]).to.deep.equal({ id: 'a', deadline: '2026-11-25T17:30:00+08:00' });
+    expect(rows[1]).to.deep.equal({ id: 'b', deadline: null });
+    expect(rows[2].id).to.equal(null);
+    expect(rows[2].error).to.be.a('string');
+    expect(rows[3].id).to.equal('c');
+    expect(rows[3].error).to.be.a('string');
+    expect(rows[4].id).to.equal('d');
+    expect(rows[5]).to.deep.equal({ id: 5, deadline: '2026-10-10T17:30:00+08:00' });
+    expect(rows).to.have.length(6);
+  });
+
+  it('prints a Chinese usage line and exits 2 on wrong usage', () => {
+    const root = path.resolve(__dirname, '../..');
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, ['scripts/jianfu.js', 'deadline'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+    } catch (err) {
+      ({ status, stderr } = err as { status: number; stderr: string });
+    }
+    expect(status).to.equal(2);
+    expect(stderr).to.contain('用法');
   });
 });

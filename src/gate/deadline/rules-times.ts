@@ -5,7 +5,11 @@ import { before, CLOCK_CUE, CN, type Found, num, NUM, PERIODS, type Rule } from 
 
 export const IMMEDIATE_RULES: Rule[] = [
   // Immediacy: no lead time at all.
-  { re: /立即|立刻|立马|马上|即刻|当即|速报|速速|火速|第一时间|尽快|尽早|从速|赶紧|赶快/g, make: () => ({ immediate: true }) },
+  // 不必马上, 无需立即: negated, so no rush.
+  {
+    re: /(?<!不必|不用|无需|无须|不需|不需要|不要|勿|不急于)(?:立即|立刻|立马|马上|即刻|当即|速报|速速|火速|第一时间|尽快|尽早|从速|赶紧|赶快)/g,
+    make: () => ({ immediate: true }),
+  },
 ];
 
 /** 3:15pm, 6点30pm: an explicit meridiem overrides the Chinese conventions. */

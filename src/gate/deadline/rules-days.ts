@@ -112,7 +112,7 @@ export const DAY_RULES: Rule[] = [
   },
   {
     // 12-10前: with a dash only right before 前, since 1-2日 and 3-5个 are ranges of numbers.
-    re: /(?<![\d.\/:-])(1[0-2]|0?[1-9])-(3[01]|[12]\d|0?[1-9])(?=\s*(?:前|之前|以前))/g,
+    re: /(?<![\d./:-])(1[0-2]|0?[1-9])-(3[01]|[12]\d|0?[1-9])(?=\s*(?:前|之前|以前))/g,
     make: (m) => mdOrNull(Number(m[1]), Number(m[2])),
   },
 

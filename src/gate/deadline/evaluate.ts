@@ -89,6 +89,7 @@ function kindOf(day: Token | undefined, timed: boolean): MatchKind {
       return 'period';
     case 'holiday':
     case 'nextWorkday':
+    case 'workdayOf':
       return 'workdays';
     default:
       return 'day';

@@ -30,6 +30,13 @@ export function groupTokens(tokens: Token[], text: string): Group[] {
       groups.push({ start: t.start, end: t.end, tokens: [t] });
       continue;
     }
+    // 明天（11月25日）, 11月30日（下周一）: a bracketed day right after a day only restates it.
+    const close = /^\s*[)）]/.exec(text.slice(t.end));
+    if (cur && t.day && !t.clock && !t.period && cur.tokens.some((c) => c.day) && cur.hi === 0
+      && /^\s*[(（]\s*$/.test(text.slice(cur.end, t.start)) && close) {
+      cur.end = t.end + close[0].length;
+      continue;
+    }
     if (cur && s[0] > cur.hi && JOIN_GAP.test(text.slice(cur.end, t.start))) {
       cur.tokens.push(t);
       cur.end = t.end;

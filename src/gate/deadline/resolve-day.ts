@@ -98,6 +98,34 @@ function workingDayAround(cal: WorkCalendar, block: { first: string; last: strin
   return d;
 }
 
+function workdayOf(spec: Extract<DaySpec, { k: 'workdayOf' }>, ctx: DayContext): ResolvedDay | undefined {
+  const { refDate, cal } = ctx;
+  const [ry, rm] = splitDate(refDate);
+  let first: string;
+  let last: string;
+  if (spec.scope === 'week') {
+    first = addDays(mondayOf(refDate), 7 * (spec.offset ?? 0));
+    last = addDays(first, 6);
+  } else if (spec.scope === 'year') {
+    first = ymd(ry, 1, 1);
+    last = ymd(ry, 12, 31);
+  } else {
+    if (spec.m !== undefined) {
+      // 12月最后一个工作日 posted in January means the coming December.
+      const y = ymd(ry, spec.m, daysInMonth(ry, spec.m)) >= refDate ? ry : ry + 1;
+      first = ymd(y, spec.m, 1);
+    } else {
+      first = addMonths(ymd(ry, rm, 1), spec.offset ?? 0);
+    }
+    const [fy, fm] = splitDate(first);
+    last = ymd(fy, fm, daysInMonth(fy, fm));
+  }
+  const date = spec.which === 'first'
+    ? cal.nextWorkingDay(addDays(first, -1))
+    : cal.nextWorkingDay(addDays(last, 1), -1);
+  return date >= first && date <= last ? { date } : undefined;
+}
+
 export function resolveDay(spec: DaySpec, ctx: DayContext): ResolvedDay | undefined {
   const { refDate, cal } = ctx;
   const [ry, rm] = splitDate(refDate);
@@ -146,6 +174,8 @@ export function resolveDay(spec: DaySpec, ctx: DayContext): ResolvedDay | undefi
       const qm = Math.ceil(rm / 3) * 3;
       return { date: ymd(ry, qm, daysInMonth(ry, qm)) };
     }
+    case 'workdayOf':
+      return workdayOf(spec, ctx);
     case 'nextWorkday':
       return { date: cal.nextWorkingDay(refDate, spec.n) };
     case 'holiday': {

@@ -29,7 +29,19 @@ export const DAY_RULES: Rule[] = [
   },
   { re: /(?:节前|假前|放假前|节假日前)(?!夜|夕)(?:最后一个工作日|最后一天)?/g, make: () => day({ k: 'holiday', n: -1 }) },
   {
-    re: new RegExp(`(${NUM})\\s*个?\\s*工作日(?:之内|以内|内)?`, 'g'),
+    re: new RegExp(`(本周|这周|下周|本月|这个月|当月|下个?月|(${MONTH})月份?|今年|本年度?|年底)\\s*(?:的)?\\s*(第一|最后一)个?\\s*工作日`, 'g'),
+    make: (m) => {
+      const which = m[3] === '第一' ? 'first' : 'last';
+      const p = m[1];
+      if (/周/.test(p)) return day({ k: 'workdayOf', which, scope: 'week', offset: p.startsWith('下') ? 1 : 0 });
+      if (/年/.test(p)) return day({ k: 'workdayOf', which, scope: 'year' });
+      const mo = m[2] === undefined ? undefined : num(m[2]);
+      if (m[2] !== undefined && (mo === undefined || mo < 1 || mo > 12)) return null;
+      return day({ k: 'workdayOf', which, scope: 'month', offset: mo ? undefined : monthOffset(p), m: mo });
+    },
+  },
+  {
+    re: new RegExp(`(?<!最后|第)(${NUM})\\s*个?\\s*工作日(?:之内|以内|内)?`, 'g'),
     make: (m) => {
       const k = num(m[1]);
       return k && k <= 250 ? { workdays: k } : null;

@@ -34,7 +34,9 @@ export type DaySpec =
   | { k: 'quarterEnd' }
   /** The n-th working day after (or, n < 0, before) the next holiday, optionally a named one. */
   | { k: 'holiday'; n: number; name?: string }
-  | { k: 'nextWorkday'; n: number };
+  | { k: 'nextWorkday'; n: number }
+  /** The first or last working day of a week, a month or the year (下月第一个工作日, 本周最后一个工作日). */
+  | { k: 'workdayOf'; which: 'first' | 'last'; scope: 'week' | 'month' | 'year'; offset?: number; m?: number };
 
 export interface Clock {
   h: number;

@@ -8,6 +8,10 @@ import {
   HOLIDAY_KEYS, validMd, weekOffset, type Rule,
 } from './lexicon';
 
+const UNIT_MINUTES: Record<string, number> = {
+  分: 1, 分钟: 1, 刻钟: 15, 小时: 60, 钟头: 60, 钟: 60, 天: 1440, 日: 1440, 周: 10080, 星期: 10080, 礼拜: 10080,
+};
+
 export const DAY_RULES: Rule[] = [
   // Working days and holidays.
   {
@@ -64,10 +68,7 @@ export const DAY_RULES: Rule[] = [
         return Number.isInteger(q) ? { duration: { months: q } } : { duration: { minutes: q * 30 * 1440 } };
       }
       if (unit === '钟' && !m[2]) return null;
-      const minutes = unit.startsWith('分') ? q
-        : unit === '刻钟' ? q * 15
-        : /小时|钟/.test(unit) ? q * 60
-          : /周|星期|礼拜/.test(unit) ? q * 7 * 1440 : q * 1440;
+      const minutes = q * UNIT_MINUTES[unit];
       return minutes > 0 && minutes <= 366 * 1440 ? { duration: { minutes } } : null;
     },
   },

@@ -46,6 +46,8 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
 export class WeComHttpCallbackAdapter implements BotAdapter {
   readonly platform = 'wecom' as const;
   readonly botId: string;
+  /** Group-robot webhooks take 20 messages a minute each. */
+  readonly perChatPerMinute = 20;
   readonly path: string;
   private sink: InboundSink | null = null;
   private readonly keys: CallbackKeys;

@@ -57,7 +57,7 @@ export class WeComLongConnectionAdapter implements BotAdapter {
     client.on('event.template_card_event', (frame) => this.enqueue(() => this.onCardClick(frame as WsFrame<WeComBody>)));
     client.on('event.enter_chat', (frame) => {
       client.replyWelcome(frame, { msgtype: 'text', text: { content: this.opts.welcomeText ?? DEFAULT_WELCOME } })
-        .catch((err: unknown) => this.log.warn({ err: describe(err) }, '欢迎语发送失败'));
+        .catch((err: unknown) => this.log.warn({ err: errorText(err) }, '欢迎语发送失败'));
     });
   }
 
@@ -83,7 +83,7 @@ export class WeComLongConnectionAdapter implements BotAdapter {
 
   /** One at a time, so the inbox stores messages in the order WeCom pushed them. */
   private enqueue(task: () => Promise<void>): void {
-    this.inbound = this.inbound.then(task).catch((err: unknown) => this.log.error({ err: describe(err) }, '处理企业微信消息失败'));
+    this.inbound = this.inbound.then(task).catch((err: unknown) => this.log.error({ err: errorText(err) }, '处理企业微信消息失败'));
   }
 
   private async onMessage(frame: WsFrame<WeComBody>): Promise<void> {
@@ -98,7 +98,7 @@ export class WeComLongConnectionAdapter implements BotAdapter {
       await this.sink.accept(msg);
     } catch (err) {
       // Not stored, and WeCom does not redeliver: tell the user rather than stay silent.
-      this.log.error({ err: describe(err), messageId: msg.messageId }, '企业微信消息未能保存');
+      this.log.error({ err: errorText(err), messageId: msg.messageId }, '企业微信消息未能保存');
       await this.connection.client.replyStream(frame, `jf_err_${Date.now().toString(36)}`, '系统繁忙，消息未能记录，请稍后再发一次。', true).catch(() => undefined);
     }
   }
@@ -111,7 +111,7 @@ export class WeComLongConnectionAdapter implements BotAdapter {
     // The update must reach WeCom within 5 s of the click, so it does not wait for the inbox.
     if (taskId) {
       this.connection.client.updateTemplateCard(frame, doneCard(this.cards.get(taskId), taskId, key), body.from?.userid ? [body.from.userid] : undefined)
-        .catch((err: unknown) => this.log.warn({ err: describe(err), taskId }, '更新卡片失败'));
+        .catch((err: unknown) => this.log.warn({ err: errorText(err), taskId }, '更新卡片失败'));
     }
     const msg = decodeCardClick(body, commandFromKey(key), { botId: this.botId, reqId: frame.headers.req_id, now: this.now() });
     if (msg) await this.sink.accept(msg);
@@ -144,7 +144,7 @@ export class WeComLongConnectionAdapter implements BotAdapter {
     } catch (err) {
       // Rate limits and dropped sockets are worth retrying on the same req_id later.
       if ((isAckFrame(err) && err.errcode === WECOM_RATE_LIMIT) || isConnectionError(err)) return toSendResult(err, this.backoff());
-      this.log.info({ err: describe(err), reqId }, '无法回复原消息，改为主动发送');
+      this.log.info({ err: errorText(err), reqId }, '无法回复原消息，改为主动发送');
       remember(this.answered, reqId, true);
       return null;
     }
@@ -171,7 +171,7 @@ export class WeComLongConnectionAdapter implements BotAdapter {
   }
 }
 
-export function describe(err: unknown): string {
+function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   if (isAckFrame(err)) return `errcode ${err.errcode} ${err.errmsg ?? ''}`.trim();
   return String(err);

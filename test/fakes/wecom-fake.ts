@@ -13,8 +13,12 @@ import { WebSocket, WebSocketServer } from 'ws';
 export const REPLY_CMDS = ['aibot_respond_msg', 'aibot_respond_welcome_msg', 'aibot_respond_update_msg', 'aibot_send_msg'] as const;
 export type ReplyCmd = (typeof REPLY_CMDS)[number];
 
-/** Error codes this fake uses where WeCom's real ones are unknown (doc: "use a non-zero errcode"). */
-export const FAKE_ERR = { badAuth: 40058, tooLong: 40058, badReqId: 40099, streamFinished: 40099, windowClosed: 40098, notAuthed: 40097, responseUrlUsed: 40096, badBody: 40095 } as const;
+/**
+ * Error codes the fake answers with. 846605 ("invalid req_id") and 846608 ("stream message update
+ * expired") are what third-party WeCom plugins handle in the wild; the others are unknown and
+ * only need to be non-zero (protocol doc A3).
+ */
+export const FAKE_ERR = { badAuth: 40058, tooLong: 40058, badReqId: 846605, streamFinished: 40099, windowClosed: 846608, notAuthed: 40097, responseUrlUsed: 40096, badBody: 40095 } as const;
 
 export interface RecordedFrame {
   seq: number;

@@ -215,6 +215,14 @@ describe('WeCom long connection: real SDK against the local fake', () => {
     expect(frames.map((f) => f.acked)).to.deep.equal([false, true]);
   });
 
+  it('pushes the answer instead when WeCom refuses the reply (invalid req_id)', async () => {
+    fake.failNext(1, FAKE_ERR.badReqId, 'invalid req_id', ['aibot_respond_msg']);
+    const { msgid } = fake.pushText({ userid: ADMIN, content: '/我是谁' });
+    await handled(h, 'wecom', msgid);
+    expect(fake.frames.map((f) => [f.cmd, f.errcode])).to.deep.equal([['aibot_respond_msg', FAKE_ERR.badReqId], ['aibot_send_msg', 0]]);
+    expect(fake.shownIn(ADMIN)).to.deep.equal(['王主任（u-admin）：管理员\n单聊']);
+  });
+
   it('maps other errcodes to a non-retryable failure and parks the row', async () => {
     fake.failNext(1, 40058, 'invalid Request Parameter', ['aibot_send_msg']);
     const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrGROUP03', chatType: 'group' }, { kind: 'text', text: '通知' });
@@ -245,7 +253,6 @@ describe('WeCom long connection: real SDK against the local fake', () => {
     await bad.start({ accept: async () => ({ duplicate: false }) });
     expect(bad.connection.state).to.equal('failed');
     expect(fake.auths.filter((a) => !a.ok).length).to.be.greaterThan(0);
-    expect(FAKE_ERR.badAuth).to.equal(40058);
     await bad.stop();
   });
 });

@@ -20,6 +20,8 @@ export type { DeadlineMatch, DeadlineResult, MatchKind } from './deadline/types'
 /** After an expression: it starts something (11月25日起, 下午3点后) rather than ends it. */
 const STARTS_AFTER = /^\s*(?:起(?![草来床步诉])|开始|以后|之后|后(?![天续期面台勤方]))/;
 const STARTS_BEFORE = /(?:从|自)\s*$/;
+/** 工作时间8:30-17:30, 办公时间: opening hours, not a limit. */
+const HOURS_LABEL = /(?:办公|工作|营业|服务|开放|接待|值班|上班)时间\s*(?:为|是|[:：])?\s*$/;
 const RANGE_SEP = /^\s*(?:至|到|~|～|—|–|-|－|ー)+\s*/;
 /** 11月20日的数据: a date used as an attribute describes something, it asks for nothing. */
 const ATTRIBUTE_AFTER = /^\s*的/;
@@ -60,6 +62,11 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     if (!ev) continue;
     const after = s.slice(g.end);
     const timed = ev.kind !== 'duration' && ev.kind !== 'immediate';
+    if (timed && HOURS_LABEL.test(s.slice(0, g.start))) {
+      // Skip the whole range of opening hours, not just its start.
+      if (RANGE_SEP.test(after)) i++;
+      continue;
+    }
     const sep = RANGE_SEP.exec(after);
     if (timed && sep && groups[i + 1]?.start === g.end + sep[0].length) {
       // The start of a range (11月20日至30日, 9:00-17:00): its end is the deadline and may borrow its date.

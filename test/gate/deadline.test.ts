@@ -246,6 +246,11 @@ const CASES: Case[] = [
   ['请按时上班', MON, null],
   ['下午开会讨论', MON, null],
   ['第三点，关于资金', MON, null],
+  ['请到A区3号', MON, null],
+  ['办公时间：上午9点至下午5点', MON, null],
+  ['工作时间8:30-17:30，请于11月25日前报送', MON, T('2026-11-25')],
+  ['两点一线', MON, null],
+  ['3.15消费者权益日宣传', MON, null],
 ];
 
 describe('extractDeadline', () => {

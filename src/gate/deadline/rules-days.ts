@@ -198,7 +198,7 @@ export const DAY_RULES: Rule[] = [
     },
   },
   {
-    re: new RegExp(`(?<![\\d月.\\/\\-年第字〕\\]）)号#:])(\\d{1,2})\\s*[日号](?!${NOT_DATE_AFTER})${WD_NOTE}`, 'g'),
+    re: new RegExp(`(?<![\\d月.\\/\\-年第字〕\\]）)号#:A-Za-z区栋幢座楼室])(\\d{1,2})\\s*[日号](?!${NOT_DATE_AFTER})${WD_NOTE}`, 'g'),
     make: (m) => {
       const d = Number(m[1]);
       return d >= 1 && d <= 31 ? day({ k: 'dom', d }) : null;

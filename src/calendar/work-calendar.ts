@@ -14,6 +14,7 @@ import {
   localMinutes,
   localTime as toLocalTime,
   parseClock,
+  splitDate,
   weekdayOf,
 } from './time';
 
@@ -54,7 +55,8 @@ export class WorkCalendar {
   setOverrides(overrides: DayOverride[], loadedYears?: number[]): void {
     const map = new Map<string, DayOverride>();
     for (const o of overrides) {
-      addDays(o.date, 0); // validates the format
+      splitDate(o.date); // throws on a malformed date rather than never matching it
+      if (o.kind !== 'off' && o.kind !== 'work') throw new Error(`节假日类型错误：${String(o.kind)}`);
       map.set(o.date, o);
     }
     this.overrides = map;

@@ -73,7 +73,8 @@ interface Section {
 }
 
 function splitItems(t: string): Section[] {
-  const heading = /(?:^|[\n。；;])\s*(?:[一二三四五六七八九十]+|\d{1,2})\s*[、.．]\s*([^：:\n。]{1,24}?)\s*[：:]/g;
+  // 一、元旦： / 1.元旦： / （一）元旦 (its bracket is gone with the notes) / 元旦：
+  const heading = /(?:^|[\n。；;])\s*(?:(?:[一二三四五六七八九十]+|\d{1,2})\s*[、.．]\s*)?([^：:\n。，,]{0,12}(?:元旦|春节|清明|劳动|五一|端午|中秋|国庆)[^：:\n。，,]{0,12}?|(?<=[、.．]\s*)[^：:\n。，,]{1,24}?)\s*[：:]/g;
   const marks: { name: string; start: number; bodyStart: number }[] = [];
   for (let m = heading.exec(t); m; m = heading.exec(t)) {
     marks.push({ name: m[1].trim(), start: m.index, bodyStart: m.index + m[0].length });

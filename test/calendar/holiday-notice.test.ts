@@ -66,6 +66,22 @@ describe('parseHolidayNotice', () => {
     expect({ year: r.year, off: r.off, work: r.work }).to.deep.equal(expected);
   });
 
+  it('reads items numbered （一）, 1. or not at all', () => {
+    const text = readFileSync(path.join(SHARED, 'bench/holiday-notices/2026.txt'), 'utf8');
+    const expected = JSON.parse(readFileSync(path.join(SHARED, 'bench/holiday-notices/2026.json'), 'utf8'));
+    const numerals = '一二三四五六七';
+    const variants = [
+      text.replace(/^([一二三四五六七])、/gm, '（$1）'),
+      text.replace(/^([一二三四五六七])、/gm, (_m, c: string) => `${numerals.indexOf(c) + 1}. `),
+      text.replace(/^([一二三四五六七])、/gm, ''),
+    ];
+    for (const v of variants) {
+      const r = parseHolidayNotice(v);
+      expect({ year: r.year, off: r.off, work: r.work }).to.deep.equal(expected);
+      expect(r.items.map((i) => i.name)).to.deep.equal(['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节']);
+    }
+  });
+
   it('survives the notice pasted as one line', () => {
     const text = readFileSync(path.join(NOTICES, '2022.txt'), 'utf8').replace(/\s*\n\s*/g, '');
     const r = parseHolidayNotice(text);

@@ -108,8 +108,8 @@ describe('DingTalk Stream mode: real SDK against the local fake', () => {
   });
 
   it('splits long text so every request stays under the 20 000-byte body limit (session and OpenAPI)', async () => {
-    const long = Array.from({ length: 1200 }, (_, i) => `${i + 1}. 请各社区于本周五前报送"减负"台账`).join('\n');
-    expect(Buffer.byteLength(long)).to.be.greaterThan(40_000);
+    const long = Array.from({ length: 750 }, (_, i) => `${i + 1}. 请各社区于本周五前报送"减负"台账`).join('\n');
+    expect(Buffer.byteLength(long)).to.be.greaterThan(2 * 18_000);
     const { msgId } = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/甲' });
     const row = await processed(h, 'dingtalk', msgId);
     await h.app.db.work((em) => em.delete(OutboxMessage, { inReplyTo: row.id }));
@@ -120,8 +120,8 @@ describe('DingTalk Stream mode: real SDK against the local fake', () => {
     const group = fake.sent.filter((s) => s.via === 'group');
     expect(session.length).to.be.greaterThan(1);
     expect(group.length).to.be.greaterThan(1);
-    expect(session.map((s) => s.text).join('\n')).to.contain('1200. 请各社区');
-    expect(group.at(-1)!.text).to.contain('1200. 请各社区');
+    expect(session.map((s) => s.text).join('\n')).to.contain('750. 请各社区');
+    expect(group.at(-1)!.text).to.contain('750. 请各社区');
   });
 
   it('refreshes the access token when DingTalk reports InvalidAuthentication', async () => {

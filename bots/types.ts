@@ -32,6 +32,8 @@ export interface IncomingMessage {
   senderName: string;
   /** Text with the bot's @mention removed. */
   text: string;
+  /** Set by the inbox when text was cut for storage: the original length in characters. */
+  textLength?: number;
   mentioned: boolean;
   quote?: QuotedMessage;
   attachments: Attachment[];

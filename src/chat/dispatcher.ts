@@ -66,7 +66,7 @@ export class Dispatcher {
 
   private async handle(ctx: CommandContext): Promise<void> {
     const { msg, member } = ctx;
-    const length = [...msg.text].length;
+    const length = msg.textLength ?? [...msg.text].length;
     if (length > this.opts.maxMessageLength) {
       await ctx.reply(`消息过长（${length}字），请控制在${this.opts.maxMessageLength}字以内，或分几条发送。`);
       return;

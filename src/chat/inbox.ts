@@ -5,6 +5,18 @@ import { Db, isDuplicateKey } from '../db';
 import type { Dispatcher } from './dispatcher';
 
 /**
+ * MySQL's TEXT holds 64 KB; a pasted book must still be recorded (and refused politely), so
+ * very long text is stored cut, with its real length kept for the length check.
+ */
+export const STORED_TEXT_CHARS = 16_000;
+
+function fitForStorage(msg: IncomingMessage): IncomingMessage {
+  const chars = [...msg.text];
+  if (chars.length <= STORED_TEXT_CHARS) return msg;
+  return { ...msg, text: chars.slice(0, STORED_TEXT_CHARS).join(''), textLength: chars.length };
+}
+
+/**
  * Records each inbound message once, then processes it asynchronously. Adapters ack the
  * platform after accept() resolves; a crash before processing leaves a 'received' row that
  * recover() replays on the next start.
@@ -19,7 +31,8 @@ export class Inbox implements InboundSink {
     private readonly autoProcess = true,
   ) {}
 
-  async accept(msg: IncomingMessage): Promise<{ duplicate: boolean }> {
+  async accept(incoming: IncomingMessage): Promise<{ duplicate: boolean }> {
+    const msg = fitForStorage(incoming);
     let id: number;
     try {
       id = await this.db.work(async (em) => {

@@ -97,6 +97,14 @@ describe('foundation: talking to the bot through the sandbox', () => {
     expect(rows).to.equal(1);
   });
 
+  it('records a pasted book (beyond a TEXT column) and refuses it with its real length', async () => {
+    const huge = '居'.repeat(40_000);
+    expect(await h.say('chenjing', 'g-heping', huge)).to.deep.equal(['消息过长（40000字），请控制在8000字以内，或分几条发送。']);
+    const row = await h.app.ds.manager.findOneOrFail(InboundMessage, { where: { senderId: 'chenjing' } });
+    expect(row.status).to.equal('processed');
+    expect([...row.text].length).to.equal(16_000);
+  });
+
   it('refuses an admin-only command from a community worker and logs the attempt', async () => {
     const replies = await h.say('zhangmin', 'g-renmin', '/绑定 部门 民政科');
     expect(replies).to.deep.equal(['权限不足：/绑定 仅限管理员使用。你当前是社区工作者。']);

@@ -14,7 +14,7 @@ export async function main(_args: string[]): Promise<number> {
   await app.start();
   app.log.info({ port: app.port, database: config.database.url.replace(/\/\/[^@]*@/, '//***@') }, 'jianfu 已启动');
   for (const line of platforms.summary) app.log.info(`已接入 ${line}`);
-  if (!platforms.adapters.length) app.log.info('未配置企业微信或钉钉机器人（见 bots/PLATFORMS.md），仅沙盒可用');
+  if (!platforms.adapters.length) app.log.info('未配置企业微信或钉钉机器人（见 README「接入企业微信和钉钉」），仅沙盒可用');
   if (app.sandbox) app.log.info(`沙盒聊天：http://localhost:${app.port}/sandbox`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

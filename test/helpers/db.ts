@@ -8,8 +8,15 @@ export function testDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
   if (url && /^(mysql|mariadb):/.test(url)) return url;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jianfu-test-'));
+  tempDirs.push(dir);
   return `sqlite:${path.join(dir, 'test.db')}`;
 }
+
+const tempDirs: string[] = [];
+// Hundreds of test databases would otherwise pile up in /tmp run after run.
+process.once('exit', () => {
+  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 export const onMysql = (url: string) => /^(mysql|mariadb):/.test(url);
 

@@ -1,3 +1,4 @@
+import { postJson, type JsonResponse } from '../http-json';
 import type { Logger } from 'pino';
 import type { OutgoingBody, SendResult } from '../types';
 import { DINGTALK_BODY_LIMIT, openApiMessage } from './encode';
@@ -31,10 +32,7 @@ const SEND_TOO_FAST = 130101;
 /** Refresh tokens this long before DingTalk says they expire. */
 const TOKEN_MARGIN_MS = 5 * 60_000;
 
-interface Reply {
-  status: number;
-  json: Record<string, unknown> | null;
-}
+type Reply = JsonResponse;
 
 /**
  * The bot's own HTTP client for DingTalk: access token (cached, refreshed before expiry and on
@@ -82,21 +80,8 @@ export class DingTalkApi {
     return value;
   }
 
-  private async request(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
-    });
-    const text = await res.text();
-    let json: Record<string, unknown> | null = null;
-    try {
-      json = text ? (JSON.parse(text) as Record<string, unknown>) : null;
-    } catch {
-      json = null;
-    }
-    return { status: res.status, json };
+  private request(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+    return postJson(url, body, this.opts.timeoutMs ?? 10_000, headers);
   }
 
   /** The outbox sizes parts to fit; this catches the rare part that still would not. */

@@ -7,7 +7,7 @@ import { CallbackError, type CallbackKeys, openCallback, parseRawQuery, sealRepl
 import { decodeCardClick, decodeMessage, type WeComBody, type WeComReplyContext } from './decode';
 import { commandFromKey, doneCard, LONG_CONNECTION_MAX_BYTES, markdownOf, newTaskId, templateCard, WEBHOOK_MARKDOWN_MAX_BYTES } from './encode';
 import { WECOM_RATE_LIMIT } from './errors';
-import { postJson } from './http-json';
+import { postJson } from '../http-json';
 
 export interface WeComCallbackOptions {
   /** The configured bot id (IncomingMessage.botId) and the last segment of the default path. */

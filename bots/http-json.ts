@@ -4,10 +4,10 @@ export interface JsonResponse {
 }
 
 /** POSTs JSON with a timeout; network failures reject, HTTP errors resolve with their status. */
-export async function postJson(url: string, body: unknown, timeoutMs = 10_000): Promise<JsonResponse> {
+export async function postJson(url: string, body: unknown, timeoutMs = 10_000, headers: Record<string, string> = {}): Promise<JsonResponse> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   });

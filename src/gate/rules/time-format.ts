@@ -19,10 +19,8 @@ export function formatWhen(at: Date, now?: Date): string {
   return `${m}月${day}日（${wd}）${t}`;
 }
 
-export const WORKDAY_MINUTES = (cal: WorkCalendar): number => {
-  const d = '2026-11-23';
-  return Math.round((cal.workEndOf(d).getTime() - cal.workStartOf(d).getTime()) / 60_000);
-};
+/** Length of one working day (08:30–17:30 = 540 minutes by default). */
+export const WORKDAY_MINUTES = (cal: WorkCalendar): number => cal.endMinutes - cal.startMinutes;
 
 /**
  * The earliest 下班 time that leaves `days` working days after `from` and is not before

@@ -1,4 +1,4 @@
-import { ChatGroup, Community, Department, GateDecision, Incident, Notice, NoticeDelivery, NoticeReceipt, RuleSetting } from '../../entities';
+import { Community, Department, GateDecision, Incident, Notice, NoticeDelivery, NoticeReceipt, RuleSetting } from '../../entities';
 import type { CommandContext } from '../chat/context';
 import { CommandRegistry } from '../chat/registry';
 import { findItem, suggestItems, SUGGEST_THRESHOLD } from './admission';
@@ -236,16 +236,9 @@ export function registerGateCommands(r: CommandRegistry, desk: NoticeDesk): void
       if (n.status !== 'held') return ctx.reply(`第${n.id}号通知当前不需要审批。`);
       n.status = 'pending_approval';
       await ctx.em.save(n);
-      const admins = await ctx.em.find(ChatGroup, { where: { kind: 'admin' } });
       const last = await ctx.em.findOne(GateDecision, { where: { noticeId: n.id }, order: { id: 'DESC' } });
-      for (const g of admins) {
-        await ctx.sendToGroup(g, {
-          kind: 'card', title: `第${n.id}号通知申请审批`,
-          body: [n.text.slice(0, 300), `退回原因：${last?.reason ?? ''}`, a['理由'] ? `申请理由：${a['理由']}` : ''].filter(Boolean).join('\n'),
-          buttons: [{ label: '批准', command: `/准入 批准 ${n.id}` }, { label: '驳回', command: `/准入 驳回 ${n.id}` }],
-        });
-      }
-      await ctx.em.save(ctx.em.create(GateDecision, { noticeId: n.id, at: ctx.now, actorId: ctx.member.id, action: 'request', verdict: 'pending_approval', reason: (a['理由'] || '申请审批').slice(0, 500), findings: [] }));
+      await desk.askAdmins(ctx, n, `第${n.id}号通知申请审批`, [`退回原因：${last?.reason ?? ''}`, ...(a['理由'] ? [`申请理由：${a['理由']}`] : [])]);
+      await desk.record(ctx, n, 'request', 'pending_approval', a['理由'] || '申请审批');
       await ctx.reply(`第${n.id}号通知已提交管理组审批。`);
     },
   });
@@ -264,7 +257,7 @@ export function registerGateCommands(r: CommandRegistry, desk: NoticeDesk): void
       const why = a['理由'] || '未说明理由';
       n.status = 'rejected';
       await ctx.em.save(n);
-      await ctx.em.save(ctx.em.create(GateDecision, { noticeId: n.id, at: ctx.now, actorId: ctx.member.id, action: 'reject', verdict: 'rejected', reason: why.slice(0, 500), findings: [] }));
+      await desk.record(ctx, n, 'reject', 'rejected', why);
       await ctx.send(desk.senderAddress(n), `第${n.id}号通知被管理组驳回：${why}`);
       await ctx.reply(`已驳回第${n.id}号通知。`);
     },

@@ -1,5 +1,5 @@
 import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
-import { ChatGroup, Community, Department, GateDecision, Notice, NoticeDelivery, NoticeStatus } from '../../entities';
+import { ChatGroup, Community, Department, GateDecision, Notice, NoticeDelivery, NoticeStatus, type StoredFinding } from '../../entities';
 import { addDays, localDate, parseLocal, weekdayOf } from '../calendar/time';
 import type { CalendarService } from '../calendar/calendar-service';
 import type { CommandContext } from '../chat/context';
@@ -129,18 +129,19 @@ export class NoticeDesk {
     n.deliverAt = r.verdict === 'sent' || r.verdict === 'scheduled' ? r.deliverAt : null;
     await ctx.em.save(n);
     const reason = r.findings.filter((f) => f.outcome !== 'warn').map((f) => f.reason).join(' ') || '通过全部规则';
-    await ctx.em.save(ctx.em.create(GateDecision, {
-      noticeId: n.id, at: ctx.now, actorId: ctx.member.id, action, verdict: r.verdict, reason: reason.slice(0, 500),
-      findings: r.findings.map((f) => ({ ruleId: f.ruleId, ruleName: f.ruleName, outcome: f.outcome, reason: f.reason })),
-    }));
+    await this.record(ctx, n, action, r.verdict, reason,
+      r.findings.map((f) => ({ ruleId: f.ruleId, ruleName: f.ruleName, outcome: f.outcome, reason: f.reason })));
     const extra: string[] = [];
     if (r.verdict === 'sent' || r.verdict === 'scheduled') {
       const { reached, missing } = await this.queueDeliveries(ctx.em, n, communities, r.deliverAt);
       if (r.verdict === 'sent') extra.push(`已送达：${reached.join('、') || '无'}。`);
       if (missing.length) extra.push(`未绑定群、无法送达：${missing.join('、')}。`);
     }
-    if (r.verdict === 'pending_approval') await this.askAdmins(ctx, n, r);
     const v = await this.view(ctx.em, n);
+    if (r.verdict === 'pending_approval') {
+      const why = r.findings.filter((f) => f.outcome === 'approval' || f.ruleId === 'formalism').map((f) => `【${f.ruleName}】${f.reason}`);
+      await this.askAdmins(ctx, n, `第${n.id}号通知待审批（${v.departmentName}）`, why);
+    }
     await ctx.send(this.senderAddress(n), verdictCard(v, r, ctx.now, extra), { dedupeKey: `verdict:${n.id}:${ctx.inboundId}` });
     if (r.verdict === 'sent') await deliverDue(ctx.em, ctx.now, this, { noticeId: n.id });
     return r;
@@ -166,14 +167,17 @@ export class NoticeDesk {
     return { reached, missing };
   }
 
-  private async askAdmins(ctx: CommandContext, n: Notice, r: GateResult): Promise<void> {
-    const v = await this.view(ctx.em, n);
-    const why = r.findings.filter((f) => f.outcome === 'approval' || f.ruleId === 'formalism').map((f) => `【${f.ruleName}】${f.reason}`);
+  /** Every change of a notice's state is a decision row: the gate's audit trail. */
+  async record(ctx: CommandContext, n: Notice, action: string, verdict: string, reason: string, findings: StoredFinding[] = []): Promise<void> {
+    await ctx.em.save(ctx.em.create(GateDecision, { noticeId: n.id, at: ctx.now, actorId: ctx.member.id, action, verdict, reason: reason.slice(0, 500), findings }));
+  }
+
+  /** An approval card in every admin group, with 批准/驳回 behind text commands. */
+  async askAdmins(ctx: CommandContext, n: Notice, title: string, lines: string[]): Promise<void> {
     const admins = await ctx.em.find(ChatGroup, { where: { kind: 'admin' } });
     for (const g of admins) {
       await ctx.sendToGroup(g, {
-        kind: 'card', title: `第${n.id}号通知待审批（${v.departmentName}）`,
-        body: [n.text.slice(0, 300), ...why].join('\n'),
+        kind: 'card', title, body: [n.text.slice(0, 300), ...lines].join('\n'),
         buttons: [{ label: '批准', command: `/准入 批准 ${n.id}` }, { label: '驳回', command: `/准入 驳回 ${n.id}` }],
       }, { dedupeKey: `approval:${n.id}:${g.id}:${ctx.inboundId}` });
     }
@@ -191,9 +195,7 @@ export class NoticeDesk {
         if (g) await ctx.sendToGroup(g, `第${n.id}号通知已撤回，无需办理。`, { dedupeKey: `withdraw:${n.id}:${g.id}` });
       }
     }
-    await ctx.em.save(ctx.em.create(GateDecision, {
-      noticeId: n.id, at: ctx.now, actorId: ctx.member.id, action: 'withdraw', verdict: 'withdrawn', reason: `由${ctx.member.name}撤回（原状态：${VERDICT_LABELS[before as keyof typeof VERDICT_LABELS] ?? before}）`, findings: [],
-    }));
+    await this.record(ctx, n, 'withdraw', 'withdrawn', `由${ctx.member.name}撤回（原状态：${VERDICT_LABELS[before as keyof typeof VERDICT_LABELS] ?? before}）`);
     await ctx.reply(`第${n.id}号通知已撤回。`);
   }
 }

@@ -6,7 +6,7 @@ import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult }
 import { decodeRobotMessage, type RobotPayload } from './decode';
 import { textBudget } from './encode';
 import { DEFAULT_ENDPOINTS, DingTalkApi, type DingTalkEndpoints } from './openapi';
-import { deliver } from './outgoing';
+import { deliver, downloadAttachment } from './outgoing';
 
 export interface DingTalkHttpOptions {
   id?: string;
@@ -73,8 +73,8 @@ export class DingTalkHttpAdapter implements BotAdapter {
     return deliver(this.api, msg, this.now(), this.log);
   }
 
-  async download(a: Attachment): Promise<{ name: string; data: Buffer }> {
-    return { name: a.name ?? 'file', data: await this.api.download(a.meta?.downloadCode ?? a.ref, a.meta?.robotCode) };
+  download(a: Attachment): Promise<{ name: string; data: Buffer }> {
+    return downloadAttachment(this.api, a);
   }
 
   routes(): { mount(router: Router): void } {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { OutgoingMessage, SendResult } from '../types';
+import type { Attachment, OutgoingMessage, SendResult } from '../types';
 import type { DingTalkReplyContext } from './decode';
 import { sessionBody } from './encode';
 import type { DingTalkApi } from './openapi';
@@ -20,4 +20,9 @@ export async function deliver(api: DingTalkApi, msg: OutgoingMessage, now: numbe
     log.info({ outboxId: msg.outboxId }, '钉钉会话 webhook 已失效，改用 OpenAPI 发送');
   }
   return msg.chatType === 'group' ? api.sendToGroup(msg.chatId, msg.body) : api.sendToUser(msg.chatId, msg.body);
+}
+
+/** Files and pictures arrive as download codes; the same for Stream and HTTP mode. */
+export async function downloadAttachment(api: DingTalkApi, a: Attachment): Promise<{ name: string; data: Buffer }> {
+  return { name: a.name ?? 'file', data: await api.download(a.meta?.downloadCode ?? a.ref, a.meta?.robotCode) };
 }

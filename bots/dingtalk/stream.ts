@@ -5,7 +5,7 @@ import { StreamConnection } from './connection';
 import { decodeRobotMessage, type RobotPayload } from './decode';
 import { textBudget } from './encode';
 import { DingTalkApi, DEFAULT_ENDPOINTS, type DingTalkEndpoints } from './openapi';
-import { deliver } from './outgoing';
+import { deliver, downloadAttachment } from './outgoing';
 
 export interface DingTalkStreamOptions {
   /** The configured bot id (IncomingMessage.botId); defaults to the client id. */
@@ -75,9 +75,8 @@ export class DingTalkStreamAdapter implements BotAdapter {
     return deliver(this.api, msg, this.now(), this.log);
   }
 
-  async download(a: Attachment): Promise<{ name: string; data: Buffer }> {
-    const data = await this.api.download(a.meta?.downloadCode ?? a.ref, a.meta?.robotCode);
-    return { name: a.name ?? 'file', data };
+  download(a: Attachment): Promise<{ name: string; data: Buffer }> {
+    return downloadAttachment(this.api, a);
   }
 
   private async onRobotMessage(down: DWClientDownStream): Promise<void> {

@@ -4,6 +4,8 @@ import type { CardButton, OutgoingBody } from '../types';
 
 /** Long-connection stream replies and markdown pushes: the SDK's documented 20480-byte cap. */
 export const LONG_CONNECTION_MAX_BYTES = 20480;
+
+export const DEFAULT_WELCOME = '您好，我是基层减负助手。发送 /帮助 查看可用命令。';
 /** Group-robot webhook markdown cap (protocol doc A5.5). */
 export const WEBHOOK_MARKDOWN_MAX_BYTES = 4096;
 

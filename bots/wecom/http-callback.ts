@@ -4,8 +4,9 @@ import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import type { BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
 import { CallbackError, type CallbackKeys, openCallback, parseRawQuery, sealReply } from './callback-crypto';
+import { remember } from './memory';
 import { decodeCardClick, decodeMessage, type WeComBody, type WeComReplyContext } from './decode';
-import { commandFromKey, doneCard, LONG_CONNECTION_MAX_BYTES, markdownOf, newTaskId, templateCard, WEBHOOK_MARKDOWN_MAX_BYTES } from './encode';
+import { commandFromKey, DEFAULT_WELCOME, doneCard, LONG_CONNECTION_MAX_BYTES, markdownOf, newTaskId, templateCard, WEBHOOK_MARKDOWN_MAX_BYTES } from './encode';
 import { WECOM_RATE_LIMIT } from './errors';
 import { postJson } from '../http-json';
 
@@ -31,13 +32,6 @@ export interface WeComCallbackOptions {
 
 /** response_url lives one hour; leave a margin for the send itself. */
 const RESPONSE_URL_TTL_MS = 55 * 60_000;
-const MEMORY = 2000;
-
-function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
-  map.set(key, value);
-  if (map.size > MEMORY) map.delete(map.keys().next().value as K);
-}
-
 /**
  * WeCom intelligent robot in HTTP callback mode. WeCom POSTs encrypted JSON; we verify, decrypt,
  * store and answer at once (WeCom retries anything slower than 5 s). Replies leave later through
@@ -133,7 +127,7 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
     const ctx = { botId: this.botId, reqId: `http:${body.msgid ?? nonce}`, now: this.now() };
     if (body.msgtype === 'event') {
       const type = body.event?.eventtype;
-      if (type === 'enter_chat') return { msgtype: 'text', text: { content: this.opts.welcomeText ?? '您好，我是基层减负助手。发送 /帮助 查看可用命令。' } };
+      if (type === 'enter_chat') return { msgtype: 'text', text: { content: this.opts.welcomeText ?? DEFAULT_WELCOME } };
       if (type === 'template_card_event' && body.event?.event_key) {
         const key = body.event.event_key;
         const msg = decodeCardClick(body, commandFromKey(key), ctx);

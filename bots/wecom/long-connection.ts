@@ -2,8 +2,9 @@ import type { TemplateCard, WsFrame } from '@wecom/aibot-node-sdk';
 import type { Logger } from 'pino';
 import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
 import { WeComConnection, type WeComConnectionOptions } from './connection';
+import { remember } from './memory';
 import { decodeCardClick, decodeMessage, type WeComBody, type WeComReplyContext } from './decode';
-import { commandFromKey, doneCard, LONG_CONNECTION_MAX_BYTES, markdownOf, newTaskId, streamId, templateCard } from './encode';
+import { commandFromKey, DEFAULT_WELCOME, doneCard, LONG_CONNECTION_MAX_BYTES, markdownOf, newTaskId, streamId, templateCard } from './encode';
 import { isAckFrame, isConnectionError, toSendResult, WECOM_RATE_LIMIT } from './errors';
 
 export interface WeComLongConnectionOptions extends WeComConnectionOptions {
@@ -17,15 +18,6 @@ export interface WeComLongConnectionOptions extends WeComConnectionOptions {
   /** A stream must finish within 6 minutes of the user's message; stay safely inside it. */
   replyWindowMs?: number;
   welcomeText?: string;
-}
-
-const DEFAULT_WELCOME = '您好，我是基层减负助手。发送 /帮助 查看可用命令。';
-/** Bounded memories: enough for a busy day, small enough to never matter. */
-const MEMORY = 2000;
-
-function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
-  map.set(key, value);
-  if (map.size > MEMORY) map.delete(map.keys().next().value as K);
 }
 
 /**

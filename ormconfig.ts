@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
-import { MIGRATIONS } from './src/migrations';
+import { ALL_ENTITIES, ALL_MIGRATIONS } from './src/units';
 import { loadConfig, projectPath } from './src/config';
 
 /** Build TypeORM options from a DATABASE_URL-style string: `sqlite:path` or `mysql://…`. */
 export function dataSourceOptions(url: string): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: false, synchronize: false, logging: false } as const;
+  const common = { entities: ALL_ENTITIES, migrations: ALL_MIGRATIONS, migrationsRun: false, synchronize: false, logging: false } as const;
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     const database = file === ':memory:' ? file : projectPath(file);

@@ -12,21 +12,16 @@ import { CommandRegistry } from './chat/registry';
 import { Clock, SystemClock } from './clock';
 import { AppConfig, projectPath } from './config';
 import { Db, openDatabase } from './db';
-import { registerAdminCommands } from './directory/admin-commands';
 import { unitName } from './directory/lookup';
 import { ensureAdmins, loadDemoIfEmpty, readDemo } from './directory/seed';
 import { createLogger } from './logger';
 import { OutboxSender } from './outbox/sender';
 import { createHttpApp, listen, RouteModule } from './server/http';
 import { CalendarService } from './calendar/calendar-service';
-import { loadAdmissionList } from './gate/admission';
-import { registerGateCommands } from './gate/commands';
-import { deliverDue, sendReminders } from './gate/delivery';
-import { loadFormalismPatterns } from './gate/formalism';
-import { NoticeDesk } from './gate/notice-desk';
-import { Scheduler } from './jobs';
-import { registerReportCommand } from './gate/report';
-import { registerHolidayCommands, warnMissingSchedule } from './calendar/holiday-commands';
+import type { NoticeDesk } from './gate/notice-desk';
+import { Job, Scheduler } from './jobs';
+import { Services, Unit } from './unit';
+import { UNITS } from './units';
 
 export interface AppOptions {
   config: AppConfig;
@@ -36,6 +31,8 @@ export interface AppOptions {
   adapters?: BotAdapter[];
   /** Extra HTTP routes (platform callbacks). */
   routes?: RouteModule[];
+  /** The capabilities to wire; src/units.ts by default. */
+  units?: Unit[];
 }
 
 /**
@@ -49,10 +46,12 @@ export class App {
   readonly inbox: Inbox;
   readonly sender: OutboxSender;
   readonly calendar: CalendarService;
-  readonly desk: NoticeDesk;
   readonly scheduler: Scheduler;
   server: http.Server | null = null;
   demoLoaded = false;
+
+  readonly services = new Services();
+  private readonly unitRoutes: RouteModule[] = [];
 
   private constructor(
     readonly config: AppConfig,
@@ -61,35 +60,34 @@ export class App {
     readonly clock: Clock,
     readonly log: Logger,
     private readonly extraRoutes: RouteModule[],
+    units: Unit[],
   ) {
     this.calendar = new CalendarService(config.workHours);
-    this.desk = new NoticeDesk({
-      calendar: this.calendar,
-      admission: loadAdmissionList(projectPath(config.admissionList)),
-      formalism: loadFormalismPatterns(projectPath(config.formalismPatterns)),
-      ruleDefaults: config.rules,
-    });
     registerHelp(this.registry);
-    registerAdminCommands(this.registry);
-    registerGateCommands(this.registry, this.desk);
-    registerHolidayCommands(this.registry, this.calendar);
-    registerReportCommand(this.registry);
+    const jobs: Job[] = [];
+    for (const unit of units) {
+      const parts = unit.setup({ config, clock, log, db, calendar: this.calendar, services: this.services });
+      for (const def of parts.commands ?? []) this.registry.register(def);
+      jobs.push(...(parts.jobs ?? []));
+      this.unitRoutes.push(...(parts.routes ?? []));
+    }
     const dispatcher = new Dispatcher(db, this.registry, clock, { maxMessageLength: config.chat.maxMessageLength }, log);
     this.inbox = new Inbox(db, dispatcher, clock);
     this.sender = new OutboxSender(db, clock, this.adapters, config.outbox, log);
     this.sandbox = config.sandbox.enabled ? new SandboxAdapter(clock) : null;
     if (this.sandbox) this.addAdapter(this.sandbox);
-    this.scheduler = new Scheduler(db, clock, [
-      { name: 'deliver', run: (em, now) => deliverDue(em, now, this.desk) },
-      { name: 'remind', run: (em, now) => sendReminders(em, now, this.desk) },
-      { name: 'holiday-warning', run: (em, now) => warnMissingSchedule(em, now, this.calendar) },
-    ], log, () => this.sender.flush());
+    this.scheduler = new Scheduler(db, clock, jobs, log, () => this.sender.flush());
+  }
+
+  /** The gate's notice desk (tests and the CLI reach it through here). */
+  get desk(): NoticeDesk {
+    return this.services.get<NoticeDesk>('gate.desk');
   }
 
   static async create(opts: AppOptions): Promise<App> {
     const log = opts.logger ?? createLogger(opts.config.logLevel);
     const ds = await openDatabase(opts.config.database.url);
-    const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new SystemClock(), log, opts.routes ?? []);
+    const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new SystemClock(), log, opts.routes ?? [], opts.units ?? UNITS);
     for (const a of opts.adapters ?? []) app.addAdapter(a);
     await app.calendar.reload(ds.manager);
     await app.seed();
@@ -127,7 +125,7 @@ export class App {
     this.sender.start(this.config.outbox.pollMs);
     if (opts.schedule !== false) this.scheduler.start();
     if (opts.listen !== false) {
-      const routes = [...this.extraRoutes];
+      const routes = [...this.unitRoutes, ...this.extraRoutes];
       if (this.sandbox) routes.push(sandboxRoutes(this.sandbox, () => this.people()));
       const http = createHttpApp({ log: this.log, ready: () => this.ready(), modules: routes });
       this.server = await listen(http, this.config.server.port);

@@ -1,6 +1,6 @@
 import { ChatGroup, HolidayDay, KvState, PendingAction } from '../../entities';
 import type { CommandContext } from '../chat/context';
-import { CommandRegistry } from '../chat/registry';
+import type { CommandSink } from '../chat/registry';
 import { enqueue } from '../outbox/outbox';
 import type { CalendarService } from './calendar-service';
 import { bundledCovers } from './chinese-days-data';
@@ -107,7 +107,7 @@ async function setDay(ctx: CommandContext, calendar: CalendarService, kind: 'off
   await ctx.reply(kind === 'delete' ? `已删除 ${date} 的设置。` : `已设置 ${date} 为${kind === 'off' ? '放假' : '调休上班'}。`);
 }
 
-export function registerHolidayCommands(r: CommandRegistry, calendar: CalendarService): void {
+export function registerHolidayCommands(r: CommandSink, calendar: CalendarService): void {
   r.register({
     name: '节假日', summary: '维护工作日历：导入国务院通知、查看、添加、调休、删除', roles: ['admin'],
     args: [{ name: '操作', choices: ['导入', '确认', '查看', '添加', '调休', '删除'] }, { name: '内容', optional: true, rest: true }],

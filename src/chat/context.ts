@@ -3,17 +3,15 @@ import type { IncomingMessage, OutgoingBody } from '../../bots/types';
 import { ChatGroup, Member } from '../../entities';
 import { audit, AuditEntry } from '../audit';
 import { Address, enqueue } from '../outbox/outbox';
+import type { Port, SendOptions } from '../unit';
 
-export interface SendOptions {
-  notBefore?: Date;
-  dedupeKey?: string;
-}
+export type { SendOptions } from '../unit';
 
 /**
  * Everything a command handler may touch: the transaction, the message, who sent it, where,
  * and ways to answer. Replies become outbox rows in the same transaction.
  */
-export class CommandContext {
+export class CommandContext implements Port {
   private seq = 0;
 
   constructor(
@@ -24,6 +22,10 @@ export class CommandContext {
     readonly member: Member,
     readonly group: ChatGroup | null,
   ) {}
+
+  get actor(): Member {
+    return this.member;
+  }
 
   get here(): Address {
     return { platform: this.msg.platform, botId: this.msg.botId, chatId: this.msg.chatId, chatType: this.msg.chatType };

@@ -22,6 +22,18 @@ export interface CommandDef {
   handler: (ctx: CommandContext, args: Record<string, string>) => Promise<void>;
 }
 
+/** Where a unit's register functions put their commands. */
+export interface CommandSink {
+  register(def: CommandDef): void;
+}
+
+/** Runs register functions and returns what they declared, for a unit's `commands`. */
+export function collectCommands(...fns: ((r: CommandSink) => void)[]): CommandDef[] {
+  const defs: CommandDef[] = [];
+  for (const fn of fns) fn({ register: (d) => defs.push(d) });
+  return defs;
+}
+
 export type ParseResult =
   | { kind: 'command'; def: CommandDef; args: Record<string, string>; invokedAs: string }
   | { kind: 'unknown'; word: string }
@@ -35,7 +47,7 @@ export function normaliseText(text: string): string {
 
 const SEPARATOR = /^[\s:：,，?？!！]/;
 
-export class CommandRegistry {
+export class CommandRegistry implements CommandSink {
   private readonly defs: CommandDef[] = [];
   private names: { word: string; def: CommandDef }[] = [];
 

@@ -1,6 +1,6 @@
 import { ChatGroup, Community, Department, GROUP_KIND_LABELS, GroupKind, Member, Role, ROLE_LABELS } from '../../entities';
 import type { CommandContext } from '../chat/context';
-import { CommandRegistry } from '../chat/registry';
+import type { CommandSink } from '../chat/registry';
 import { findCommunity, findDepartment, findMember, unitName } from './lookup';
 
 const KIND_WORDS: Record<string, GroupKind> = { 社区: 'community', 村: 'community', 部门: 'department', 管理组: 'admin', 监督组: 'supervision', 纪检监督: 'supervision' };
@@ -187,7 +187,7 @@ async function whoami(ctx: CommandContext): Promise<void> {
   await ctx.reply(`${ctx.member.name}（${ctx.member.externalId}）：${ROLE_LABELS[ctx.member.role]}${unit ? ' · ' + unit : ''}\n${where}`);
 }
 
-export function registerAdminCommands(r: CommandRegistry): void {
+export function registerAdminCommands(r: CommandSink): void {
   r.register({
     name: '绑定', aliases: ['绑定群'], summary: '把本群绑定到社区、部门、管理组或监督组', roles: ['admin'], where: 'group',
     args: [{ name: '类型', choices: Object.keys(KIND_WORDS) }, { name: '名称', optional: true, rest: true }],

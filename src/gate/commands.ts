@@ -1,6 +1,6 @@
 import { Community, Department, GateDecision, Incident, Notice, NoticeDelivery, NoticeReceipt, RuleSetting } from '../../entities';
 import type { CommandContext } from '../chat/context';
-import { CommandRegistry } from '../chat/registry';
+import type { CommandSink } from '../chat/registry';
 import { findItem, suggestItems, SUGGEST_THRESHOLD } from './admission';
 import { extractDeadline } from './deadline';
 import { judge, VERDICT_LABELS } from './gate';
@@ -172,7 +172,7 @@ async function rules(ctx: CommandContext, desk: NoticeDesk, args: Record<string,
   await ctx.reply(`已更新规则 ${rule.id}（${rule.name}）：${row.enabled === false ? '关闭' : '开启'}${row.value !== null && row.value !== undefined ? `，值：${Array.isArray(row.value) ? row.value.join('、') : String(row.value)}` : ''}。`);
 }
 
-export function registerGateCommands(r: CommandRegistry, desk: NoticeDesk): void {
+export function registerGateCommands(r: CommandSink, desk: NoticeDesk): void {
   const staff = ['dept_staff', 'admin'] as const;
   r.register({
     name: '通知', aliases: ['发通知'], summary: '发通知或数据需求（先经减负规则检查）', roles: [...staff],

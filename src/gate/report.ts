@@ -2,7 +2,7 @@ import { Between } from 'typeorm';
 import { Department, GateDecision, Incident, Notice } from '../../entities';
 import { addDays, localDate, parseLocal } from '../calendar/time';
 import type { CommandContext } from '../chat/context';
-import { CommandRegistry } from '../chat/registry';
+import type { CommandSink } from '../chat/registry';
 import { VERDICT_LABELS } from './gate';
 import { formatWhen } from './rules/time-format';
 
@@ -45,7 +45,7 @@ async function report(ctx: CommandContext, raw: string): Promise<void> {
   await ctx.reply(lines.join('\n'));
 }
 
-export function registerReportCommand(r: CommandRegistry): void {
+export function registerReportCommand(r: CommandSink): void {
   r.register({
     name: '减负报告', aliases: ['报告'], summary: '近N天的通知把关、紧急通道和匿名反映情况', roles: ['admin'],
     args: [{ name: '天数', optional: true }], examples: ['/减负报告', '/减负报告 30'], handler: (ctx, a) => report(ctx, a['天数'] ?? ''),

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { openDatabase } from '../../src/db';
-import { MIGRATIONS } from '../../src/migrations';
+import { ALL_MIGRATIONS as MIGRATIONS } from '../../src/units';
 import { onMysql, resetDatabase, testDatabaseUrl } from '../helpers/db';
 
 describe('foundation: migrations', () => {

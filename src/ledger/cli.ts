@@ -1,0 +1,59 @@
+/**
+ * jianfu dedup --jsonl FILE: one {id, a:{dept,text}, b:{dept,text}} per line in, one
+ * {id, label, missing} per line out. A bad line answers with {id, error} and the run goes on.
+ */
+import { createReadStream, existsSync } from 'fs';
+import { createInterface } from 'readline';
+import { defaultVocabulary } from './vocabulary-file';
+import { analyzeRequest, compareRequests } from './requests';
+import type { Vocabulary } from './vocabulary';
+
+const USAGE = '用法：jianfu dedup --jsonl FILE（FILE 为 - 时读标准输入）\n';
+
+function side(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const text = (v as { text?: unknown }).text;
+  return typeof text === 'string' ? text : undefined;
+}
+
+export function answerLine(line: string, vocab: Vocabulary): Record<string, unknown> {
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch {
+    return { id: null, error: '不是有效的 JSON' };
+  }
+  if (!row || typeof row !== 'object' || Array.isArray(row)) return { id: null, error: '每行应为 JSON 对象' };
+  const { id = null, a, b } = row as { id?: unknown; a?: unknown; b?: unknown };
+  const ta = side(a);
+  const tb = side(b);
+  if (ta === undefined || tb === undefined) return { id, error: '缺少 a.text 或 b.text' };
+  const c = compareRequests(vocab, analyzeRequest(vocab, ta), analyzeRequest(vocab, tb));
+  return { id, label: c.label, missing: c.missing };
+}
+
+export async function main(args: string[]): Promise<number> {
+  if (args.length !== 2 || args[0] !== '--jsonl') {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const file = args[1];
+  if (file !== '-' && !existsSync(file)) {
+    process.stderr.write(`找不到文件：${file}\n`);
+    return 2;
+  }
+  const vocab = defaultVocabulary();
+  const lines = createInterface({ input: file === '-' ? process.stdin : createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let closed = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    closed = true;
+    lines.close();
+  });
+  for await (const raw of lines) {
+    if (closed) break;
+    const line = raw.trim();
+    if (line) process.stdout.write(`${JSON.stringify(answerLine(line, vocab))}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,289 @@
+import { contentWords, minhash, similarity } from './near-dup';
+import type { Pop, Vocabulary } from './vocabulary';
+
+/** One field a request asks for: as written, and the canonical field it means (or the tidied word when unknown). */
+export interface AskedField {
+  asked: string;
+  canonical: string;
+  known: boolean;
+}
+
+export interface RequestAnalysis {
+  populations: Pop[];
+  /** What about the population is asked (疫苗接种, 消防设施检查), as words; empty when just the population's data. */
+  topic: string[];
+  fields: AskedField[];
+  mode: 'list' | 'count' | 'text';
+  /** The period the data is for, as written (本月, 2026年, 第三季度), or null. */
+  period: string | null;
+  /** Words of the population phrase, for comparing requests whose population is not in the vocabulary. */
+  subject: string[];
+  sketch: Uint32Array;
+}
+
+export type Label = 'same' | 'overlap' | 'different';
+
+export interface Comparison {
+  label: Label;
+  /** Fields of the later request the earlier one did not collect, as the later one wrote them. */
+  missing: string[];
+  /** The later request's population is wider, so some rows are unknown even for known fields. */
+  moreRows: boolean;
+  reason: string;
+}
+
+const PERIOD = /(本月|当月|上月|上个月|下月|本季度|上季度|第[一二三四1-4]季度|本年度|今年|去年|上半年|下半年|本周|上周|\d{4}年(?:度|第[一二三四1-4]季度|\d{1,2}月(?:份)?|上半年|下半年)?|\d{1,2}月份?(?!\d*日))/g;
+const DEADLINE = /[于在]?(?:\d{1,2}月)?\d{1,2}[日号](?:\d{1,2}[:点]\d{0,2}分?)?(?:之?前|以前)|[于在](?:本周|下周|周|星期)[一二三四五六日天](?:之?前)|(?:今天|明天|今日|明日|本周内|月底前)/g;
+const ASK = /^(?:请|烦请|现请|麻烦)?(?:各|本|辖区各)?(?:社区|村|居委会|村委会|网格|单位|小区)*(?:于[^,，]*?前)?(?:务必|尽快|及时|抓紧)?(?:重新|再次)?(?:上报|报送|统计|上传|更新|填报|提供|摸排|收集|核实|梳理|排查|汇总|登记|整理|填写|核查|报|将|把|对)*/;
+const TAIL_VERB = /(?:上报|报送|上传|报来|发来|填报|提交)$/;
+const PLACE_WORDS = /辖区内?|本社区|本村|本辖区|各社区|各村|社区内|全体|所有|全部/g;
+/** Words that end a request's subject without saying anything about it. */
+const SUBJECT_SUFFIX = /(?:基础|基本|相关|详细|开展|摸底|摸排|登记)?(?:信息表|情况表|情况|信息|名单|清单|台账|花名册|明细|一览表|数据|表格|表|名册)$/;
+const COUNT_WORDS = /(人数|户数|数量|总数|多少|个数|家数)$/;
+const TOPIC_STOP = new Set(['的', '和', '及', '与', '等', '有关', '相关', '工作', '基本', '基础', '具体', '开展', '落实', '进行', '社区', '本月', '人员', '对象']);
+const NOT_FIELD = /^(?:等|其他|以上|如下|附件|见附件)$/;
+
+function nfkc(s: string): string {
+  return s.normalize('NFKC').replace(/\s+/g, '');
+}
+
+/** The list of fields and where it starts: after 包括/含/：, or inside brackets. */
+function splitFieldList(text: string, vocab: Vocabulary): { head: string; list: string | null } {
+  const bracket = /\(([^()]*)\)/g;
+  let head = text;
+  let list: string | null = null;
+  for (const m of text.matchAll(bracket)) {
+    const items = splitItems(m[1]);
+    // Brackets that name people (外卖员、快递员) explain the population; they are not fields.
+    const namesPeople = items.length > 0 && items.filter((i) => vocab.population(i)).length * 2 >= items.length;
+    head = head.replace(m[0], namesPeople ? '' : ' ');
+    if (!namesPeople && items.length >= 1 && list === null) list = m[1];
+  }
+  head = head.replace(/\s+/g, '');
+  const marker = /(?::|,?(?:包括|包含|含有|含|内容为|内容包括|要素为|字段为|需填写|需包含|具体为|如下))/.exec(head);
+  if (marker) {
+    const after = head.slice(marker.index + marker[0].length);
+    const end = after.search(/[。;!?]/);
+    const own = end < 0 ? after : after.slice(0, end);
+    if (splitItems(own).length) {
+      list = list ? `${own}、${list}` : own;
+      head = head.slice(0, marker.index);
+    }
+  } else if (list === null) {
+    // "…名单，姓名、身份证号" without a marker: the comma part that is a list of short words.
+    const parts = head.split(',');
+    const idx = parts.findIndex((p, i) => i > 0 && p.includes('、') && splitItems(p).every((x) => x.length <= 10));
+    if (idx > 0) {
+      list = parts.slice(idx).join('、');
+      head = parts.slice(0, idx).join(',');
+    }
+  }
+  return { head: head.replace(/[。;!?]+$/, ''), list };
+}
+
+function splitItems(list: string, vocab?: Vocabulary): string[] {
+  const tidy = (s: string) => s.replace(/^(?:其|本人的?|已有的?)/, '').replace(/(?:等(?:信息|情况|内容)?|情况等)$/, '').replace(/[。.]+$/, '').trim();
+  const out: string[] = [];
+  for (const piece of list.split(/[、,;/]/).map(tidy)) {
+    // 责任人及电话 is two fields, 参与人数 is one: split on a conjunction only into real words.
+    const parts = piece.split(/以及|及|和|与/).map(tidy);
+    const whole = vocab?.field(piece);
+    out.push(...(!whole && parts.length > 1 && parts.every((p) => p.length >= 2) ? parts : [piece]));
+  }
+  return out.filter((s) => s && !NOT_FIELD.test(s) && s.length <= 16);
+}
+
+/** The canonical field for a written field name; see the comments for the forms tables write. */
+export function resolveField(vocab: Vocabulary, asked: string, context = ''): AskedField {
+  const word = nfkc(asked);
+  const forms = [
+    word,
+    word.replace(/^已/, ''),
+    word.replace(/^是否/, ''),
+    word.replace(/(日期|时间|年份|年代|年月)$/, '时间'),
+    word.replace(/(日期|时间|年份|年代|年月)$/, '日期'),
+    word.replace(/数量$/, '数'),
+    word.replace(/数$/, ''),
+    word.replace(/号码$/, '号'),
+    word.replace(/(名称|姓名)$/, ''),
+  ];
+  for (const f of forms) {
+    const def = f && vocab.field(f);
+    if (def) return { asked, canonical: def.name, known: true };
+  }
+  // 活动名称, 案件名称, 儿童姓名: a field prefixed by the request's own subject is that field.
+  for (let k = 2; k <= word.length - 2; k++) {
+    const prefix = word.slice(0, k);
+    if (!context.includes(prefix)) continue;
+    const def = vocab.field(word.slice(k));
+    if (def) return { asked, canonical: def.name, known: true };
+  }
+  return { asked, canonical: forms[3].replace(/^已/, ''), known: false };
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** Populations named in the subject: age bands first (they carry numbers), then the vocabulary, longest word first. */
+function findPopulations(vocab: Vocabulary, head: string): { pops: Pop[]; spans: Span[] } {
+  const found: { pop: Pop; span: Span }[] = [];
+  const free = (s: number, e: number) => !found.some((f) => s < f.span.end && f.span.start < e);
+  const classWords = vocab.ageClassWords().join('|');
+  const upward = new RegExp(`(\\d+)\\s*(?:周)?岁(?:及|或)?以上(?:的)?(${classWords})`, 'g');
+  const range = new RegExp(`(\\d+)\\s*[-~至到—－]\\s*(\\d+)\\s*(?:周)?岁(?:的)?(${classWords})`, 'g');
+  for (const m of head.matchAll(range)) {
+    const cls = vocab.ageClass(m[3])!;
+    found.push({ pop: vocab.popForBand({ cls, lo: Number(m[1]), hi: Number(m[2]) }), span: { start: m.index, end: m.index + m[0].length } });
+  }
+  for (const m of head.matchAll(upward)) {
+    if (!free(m.index, m.index + m[0].length)) continue;
+    const cls = vocab.ageClass(m[2])!;
+    found.push({ pop: vocab.popForBand({ cls, lo: Number(m[1]), hi: 200 }), span: { start: m.index, end: m.index + m[0].length } });
+  }
+  for (const w of vocab.populationWords()) {
+    let from = 0;
+    for (;;) {
+      const i = head.indexOf(w, from);
+      if (i < 0) break;
+      from = i + 1;
+      if (!free(i, i + w.length)) continue;
+      found.push({ pop: vocab.popOf(w)!, span: { start: i, end: i + w.length } });
+    }
+  }
+  found.sort((a, b) => a.span.start - b.span.start);
+  // "独居和空巢老人": the first word borrows the second's noun.
+  for (const f of [...found]) {
+    const before = head.slice(0, f.span.start);
+    const joined = /([\p{Script=Han}]{1,4})[和及与、]$/u.exec(before);
+    if (!joined || !f.pop.base) continue;
+    for (const noun of ['老年人', '老人', '儿童', '人员', '家庭', '残疾人', '妇女']) {
+      const word = vocab.populations.find((p) => p.name === f.pop.base)?.name;
+      if (!word?.endsWith(noun)) continue;
+      for (let k = joined[1].length; k >= 1; k--) {
+        const candidate = joined[1].slice(-k) + noun;
+        const pop = vocab.popOf(candidate);
+        const start = f.span.start - 1 - k;
+        if (pop && free(start, f.span.start - 1)) {
+          found.push({ pop, span: { start, end: f.span.start } });
+          break;
+        }
+      }
+    }
+  }
+  // "有就业意愿的残疾人": a clause ending in 的 right before a population narrows it.
+  for (const f of found) {
+    const before = head.slice(0, f.span.start);
+    const q = /([\p{Script=Han}]{2,10})的$/u.exec(before);
+    if (q && free(f.span.start - q[0].length, f.span.start) && !PLACE_WORDS.test(q[1])) {
+      f.pop = { ...f.pop, label: q[0] + f.pop.label, qualifier: q[1] };
+      f.span = { start: f.span.start - q[0].length, end: f.span.end };
+    }
+    PLACE_WORDS.lastIndex = 0;
+  }
+  // Examples of a population inside it (外卖员 in "新就业群体（外卖员…）") add nothing.
+  const kept = found.filter((f) => !found.some((g) => g !== f && vocab.contains(g.pop, f.pop) && !vocab.contains(f.pop, g.pop)));
+  const unique = kept.filter((f, i) => kept.findIndex((g) => g.pop.label === f.pop.label) === i);
+  return { pops: unique.map((f) => f.pop), spans: found.map((f) => f.span) };
+}
+
+function topicWords(rest: string): string[] {
+  if (!rest) return [];
+  return contentWords(rest).filter((w) => !TOPIC_STOP.has(w) && !COUNT_WORDS.test(w));
+}
+
+/** Reads a data request: who or what it is about, which fields, list or count, and for which period. */
+export function analyzeRequest(vocab: Vocabulary, text: string): RequestAnalysis {
+  const full = nfkc(text);
+  const period = full.match(PERIOD)?.[0] ?? null;
+  const { head: rawHead, list } = splitFieldList(full, vocab);
+  let head = rawHead.replace(DEADLINE, '').replace(PERIOD, '');
+  head = head.split(/[。;]/)[0];
+  head = head.replace(ASK, '').replace(PLACE_WORDS, '').replace(TAIL_VERB, '').replace(/^[,的]+|[,的]+$/g, '');
+  // "外卖、快递等新就业形态劳动者": examples before 等 belong to the population that follows.
+  head = head.replace(/(?:[\p{Script=Han}]{1,6}[、,])*[\p{Script=Han}]{1,6}等(?=[\p{Script=Han}])/u, '');
+  let subject = head;
+  for (let prev = ''; prev !== subject; ) {
+    prev = subject;
+    subject = subject.replace(SUBJECT_SUFFIX, '').replace(/的$/, '');
+  }
+  const counted = COUNT_WORDS.test(subject);
+  subject = subject.replace(COUNT_WORDS, '');
+  const { pops, spans } = findPopulations(vocab, subject);
+  let rest = '';
+  for (let i = 0; i < subject.length; i++) if (!spans.some((s) => i >= s.start && i < s.end)) rest += subject[i];
+  const fields: AskedField[] = [];
+  for (const item of list ? splitItems(list, vocab) : []) {
+    const f = resolveField(vocab, item, subject);
+    if (!fields.some((x) => x.canonical === f.canonical)) fields.push(f);
+  }
+  const mode = fields.length ? 'list' : counted ? 'count' : /名单|清单|花名册|台账/.test(full) ? 'list' : 'text';
+  return {
+    populations: pops,
+    topic: pops.length ? topicWords(rest) : [],
+    fields,
+    mode,
+    period,
+    subject: contentWords(subject),
+    sketch: minhash(contentWords(full.replace(ASK, ''))),
+  };
+}
+
+/** Similarity needed for two field-less requests (简报, 总结) to be the same request. */
+export const TEXT_SAME = 0.7;
+/** Word overlap needed to take two unknown populations for the same one. */
+const SUBJECT_SAME = 0.5;
+
+function jaccard(a: string[], b: string[]): number {
+  const A = new Set(a);
+  const B = new Set(b);
+  let inter = 0;
+  for (const x of A) if (B.has(x)) inter++;
+  const union = A.size + B.size - inter;
+  return union ? inter / union : 0;
+}
+
+const different = (reason: string): Comparison => ({ label: 'different', missing: [], moreRows: false, reason });
+
+/**
+ * Whether the data collected for `a` (earlier) answers `b` (later): see the labels in
+ * ../shared/bench/README.md. A wrong `same` tells a department data exists that does not, so
+ * every doubt falls to `overlap` or `different`.
+ */
+export function compareRequests(vocab: Vocabulary, a: RequestAnalysis, b: RequestAnalysis): Comparison {
+  if (a.period && b.period && a.period !== b.period) return different(`时段不同（${a.period} / ${b.period}）`);
+  let rel: ReturnType<Vocabulary['relate']>;
+  if (a.populations.length && b.populations.length) {
+    rel = vocab.relate(a.populations, b.populations);
+  } else {
+    rel = jaccard(a.subject, b.subject) >= SUBJECT_SAME ? 'same' : 'disjoint';
+  }
+  if (rel === 'disjoint') return different('对象不同');
+  if (a.topic.length && b.topic.length && !a.topic.some((w) => b.topic.includes(w))) {
+    return different(`事项不同（${a.topic.join('')} / ${b.topic.join('')}）`);
+  }
+  const answersRows = rel === 'same' || rel === 'narrower';
+  if (a.mode === 'text' || b.mode === 'text' || (!a.fields.length && !b.fields.length)) {
+    if (a.mode !== b.mode && !(b.mode === 'count' && a.mode === 'list')) return different('一份是表格、一份是材料');
+    if (b.mode === 'count' && a.mode === 'list' && answersRows) return { label: 'same', missing: [], moreRows: false, reason: '名单可得人数' };
+    const sim = similarity(a.sketch, b.sketch);
+    if (answersRows && (sim >= TEXT_SAME || (a.mode === 'count' && b.mode === 'count'))) {
+      return { label: 'same', missing: [], moreRows: false, reason: `内容相同（相似度 ${sim.toFixed(2)}）` };
+    }
+    return different(`内容不同（相似度 ${sim.toFixed(2)}）`);
+  }
+  if (b.mode === 'count') {
+    return answersRows ? { label: 'same', missing: [], moreRows: false, reason: '名单可得人数' } : { label: 'overlap', missing: [], moreRows: true, reason: '人群更广' };
+  }
+  const have = new Set(a.fields.map((f) => f.canonical));
+  const missing = b.fields.filter((f) => !have.has(f.canonical));
+  if (missing.length === b.fields.length) return different('没有共同字段');
+  if (!missing.length && answersRows) return { label: 'same', missing: [], moreRows: false, reason: '人群与字段均已采集' };
+  return {
+    label: 'overlap',
+    missing: missing.map((f) => f.asked),
+    moreRows: !answersRows,
+    reason: missing.length ? `缺少字段：${missing.map((f) => f.asked).join('、')}` : '人群更广',
+  };
+}

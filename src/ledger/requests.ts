@@ -182,6 +182,13 @@ function findPopulations(vocab: Vocabulary, head: string): { pops: Pop[]; spans:
     }
     PLACE_WORDS.lastIndex = 0;
   }
+  // The first population is the subject; a later one counts only when joined to it (独居和空巢老人, 低保户、特困人员);
+  // otherwise it says what about the subject is asked (自建房安全隐患排查).
+  found.sort((a, b) => a.span.start - b.span.start);
+  for (let i = found.length - 1; i > 0; i--) {
+    const gap = head.slice(found[i - 1].span.end, found[i].span.start);
+    if (!/^[和及与、,或]$/.test(gap)) found.splice(i, 1);
+  }
   // Examples of a population inside it (外卖员 in "新就业群体（外卖员…）") add nothing.
   const kept = found.filter((f) => !found.some((g) => g !== f && vocab.contains(g.pop, f.pop) && !vocab.contains(f.pop, g.pop)));
   const unique = kept.filter((f, i) => kept.findIndex((g) => g.pop.label === f.pop.label) === i);

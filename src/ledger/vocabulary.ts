@@ -233,6 +233,11 @@ export class Vocabulary {
     return [...own, ...inherited];
   }
 
+  /** The narrowest age band a population is known to lie in. */
+  private nearestBand(p: Pop): Band | undefined {
+    return this.bands(p)[0];
+  }
+
   /** Is every member of `inner` also in `outer`? */
   contains(outer: Pop, inner: Pop): boolean {
     if (outer.qualifier && outer.qualifier !== inner.qualifier) return false;
@@ -254,9 +259,12 @@ export class Vocabulary {
     const declared = (xs: PopulationDef[], ys: PopulationDef[]) =>
       xs.some((x) => x.overlaps.some((w) => ys.some((y) => y === this.population(w))));
     if (declared(ancA, ancB) || declared(ancB, ancA)) return true;
-    // Crossing age bands of one class (65-79 and 70+; 独居老人, being 60+, and 80岁以上老人) can hold the same person.
-    const bb = this.bands(b);
-    return this.bands(a).some((x) => bb.some((y) => x.cls === y.cls && x.lo <= y.hi && y.lo <= x.hi));
+    // Crossing age bands of one class (65-79 and 70+; 独居老人, being 60+, and 80岁以上老人) can hold the same
+    // person; two groups merely under one band (留守儿童, 困境儿童) are kept apart unless declared to overlap.
+    if (!a.band && !b.band) return false;
+    const x = this.nearestBand(a);
+    const y = this.nearestBand(b);
+    return !!x && !!y && x.cls === y.cls && x.lo <= y.hi && y.lo <= x.hi;
   }
 
   /** How population set `b` (a later request) stands to `a` (an earlier one). */

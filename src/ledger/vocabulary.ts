@@ -85,6 +85,8 @@ export class Vocabulary {
   private popWords: string[] = [];
   /** References between listed populations are checked once the whole file is in. */
   private loading = true;
+  /** relate() answers, because the request index asks the same pairs again and again. */
+  private readonly relations = new Map<string, PopRelation>();
 
   constructor(fields: FieldDef[], populations: PopulationDef[]) {
     for (const f of fields) this.addField(f);
@@ -120,6 +122,7 @@ export class Vocabulary {
   }
 
   addField(f: FieldDef): void {
+    this.relations.clear();
     const existing = this.fieldByWord.get(norm(f.name));
     if (existing) {
       for (const s of f.synonyms) this.addFieldSynonym(existing.name, s);
@@ -144,6 +147,7 @@ export class Vocabulary {
   }
 
   addPopulation(p: PopulationDef): void {
+    this.relations.clear();
     const def = { ...p, synonyms: [...p.synonyms] };
     for (const w of [p.name, ...p.synonyms]) {
       const taken = this.popByWord.get(norm(w));
@@ -158,6 +162,7 @@ export class Vocabulary {
   }
 
   addPopulationSynonym(canonical: string, synonym: string): void {
+    this.relations.clear();
     const def = this.popByWord.get(norm(canonical));
     if (!def) throw new VocabularyError(`没有人群「${canonical}」`);
     const taken = this.popByWord.get(norm(synonym));
@@ -173,6 +178,12 @@ export class Vocabulary {
 
   get populations(): readonly PopulationDef[] {
     return this.popList;
+  }
+
+  /** Position of a canonical field in the list, -1 when unknown: a small integer for bit masks. */
+  fieldId(canonical: string): number {
+    const def = this.fieldByWord.get(norm(canonical));
+    return def ? this.fieldList.indexOf(def) : -1;
   }
 
   field(word: string): FieldDef | undefined {
@@ -269,6 +280,16 @@ export class Vocabulary {
 
   /** How population set `b` (a later request) stands to `a` (an earlier one). */
   relate(a: Pop[], b: Pop[]): PopRelation {
+    const key = JSON.stringify([a, b]);
+    let r = this.relations.get(key);
+    if (!r) {
+      r = this.relateUncached(a, b);
+      this.relations.set(key, r);
+    }
+    return r;
+  }
+
+  private relateUncached(a: Pop[], b: Pop[]): PopRelation {
     const bInA = b.every((y) => a.some((x) => this.contains(x, y)));
     const aInB = a.every((x) => b.some((y) => this.contains(y, x)));
     if (bInA && aInB) return 'same';

@@ -1,0 +1,162 @@
+import { bandKeys } from './near-dup';
+import { compareRequests, type Comparison, type RequestAnalysis } from './requests';
+import type { PopRelation, Vocabulary } from './vocabulary';
+
+export interface IndexedRequest {
+  id: number;
+  createdAt: number;
+  analysis: RequestAnalysis;
+}
+
+export interface PriorMatch {
+  id: number;
+  comparison: Comparison;
+}
+
+const DAY = 86_400_000;
+const WORDS = 4;
+/** Candidates the cheap pass ranks highest get the full comparison. */
+const VERIFY = 8;
+
+interface Entry extends IndexedRequest {
+  // The field mask as plain numbers and the period beside it: the hot loop touches nothing else.
+  m0: number;
+  m1: number;
+  m2: number;
+  m3: number;
+  period: string | null;
+}
+
+function popKey(a: RequestAnalysis): string | null {
+  return a.populations.length ? a.populations.map((p) => `${p.label}|${p.qualifier ?? ''}`).sort().join('+') : null;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+/**
+ * Earlier requests by what they are about, so a new request is compared only with those whose
+ * population it can share (or, for field-less texts, whose MinHash shares an LSH band), newest
+ * first, within the window. Fields are bit masks, so most candidates are ranked without the full
+ * comparison, which then runs on the best few. In memory: years of a street's requests fit easily.
+ */
+export class RequestIndex {
+  private readonly byPop = new Map<string, Entry[]>();
+  private readonly bySubject = new Map<string, Entry[]>();
+  private readonly byBand = new Map<string, Entry[]>();
+  /** Population keys not disjoint from a key, with the relation; dropped when a new key appears. */
+  private readonly related = new Map<string, [string, PopRelation][]>();
+  private count = 0;
+
+  constructor(private readonly vocab: Vocabulary) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  private mask(a: RequestAnalysis): Uint32Array {
+    const m = new Uint32Array(WORDS);
+    for (const f of a.fields) {
+      let id = this.vocab.fieldId(f.canonical);
+      if (id < 0) {
+        id = 0;
+        for (let i = 0; i < f.canonical.length; i++) id = (Math.imul(id, 31) + f.canonical.charCodeAt(i)) >>> 0;
+      }
+      id %= WORDS * 32;
+      m[id >>> 5] |= 1 << (id & 31);
+    }
+    return m;
+  }
+
+  private push(map: Map<string, Entry[]>, key: string, r: Entry): void {
+    const list = map.get(key);
+    if (list) {
+      // Kept in time order so a lookup can stop at the window's edge.
+      let i = list.length;
+      while (i > 0 && list[i - 1].createdAt > r.createdAt) i--;
+      list.splice(i, 0, r);
+    } else {
+      map.set(key, [r]);
+      if (map === this.byPop) this.related.clear();
+    }
+  }
+
+  add(r: IndexedRequest): void {
+    this.count++;
+    const m = this.mask(r.analysis);
+    const e: Entry = { ...r, m0: m[0], m1: m[1], m2: m[2], m3: m[3], period: r.analysis.period };
+    const key = popKey(r.analysis);
+    if (key) this.push(this.byPop, key, e);
+    else for (const w of new Set(r.analysis.subject)) this.push(this.bySubject, w, e);
+    if (!r.analysis.fields.length) for (const b of bandKeys(r.analysis.sketch)) this.push(this.byBand, b, e);
+  }
+
+  private relatedKeys(a: RequestAnalysis, key: string): [string, PopRelation][] {
+    let keys = this.related.get(key);
+    if (!keys) {
+      keys = [];
+      for (const [k, list] of this.byPop) {
+        const rel = this.vocab.relate(list[0].analysis.populations, a.populations);
+        if (rel !== 'disjoint') keys.push([k, rel]);
+      }
+      this.related.set(key, keys);
+    }
+    return keys;
+  }
+
+  /** The earlier request that best answers `a`: a `same` (newest), else the `overlap` missing fewest fields. */
+  lookup(a: RequestAnalysis, now: number, windowDays: number, exclude?: (id: number) => boolean): PriorMatch | null {
+    const since = now - windowDays * DAY;
+    const lists: { list: Entry[]; rows: boolean }[] = [];
+    const key = popKey(a);
+    if (key) for (const [k, rel] of this.relatedKeys(a, key)) lists.push({ list: this.byPop.get(k)!, rows: rel === 'same' || rel === 'narrower' });
+    else for (const w of new Set(a.subject)) lists.push({ list: this.bySubject.get(w) ?? [], rows: true });
+    if (!a.fields.length) for (const b of bandKeys(a.sketch)) lists.push({ list: this.byBand.get(b) ?? [], rows: true });
+    const want = this.mask(a);
+    const wanted = want.reduce((n, w) => n + popcount(w), 0);
+    const [w0, w1, w2, w3] = want;
+    const period = a.period;
+    // Rank: fewer missing fields first, then all rows known, then newer.
+    const ranked: { e: Entry; rank: number }[] = [];
+    // An entry sits in one population list but may sit in several word or band lists.
+    const seen = key && a.fields.length ? null : new Set<number>();
+    for (const { list, rows } of lists) {
+      for (let i = list.length - 1; i >= 0 && list[i].createdAt >= since; i--) {
+        const e = list[i];
+        if (e.createdAt > now) continue;
+        if (seen) {
+          if (seen.has(e.id)) continue;
+          seen.add(e.id);
+        }
+        const shared = popcount(e.m0 & w0) + popcount(e.m1 & w1) + popcount(e.m2 & w2) + popcount(e.m3 & w3);
+        if (wanted && !shared) continue;
+        if (period && e.period && period !== e.period) continue;
+        const rank = (wanted - shared) * 2 + (rows ? 0 : 1) - e.createdAt / (now + 1);
+        if (ranked.length < VERIFY || rank < ranked[ranked.length - 1].rank) {
+          if (exclude?.(e.id)) continue;
+          let j = ranked.length;
+          while (j > 0 && ranked[j - 1].rank > rank) j--;
+          ranked.splice(j, 0, { e, rank });
+          if (ranked.length > VERIFY) ranked.pop();
+        }
+      }
+    }
+    let best: PriorMatch | null = null;
+    for (const { e } of ranked) {
+      const c = compareRequests(this.vocab, e.analysis, a);
+      if (c.label === 'different') continue;
+      if (!best || better(c, best.comparison)) best = { id: e.id, comparison: c };
+    }
+    return best;
+  }
+}
+
+/** Ties keep the earlier pick, which ranked as newer. */
+function better(c: Comparison, than: Comparison): boolean {
+  if (c.label !== than.label) return c.label === 'same';
+  if (c.label === 'overlap' && c.missing.length !== than.missing.length) return c.missing.length < than.missing.length;
+  return c.label === 'overlap' && c.moreRows !== than.moreRows && !c.moreRows;
+}

@@ -15,10 +15,18 @@ import { RuleSetting } from './rule-setting';
 import { Incident } from './incident';
 import { KvState } from './kv-state';
 import { PendingAction } from './pending-action';
+import { LedgerRequest } from './ledger-request';
+import { LedgerRecord } from './ledger-record';
+import { LedgerSubmission } from './ledger-submission';
+import { LedgerGrant } from './ledger-grant';
+import { LedgerTerm } from './ledger-term';
+import { LedgerExport } from './ledger-export';
 
 export * from './common';
 export { AuditLog, ChatGroup, Community, Department, InboundMessage, Member, OutboxMessage, Street };
 export { Notice, GateDecision, NoticeDelivery, NoticeReceipt, HolidayDay, RuleSetting, Incident, KvState, PendingAction };
+// The ledger unit's tables (declared by src/ledger/unit.ts, not core).
+export { LedgerRequest, LedgerRecord, LedgerSubmission, LedgerGrant, LedgerTerm, LedgerExport };
 export type { NoticeStatus, NoticeTargets } from './notice';
 export type { StoredFinding } from './gate-decision';
 

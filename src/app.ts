@@ -20,7 +20,7 @@ import { createHttpApp, listen, RouteModule } from './server/http';
 import { CalendarService } from './calendar/calendar-service';
 import type { NoticeDesk } from './gate/notice-desk';
 import { Job, Scheduler } from './jobs';
-import { Services, Unit } from './unit';
+import { AttachmentFetcher, Services, Unit } from './unit';
 import { UNITS } from './units';
 
 export interface AppOptions {
@@ -65,6 +65,12 @@ export class App {
     this.calendar = new CalendarService(config.workHours);
     registerHelp(this.registry);
     const jobs: Job[] = [];
+    // Adapters are added after the units are set up, so the fetcher finds them when it is called.
+    this.services.provide<AttachmentFetcher>('chat.attachments', async (msg, a) => {
+      const adapter = this.adapters.get(OutboxSender.key(msg.platform, msg.botId));
+      if (!adapter?.download) throw new Error('该平台不支持下载附件');
+      return adapter.download(a);
+    });
     for (const unit of units) {
       const parts = unit.setup({ config, clock, log, db, calendar: this.calendar, services: this.services });
       for (const def of parts.commands ?? []) this.registry.register(def);

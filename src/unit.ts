@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EntityManager, MixedList } from 'typeorm';
-import type { OutgoingBody } from '../bots/types';
+import type { Attachment, IncomingMessage, OutgoingBody } from '../bots/types';
 import type { Member } from '../entities';
 import type { AuditEntry } from './audit';
 import type { CalendarService } from './calendar/calendar-service';
@@ -28,6 +28,9 @@ export interface Port {
   send(to: Address, body: OutgoingBody | string, opts?: SendOptions): Promise<void>;
   audit(e: Omit<AuditEntry, 'actor'>): Promise<void>;
 }
+
+/** Fetches an attachment's bytes through the adapter that received the message (service `chat.attachments`). */
+export type AttachmentFetcher = (msg: Pick<IncomingMessage, 'platform' | 'botId'>, a: Attachment) => Promise<{ name: string; data: Buffer }>;
 
 /** Services one unit offers to the units set up after it (never the other way round). */
 export class Services {

@@ -1,0 +1,97 @@
+import { EntityManager, In } from 'typeorm';
+import { Department, LedgerRequest } from '../../entities';
+import { RequestIndex } from './request-index';
+import { analyzeRequest, compareRequests, type Comparison, type RequestAnalysis } from './requests';
+import type { StoredAnalysis } from './store';
+import type { Vocabulary } from './vocabulary';
+
+/** Kinds of ledger request whose data communities were (or are being) asked for. */
+export const COLLECTING = ['request', 'delta'];
+
+const ASKS_FOR_MATERIAL = /(上报|报送|提交|上传|填报|统计|汇总|报来)/;
+const MATERIAL = /(总结|简报|材料|报告|汇报|情况|数据|名单|表|信息)/;
+
+export function stored(a: RequestAnalysis): StoredAnalysis {
+  const { sketch: _sketch, ...rest } = a;
+  return rest;
+}
+
+/**
+ * Every data request the ledger has seen, and the question the gate asks of each new one: did an
+ * earlier request (within the window) already collect this? The index lives in memory and is
+ * filled from the database on first use; a hit is re-checked against the stored row, so an index
+ * entry from a transaction that rolled back can never answer.
+ */
+export class RequestBook {
+  private index: RequestIndex | null = null;
+
+  constructor(readonly vocab: Vocabulary, readonly windowDays: number) {}
+
+  analyze(text: string): RequestAnalysis {
+    return analyzeRequest(this.vocab, text);
+  }
+
+  /** A table or count about a population, or a text asking for material (简报, 总结). */
+  isDataRequest(a: RequestAnalysis, text: string): boolean {
+    if (a.fields.length && (a.populations.length || a.subject.length)) return true;
+    if (a.mode === 'count' && a.populations.length) return true;
+    if (a.mode === 'list' && a.populations.length) return true;
+    return ASKS_FOR_MATERIAL.test(text) && MATERIAL.test(text);
+  }
+
+  private async ensureIndex(em: EntityManager): Promise<RequestIndex> {
+    if (!this.index) {
+      const index = new RequestIndex(this.vocab);
+      const rows = await em.find(LedgerRequest, { where: { kind: In(COLLECTING) }, order: { createdAt: 'ASC' } });
+      this.index = index;
+      for (const r of rows) await this.indexRow(em, r);
+    }
+    return this.index;
+  }
+
+  /**
+   * The earlier collecting request that best answers `a`, if any, with how it compares. The answer
+   * is recomputed from the stored row, so a stale index entry can cause a miss but never a false hit.
+   */
+  async prior(em: EntityManager, a: RequestAnalysis, now: Date, skip: number[] = []): Promise<{ request: LedgerRequest; base: LedgerRequest | null; comparison: Comparison } | null> {
+    const index = await this.ensureIndex(em);
+    const refused = new Set(skip);
+    for (let tries = 0; tries < 5; tries++) {
+      const hit = index.lookup(a, now.getTime(), this.windowDays, (id) => refused.has(id));
+      if (!hit) return null;
+      refused.add(hit.id);
+      const row = await em.findOne(LedgerRequest, { where: { id: hit.id } });
+      if (!row || !COLLECTING.includes(row.kind)) continue;
+      const base = row.baseRequestId ? await em.findOne(LedgerRequest, { where: { id: row.baseRequestId } }) : null;
+      const comparison = compareRequests(this.vocab, this.collected(row, base), a);
+      if (comparison.label !== 'different') return { request: row, base, comparison };
+    }
+    return null;
+  }
+
+  private async indexRow(em: EntityManager, row: LedgerRequest): Promise<void> {
+    const base = row.baseRequestId ? await em.findOne(LedgerRequest, { where: { id: row.baseRequestId } }) : null;
+    this.index!.add({ id: row.id, createdAt: row.createdAt.getTime(), analysis: this.collected(row, base) });
+  }
+
+  /** What a request (with the one it builds on) collected, as an analysis. */
+  collected(row: LedgerRequest, base: LedgerRequest | null): RequestAnalysis {
+    const own = this.analyze(row.text);
+    if (!base) return own;
+    const b = this.analyze(base.text);
+    const fields = [...b.fields, ...own.fields.filter((f) => !b.fields.some((x) => x.canonical === f.canonical))];
+    return { ...b, fields };
+  }
+
+  async record(em: EntityManager, r: { noticeId: number | null; departmentId: number | null; senderId: number | null; text: string; kind: string; baseRequestId?: number | null; communityIds: number[]; now: Date }): Promise<LedgerRequest> {
+    const a = this.analyze(r.text);
+    const dept = r.departmentId ? await em.findOne(Department, { where: { id: r.departmentId } }) : null;
+    const row = await em.save(em.create(LedgerRequest, {
+      noticeId: r.noticeId, departmentId: r.departmentId, departmentName: dept?.name ?? '', senderId: r.senderId, text: r.text,
+      analysis: stored(a), kind: r.kind, baseRequestId: r.baseRequestId ?? null, communityIds: r.communityIds, createdAt: r.now,
+    }));
+    // A first load reads this row too, being in the same transaction.
+    if (COLLECTING.includes(r.kind) && this.index) await this.indexRow(em, row);
+    return row;
+  }
+}

@@ -1,3 +1,5 @@
+import { MoreThan } from 'typeorm';
+import { OutboxMessage } from '../../entities';
 import { DemoClock } from '../clock';
 import { formatWhen } from '../gate/rules/time-format';
 import type { CommandSink } from './registry';
@@ -28,8 +30,10 @@ export function registerDemoClock(r: CommandSink, clock: DemoClock, realPlatform
       if (real.length) return ctx.reply(`已接入${real.join('、')}，不能修改时间（真实群会按假时间收到通知）。`);
       if (op === '恢复') {
         clock.reset();
+        // Messages queued at the demo time would otherwise wait until real time catches up.
+        await ctx.em.update(OutboxMessage, { status: 'pending', notBefore: MoreThan(clock.now()) }, { notBefore: clock.now() });
         afterMove();
-        return ctx.reply(`已恢复真实时间。${show()}`);
+        return ctx.send(ctx.here, `已恢复真实时间。${show()}`, { notBefore: clock.now() });
       }
       const at = a['时间'] ? parseDemoTime(a['时间']) : null;
       if (!at) return ctx.reply('请写时间，例如：/时间 设置 2026-11-28 10:00');

@@ -28,6 +28,7 @@ export { Notice, GateDecision, NoticeDelivery, NoticeReceipt, HolidayDay, RuleSe
 // The ledger unit's tables (declared by src/ledger/unit.ts, not core).
 export { LedgerRequest, LedgerRecord, LedgerSubmission, LedgerGrant, LedgerTerm, LedgerExport };
 export type { NoticeStatus, NoticeTargets } from './notice';
+export type { DeliveryStatus } from './notice-delivery';
 export type { StoredFinding } from './gate-decision';
 
 /** The core's tables; each unit in src/units.ts declares its own. */

@@ -92,7 +92,7 @@ export const ledgerUnit: Unit = {
             if (!ex || ex.expiresAt < now) return null;
             const actor = await em.findOneOrFail(Member, { where: { id: ex.memberId } });
             const port: Port = {
-              actor, em, now,
+              actor, em, now, origin: null, ref: `export:${ex.id}`,
               send: async () => undefined,
               audit: (e) => audit(em, now, { ...e, actor }),
             };

@@ -12,4 +12,6 @@ export class LedgerSubmission {
   @Column({ type: 'integer' }) accepted: number;
   @Column({ type: 'integer' }) rejected: number;
   @Column({ type: 'datetime' }) at: Date;
+  /** A table pasted as chat text: its stored message, until the redact job has blanked it. */
+  @Column({ type: 'integer', nullable: true, default: null }) pastedInboundId: number | null;
 }

@@ -26,6 +26,15 @@ export const configSchema = z.object({
     maxAttempts: z.coerce.number().int().positive(),
     backoffBaseMs: z.coerce.number().int().nonnegative(),
   }).strict(),
+  // The shared ledger (src/ledger): repeated-request window, sharing scope, export links, vocabulary files.
+  ledger: z.object({
+    windowDays: z.coerce.number().int().positive(),
+    sharing: z.enum(['street', 'department']),
+    exportMinutes: z.coerce.number().int().positive(),
+    publicUrl: z.string(),
+    fields: z.string(),
+    populations: z.string(),
+  }).strict(),
 }).strict();
 
 export type AppConfig = z.infer<typeof configSchema>;

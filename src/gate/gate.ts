@@ -46,8 +46,8 @@ function fold(findings: Finding[], deliverAt: Date, urgent: boolean): GateResult
   return { verdict, findings, deliverAt, proposedDeadline, urgent };
 }
 
-/** Runs every enabled rule and folds the findings into one verdict. */
-export function judge(input: Omit<GateInput, 'deliverAt'>, deps: GateDeps): GateResult {
+/** Runs every enabled rule and folds the findings, with those of other units' checks, into one verdict. */
+export function judge(input: Omit<GateInput, 'deliverAt'>, deps: GateDeps, checked: Finding[] = []): GateResult {
   const rules = enabledRules(deps);
   const draft: GateInput = { ...input, deliverAt: input.postedAt };
   const urgent = rules.some((r) => r.grantsUrgency?.(draft, contextFor(r, deps, false)) ?? false);
@@ -64,7 +64,7 @@ export function judge(input: Omit<GateInput, 'deliverAt'>, deps: GateDeps): Gate
     const f = r.check?.(n, contextFor(r, deps, urgent));
     if (f) findings.push(f);
   }
-  return fold(findings, deliverAt, urgent);
+  return fold([...findings, ...checked], deliverAt, urgent);
 }
 
 /** The same rules read for a notice that reached a community without the bot (/评估). */

@@ -6,6 +6,7 @@ import { findCommunity } from '../directory/lookup';
 import type { Address } from '../outbox/outbox';
 import { answer, type Port } from '../unit';
 import { findItem, type AdmissionItem, type AdmissionList } from './admission';
+import { NoticeChecks } from './checks';
 import { extractDeadline } from './deadline';
 import type { FormalismPatterns } from './formalism';
 import { GateDeps, GateResult, judge, VERDICT_LABELS } from './gate';
@@ -33,6 +34,9 @@ const groupAddress = (g: ChatGroup): Address => ({ platform: g.platform, botId: 
  * transaction, through a Port, so chat, CLI and tests drive the same code.
  */
 export class NoticeDesk {
+  /** Checks other units add (service `gate.checks`). */
+  readonly checks = new NoticeChecks();
+
   constructor(readonly env: GateEnv) {}
 
   async deps(em: EntityManager): Promise<GateDeps> {
@@ -141,7 +145,7 @@ export class NoticeDesk {
       text: n.text, deadline: n.deadline, postedAt: port.now, basisItemId: n.basisItemId,
       emergency: n.emergencyCategory ? { category: n.emergencyCategory, reason: n.emergencyReason } : null,
       approved: n.approved, weekCounts: await this.weekCounts(port.em, n, communities),
-    }, deps);
+    }, deps, await this.checks.run(port, n));
     n.status = r.verdict;
     n.proposedDeadline = r.proposedDeadline;
     n.deliverAt = r.verdict === 'sent' || r.verdict === 'scheduled' ? r.deliverAt : null;
@@ -156,6 +160,7 @@ export class NoticeDesk {
     const reason = r.findings.filter((f) => f.outcome !== 'warn').map((f) => f.reason).join(' ') || '通过全部规则';
     await this.record(port, n, action, r.verdict, reason,
       r.findings.map((f) => ({ ruleId: f.ruleId, ruleName: f.ruleName, outcome: f.outcome, reason: f.reason })));
+    await this.checks.decided(port, n, r.verdict);
     if (r.verdict === 'sent' || r.verdict === 'scheduled') {
       const { reached, missing } = await this.queueDeliveries(port.em, n, communities, r.deliverAt);
       if (reached.length) extra.push(`${r.verdict === 'sent' ? '已发往' : '届时发往'}：${reached.join('、')}（送达情况：/进度 ${n.id}）。`);

@@ -24,6 +24,7 @@ export const gateUnit: Unit = {
       formalism: loadFormalismPatterns(projectPath(config.formalismPatterns)),
       ruleDefaults: ruleDefaults(config.rules),
     }));
+    services.provide('gate.checks', desk.checks);
     return {
       commands: collectCommands((r) => registerGateCommands(r, desk), registerReportCommand),
       argTypes: noticeArgTypes,

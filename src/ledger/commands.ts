@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import { In } from 'typeorm';
 import type { Attachment } from '../../bots/types';
-import { ChatGroup, Community, LedgerExport, LedgerGrant, LedgerRequest, LedgerTerm } from '../../entities';
+import { ChatGroup, Community, LedgerExport, LedgerGrant, LedgerRequest, LedgerTerm, Notice } from '../../entities';
 import type { CommandContext } from '../chat/context';
 import type { CommandSink } from '../chat/registry';
 import { findCommunity } from '../directory/lookup';
+import type { NoticeDesk } from '../gate/notice-desk';
 import type { AttachmentFetcher } from '../unit';
+import type { RepeatCheck } from './repeat-check';
 import type { LedgerReader, TableQuery } from './reader';
 import { COLLECTING, type RequestBook } from './request-book';
 import { resolveField } from './requests';
@@ -15,6 +17,8 @@ import { readTableFile, readTextTable, TableError, type Table } from './table-fi
 import { VocabularyError, type Vocabulary } from './vocabulary';
 
 export interface LedgerCommandDeps {
+  check: RepeatCheck | null;
+  desk: NoticeDesk | null;
   vocab: Vocabulary;
   book: RequestBook;
   reader: LedgerReader;
@@ -41,7 +45,7 @@ async function requestForNotice(ctx: CommandContext, n: number): Promise<LedgerR
 async function submit(ctx: CommandContext, d: LedgerCommandDeps, raw: string): Promise<void> {
   const first = raw.trim().split(/\s+/)[0] ?? '';
   let number = NUMBER.exec(first)?.[1];
-  let tableText = number ? raw.slice(raw.indexOf(first) + first.length).trim() : raw.trim();
+  const tableText = number ? raw.slice(raw.indexOf(first) + first.length).trim() : raw.trim();
   // Replying to the request card names it too.
   if (!number) number = /第(\d+)号/.exec(ctx.msg.quote?.text ?? '')?.[1];
   if (!number) {
@@ -82,7 +86,7 @@ async function submit(ctx: CommandContext, d: LedgerCommandDeps, raw: string): P
     await ctx.reply(err instanceof TableError ? `${err.message}。` : `文件读取失败：${err instanceof Error ? err.message : String(err)}`);
     return;
   }
-  const r = await d.submissions.submit(ctx, { request, communityId: community.id, communityName: community.name, table, fileName, label: `第${number}号` });
+  const r = await d.submissions.submit(ctx, { request, communityId: community.id, communityName: community.name, table, fileName, label: `第${number}号`, pastedInboundId: file ? null : ctx.inboundId });
   await ctx.reply(r.reply);
 }
 
@@ -123,12 +127,7 @@ async function answerTable(ctx: CommandContext, d: LedgerCommandDeps, query: Tab
     lines.push('台账中还没有符合条件的数据。');
   } else {
     lines.push(d.reader.preview(t));
-    const token = crypto.randomBytes(24).toString('hex');
-    await ctx.em.save(ctx.em.create(LedgerExport, {
-      token, memberId: ctx.member.id, query: { ...query, pops: query.pops }, createdAt: ctx.now,
-      expiresAt: new Date(ctx.now.getTime() + d.exportMinutes * 60_000),
-    }));
-    lines.push(`下载完整表格（xlsx，${d.exportMinutes}分钟内有效）：${d.publicUrl}/ledger/export/${token}`);
+    lines.push(`下载完整表格（xlsx，${d.exportMinutes}分钟内有效）：${await exportLink(ctx, d, query)}`);
   }
   if (t.withheld.length) lines.push(`「${t.withheld.join('、')}」属敏感字段，需管理员批准后才能查看，已提交申请。`);
   await ctx.reply(lines.join('\n'));
@@ -170,16 +169,53 @@ async function decideGrant(ctx: CommandContext, raw: string, approve: boolean): 
   await ctx.reply(`已${approve ? '批准' : '驳回'}第${g.id}号台账申请。`);
 }
 
-/** `/台账 取 N`: the data a held request asked for, from the ledger. */
+/** `/台账 取 N`: the data held notice N asked for, from the ledger, for its sender. */
 async function fetchForNotice(ctx: CommandContext, d: LedgerCommandDeps, raw: string): Promise<void> {
-  const n = Number(NUMBER.exec(raw.trim())?.[1]);
-  const held = n ? await ctx.em.findOne(LedgerRequest, { where: { noticeId: n, kind: 'answered' } }) : null;
-  if (!held) {
-    await ctx.reply(`第${raw.trim()}号没有可从台账取数的记录。`);
+  const id = Number(NUMBER.exec(raw.trim())?.[1]);
+  const n = id ? await ctx.em.findOne(Notice, { where: { id } }) : null;
+  if (!n) {
+    await ctx.reply(`没有第${raw.trim()}号通知。`);
     return;
   }
-  const a = held.analysis as StoredAnalysis;
-  await answerTable(ctx, d, { pops: a.populations, fields: a.fields.map((f) => f.canonical) }, `第${n}号所需数据（来自台账）：`);
+  if (ctx.member.role !== 'admin' && n.senderId !== ctx.member.id && (n.departmentId === null || n.departmentId !== ctx.member.departmentId)) {
+    await ctx.reply(`第${n.id}号通知不是你所在部门发的。`);
+    return;
+  }
+  const a = d.book.analyze(n.text);
+  if (!a.populations.length || !a.fields.length) {
+    await ctx.reply(`第${n.id}号通知没有可从台账取的表格数据。`);
+    return;
+  }
+  await answerTable(ctx, d, { pops: a.populations, fields: a.fields.map((f) => f.canonical) }, `第${n.id}号所需数据（来自台账，无需再问社区）：`);
+}
+
+/** `/预填表 N`: a community's form for delta request N with the rows the ledger already knows filled in. */
+async function prefilled(ctx: CommandContext, d: LedgerCommandDeps, raw: string): Promise<void> {
+  const id = Number(NUMBER.exec(raw.trim())?.[1]);
+  const delta = id ? await ctx.em.findOne(LedgerRequest, { where: { noticeId: id, kind: 'delta' } }) : null;
+  const base = delta?.baseRequestId ? await ctx.em.findOne(LedgerRequest, { where: { id: delta.baseRequestId } }) : null;
+  if (!delta || !base) {
+    await ctx.reply(`第${raw.trim()}号不是补充采集，没有预填表。`);
+    return;
+  }
+  const known = (base.analysis as StoredAnalysis).fields.map((f) => f.canonical);
+  const asked = (delta.analysis as StoredAnalysis).fields.map((f) => f.canonical);
+  const query: TableQuery = {
+    pops: (base.analysis as StoredAnalysis).populations,
+    fields: asked.filter((f) => known.includes(f)),
+    blank: asked.filter((f) => !known.includes(f)),
+  };
+  const t = await d.reader.read(ctx, query, 'ledger.export');
+  const link = await exportLink(ctx, d, query);
+  await ctx.reply(`第${id}号预填表：已填好 ${t.rows.length} 行，只需填写${query.blank!.join('、')}后用 /提交 ${id} 发回。\n下载（${d.exportMinutes}分钟内有效）：${link}`);
+}
+
+async function exportLink(ctx: CommandContext, d: LedgerCommandDeps, query: TableQuery): Promise<string> {
+  const token = crypto.randomBytes(24).toString('hex');
+  await ctx.em.save(ctx.em.create(LedgerExport, {
+    token, memberId: ctx.member.id, query, createdAt: ctx.now, expiresAt: new Date(ctx.now.getTime() + d.exportMinutes * 60_000),
+  }));
+  return `${d.publicUrl}/ledger/export/${token}`;
 }
 
 async function ledger(ctx: CommandContext, d: LedgerCommandDeps, raw: string): Promise<void> {
@@ -247,6 +283,26 @@ export function registerLedgerCommands(r: CommandSink, d: LedgerCommandDeps): vo
     handler: async (ctx, a) => {
       await d.prepare(ctx.em);
       await ledger(ctx, d, a['查询']);
+    },
+  });
+  r.register({
+    name: '补采', summary: '把与已有数据部分重复的需求改为只问缺少的字段',
+    args: [{ name: '通知号', type: 'open-notice' }],
+    roles: ['dept_staff', 'admin'],
+    handler: async (ctx, _a, v) => {
+      if (!d.check || !d.desk) return ctx.reply('当前未启用通知把关，无法补充采集。');
+      const n: Notice = v['通知号'];
+      const refused = await d.check.sendDelta(ctx, d.desk, n);
+      if (refused) await ctx.reply(refused);
+    },
+  });
+  r.register({
+    name: '预填表', summary: '取补充采集的预填名单（已知信息已填好）',
+    args: [{ name: '通知号' }],
+    roles: ['community_worker', 'admin'],
+    handler: async (ctx, a) => {
+      await d.prepare(ctx.em);
+      await prefilled(ctx, d, a['通知号']);
     },
   });
   r.register({

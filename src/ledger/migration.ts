@@ -27,7 +27,7 @@ export class Ledger1764300000000 implements MigrationInterface {
     await q.createTable(new Table({
       name: 'ledger_submission',
       columns: [id(), int('requestId'), int('communityId'), int('memberId'), varchar('fileName', 128, { default: "''" }), int('accepted'),
-        int('rejected'), datetime('at')],
+        int('rejected'), datetime('at'), nullInt('pastedInboundId')],
       indices: [new TableIndex({ name: 'IDX_ledger_submission_request', columnNames: ['requestId', 'communityId'] })],
     }));
     await q.createTable(new Table({

@@ -13,6 +13,8 @@ export interface TableQuery {
   /** Canonical fields, in the order the table shows them. */
   fields: string[];
   communityIds?: number[];
+  /** Empty columns after the data, for a pre-filled form (the fields a delta request asks for). */
+  blank?: string[];
 }
 
 export interface LedgerTable {
@@ -21,6 +23,7 @@ export interface LedgerTable {
   /** Fields left out because the reader may not see them without an admin's approval. */
   withheld: string[];
   communityNames: Map<number, string>;
+  blank: string[];
 }
 
 /**
@@ -65,7 +68,7 @@ export class LedgerReader {
       action, entity: 'ledger', entityId: label.slice(0, 64),
       note: `字段：${fields.join('、') || '无'}；${withheld.length ? `未授权：${withheld.join('、')}；` : ''}${rows.length}行`,
     });
-    return { fields, rows, withheld, communityNames: new Map(communities.map((c) => [c.id, c.name])) };
+    return { fields, rows, withheld, communityNames: new Map(communities.map((c) => [c.id, c.name])), blank: q.blank ?? [] };
   }
 
   /** The first rows as chat text, sensitive values masked. */
@@ -81,8 +84,8 @@ export class LedgerReader {
   /** Plain values for the xlsx (the file is for the person who was allowed to read them). */
   cells(t: LedgerTable): { headers: string[]; rows: string[][] } {
     return {
-      headers: ['社区', ...t.fields],
-      rows: t.rows.map((r) => [t.communityNames.get(r.communityId) ?? '', ...t.fields.map((f) => r.values[f] ?? '')]),
+      headers: ['社区', ...t.fields, ...t.blank],
+      rows: t.rows.map((r) => [t.communityNames.get(r.communityId) ?? '', ...t.fields.map((f) => r.values[f] ?? ''), ...t.blank.map(() => '')]),
     };
   }
 }

@@ -34,7 +34,7 @@ export interface Comparison {
 
 const PERIOD = /(本月|当月|上月|上个月|下月|本季度|上季度|第[一二三四1-4]季度|本年度|今年|去年|上半年|下半年|本周|上周|\d{4}年(?:度|第[一二三四1-4]季度|\d{1,2}月(?:份)?|上半年|下半年)?|\d{1,2}月份?(?!\d*日))/g;
 const DEADLINE = /[于在]?(?:\d{1,2}月)?\d{1,2}[日号](?:\d{1,2}[:点]\d{0,2}分?)?(?:之?前|以前)|[于在](?:本周|下周|周|星期)[一二三四五六日天](?:之?前)|(?:今天|明天|今日|明日|本周内|月底前)/g;
-const ASK = /^(?:请|烦请|现请|麻烦)?(?:各|本|辖区各)?(?:社区|村|居委会|村委会|网格|单位|小区)*(?:于[^,，]*?前)?(?:务必|尽快|及时|抓紧)?(?:重新|再次)?(?:上报|报送|统计|上传|更新|填报|提供|摸排|收集|核实|梳理|排查|汇总|登记|整理|填写|核查|报|将|把|对)*/;
+const ASK = /^(?:请|烦请|现请|麻烦)?(?:各|本|辖区各)?(?:社区|村|居委会|村委会|网格|单位|小区)*(?:于[^,，]*?前)?(?:务必|尽快|及时|抓紧)?(?:重新|再次)?(?:上报|报送|统计|上传|更新|填报|补充|补报|提供|摸排|收集|核实|梳理|排查|汇总|登记|整理|填写|核查|报|将|把|对)*/;
 const TAIL_VERB = /(?:上报|报送|上传|报来|发来|填报|提交)$/;
 const PLACE_WORDS = /辖区内?|本社区|本村|本辖区|各社区|各村|社区内|全体|所有|全部/g;
 /** Words that end a request's subject without saying anything about it. */
@@ -52,7 +52,10 @@ function splitFieldList(text: string, vocab: Vocabulary): { head: string; list: 
   const bracket = /\(([^()]*)\)/g;
   let head = text;
   let list: string | null = null;
+  // Brackets after the first sentence are remarks, not the field list.
+  const firstSentence = text.search(/[。;!?]/);
   for (const m of text.matchAll(bracket)) {
+    if (firstSentence >= 0 && m.index > firstSentence) continue;
     const items = splitItems(m[1]);
     // Brackets that name people (外卖员、快递员) explain the population; they are not fields.
     const namesPeople = items.length > 0 && items.filter((i) => vocab.population(i)).length * 2 >= items.length;

@@ -32,6 +32,21 @@ function ageOn(birth: string, at: Date): number | null {
   return age;
 }
 
+/** Columns that identify a row, by kind, best first (what identityOf reads). */
+const IDENTITY_FIELDS: Record<EntityKind, string[][]> = {
+  person: [['姓名', '身份证号'], ['姓名', '住址'], ['姓名', '联系电话']],
+  household: [['户主', '身份证号'], ['姓名', '身份证号'], ['户主', '住址']],
+  building: [['住址'], ['小区名称', '楼栋号']],
+  shop: [['名称', '住址']],
+  place: [['名称', '位置'], ['名称'], ['位置'], ['住址']],
+  event: [['名称', '时间'], ['名称']],
+};
+
+/** The fewest of `available` (canonical fields) that identify a row of this kind; [] when they cannot. */
+export function identityFields(kind: EntityKind, available: string[]): string[] {
+  return IDENTITY_FIELDS[kind].find((set) => set.every((f) => available.includes(f))) ?? [];
+}
+
 /**
  * The ledger's rows: stored by identity (an HMAC, never the value), sensitive fields encrypted,
  * each row tagged with the request and community it came from.

@@ -22,7 +22,7 @@ export interface SubmissionResult {
 export class SubmissionDesk {
   constructor(readonly store: LedgerStore) {}
 
-  async submit(port: Port, p: { request: LedgerRequest; communityId: number; communityName: string; table: Table; fileName: string; label: string }): Promise<SubmissionResult> {
+  async submit(port: Port, p: { request: LedgerRequest; communityId: number; communityName: string; table: Table; fileName: string; label: string; pastedInboundId?: number | null }): Promise<SubmissionResult> {
     const vocab = this.store.vocab;
     const analysis = p.request.analysis as StoredAnalysis;
     const asked = analysis.fields ?? [];
@@ -71,7 +71,7 @@ export class SubmissionDesk {
     await this.store.replace(port.em, { request: p.request, communityId: p.communityId, memberId: port.actor.id, now: port.now, kind, rows: good });
     await port.em.save(port.em.create(LedgerSubmission, {
       requestId: p.request.id, communityId: p.communityId, memberId: port.actor.id, fileName: p.fileName.slice(0, 128),
-      accepted: good.length, rejected: errors.length, at: port.now,
+      accepted: good.length, rejected: errors.length, at: port.now, pastedInboundId: p.pastedInboundId ?? null,
     }));
     await port.audit({ action: 'ledger.submit', entity: 'ledger_request', entityId: p.request.id, note: `${p.communityName}：有效${good.length}行，有误${errors.length}行` });
     const lines = [`已收到${p.communityName}对${p.label}的报送：有效 ${good.length} 行${errors.length ? `，有误 ${errors.length} 行` : ''}。`];

@@ -14,8 +14,12 @@ export class TableError extends Error {}
 
 const MAX_ROWS = 20_000;
 
+/** Stands for a long number a spreadsheet stored as a number and so rounded (身份证号 typed into a number cell). */
+export const ROUNDED = '\u0000rounded';
+
 function cellText(v: ExcelJS.CellValue): Cell {
   if (v === null || v === undefined) return '';
+  if (typeof v === 'number' && !Number.isSafeInteger(v) && Math.abs(v) >= 1e15) return ROUNDED;
   if (v instanceof Date) return v;
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((r) => r.text).join('');
@@ -51,7 +55,8 @@ export async function readTableFile(name: string, data: Buffer): Promise<Table> 
       await wb.xlsx.load(data as unknown as ArrayBuffer);
     } else if (lower.endsWith('.csv')) {
       const text = data.toString('utf8').replace(/^\uFEFF/, '');
-      await wb.csv.read(Readable.from([text]), { parserOptions: { delimiter: text.includes('\t') && !text.includes(',') ? '\t' : ',' } });
+      // Every cell as the text it is: read as numbers, 18-digit 身份证号 would be rounded.
+      await wb.csv.read(Readable.from([text]), { map: (v: unknown) => v, parserOptions: { delimiter: text.includes('\t') && !text.includes(',') ? '\t' : ',' } });
     } else {
       throw new TableError('只支持 xlsx 或 csv 文件（旧版 xls 请另存为 xlsx）');
     }

@@ -1,12 +1,14 @@
 import type Router from '@koa/router';
-import { EntityManager, Not } from 'typeorm';
-import { z } from 'zod';
-import { LedgerExport, LedgerGrant, LedgerRecord, LedgerRequest, LedgerSubmission, LedgerTerm, Member } from '../../entities';
+import { EntityManager, IsNull, Not } from 'typeorm';
+import { InboundMessage, LedgerExport, LedgerGrant, LedgerRecord, LedgerRequest, LedgerSubmission, LedgerTerm, Member } from '../../entities';
 import { audit } from '../audit';
 import { collectCommands } from '../chat/registry';
 import { projectPath } from '../config';
 import type { AttachmentFetcher, Port, Unit } from '../unit';
+import type { NoticeChecks } from '../gate/checks';
+import type { NoticeDesk } from '../gate/notice-desk';
 import { registerLedgerCommands } from './commands';
+import { RepeatCheck } from './repeat-check';
 import { cipherFromEnv, DataCipher } from './crypto';
 import { Ledger1764300000000 } from './migration';
 import { LedgerReader, type TableQuery } from './reader';
@@ -14,17 +16,7 @@ import { RequestBook } from './request-book';
 import { LedgerStore } from './store';
 import { SubmissionDesk } from './submissions';
 import { writeXlsx } from './table-file';
-import { FIELDS_FILE, POPULATIONS_FILE } from './vocabulary-file';
 import { Vocabulary, type EntityKind } from './vocabulary';
-
-const settingsSchema = z.object({
-  windowDays: z.coerce.number().int().positive().default(180),
-  sharing: z.enum(['street', 'department']).default('street'),
-  exportMinutes: z.coerce.number().int().positive().default(60),
-  publicUrl: z.string().default(''),
-  fields: z.string().default(FIELDS_FILE),
-  populations: z.string().default(POPULATIONS_FILE),
-}).default({ windowDays: 180, sharing: 'street', exportMinutes: 60, publicUrl: '', fields: FIELDS_FILE, populations: POPULATIONS_FILE });
 
 /** Everything the ledger's commands, hooks and routes share. */
 export interface LedgerServices {
@@ -54,13 +46,31 @@ async function rekey(em: EntityManager, store: LedgerStore, cipher: DataCipher):
   return rows.length;
 }
 
+/**
+ * A table pasted into chat is personal data the ledger keeps encrypted, so its stored chat message is
+ * blanked once processed (the dispatcher writes the message row when the command ends, hence a job).
+ */
+async function redactPasted(em: EntityManager): Promise<number> {
+  const subs = await em.find(LedgerSubmission, { where: { pastedInboundId: Not(IsNull()) }, take: REKEY_BATCH });
+  for (const s of subs) {
+    const msg = await em.findOne(InboundMessage, { where: { id: s.pastedInboundId! } });
+    if (msg && msg.status === 'received') continue;
+    if (msg) {
+      const text = `/提交（表格已存入台账，第${s.requestId}号数据需求）`;
+      await em.update(InboundMessage, { id: msg.id }, { text, payload: { ...(msg.payload as object), text } as never });
+    }
+    await em.update(LedgerSubmission, { id: s.id }, { pastedInboundId: null });
+  }
+  return subs.length;
+}
+
 /** The shared ledger (只录一次、多次使用): repeated-request checks, submissions, and reads. */
 export const ledgerUnit: Unit = {
   name: 'ledger',
   entities: [LedgerRequest, LedgerRecord, LedgerSubmission, LedgerGrant, LedgerTerm, LedgerExport],
   migrations: [Ledger1764300000000],
   setup: ({ config, clock, log, db, services }) => {
-    const settings = settingsSchema.parse((config as Record<string, unknown>).ledger ?? undefined);
+    const settings = config.ledger;
     const vocab = Vocabulary.load(projectPath(settings.fields), projectPath(settings.populations));
     const cipher = cipherFromEnv(process.env, (msg) => log.warn(msg));
     const store = new LedgerStore(vocab, cipher);
@@ -83,6 +93,10 @@ export const ledgerUnit: Unit = {
     };
     services.provide<LedgerServices>('ledger', { vocab, book, store, reader, submissions, prepare });
     const fetch = services.has('chat.attachments') ? services.get<AttachmentFetcher>('chat.attachments') : null;
+    // The gate is listed earlier; without it the ledger still takes submissions and answers /台账.
+    const check = services.has('gate.checks') ? new RepeatCheck(book, prepare) : null;
+    if (check) services.get<NoticeChecks>('gate.checks').add(check);
+    const desk = services.has('gate.desk') ? services.get<NoticeDesk>('gate.desk') : null;
     const exportRoute = {
       mount(router: Router) {
         router.get('/ledger/export/:token', async (ctx) => {
@@ -114,9 +128,9 @@ export const ledgerUnit: Unit = {
     };
     return {
       commands: collectCommands((r) => registerLedgerCommands(r, {
-        vocab, book, reader, submissions, fetch, prepare, exportMinutes: settings.exportMinutes, publicUrl: settings.publicUrl,
+        vocab, book, reader, submissions, fetch, prepare, check, desk, exportMinutes: settings.exportMinutes, publicUrl: settings.publicUrl,
       })),
-      jobs: [{ name: 'ledger-rekey', run: (em) => rekey(em, store, cipher) }],
+      jobs: [{ name: 'ledger-rekey', run: (em) => rekey(em, store, cipher) }, { name: 'ledger-redact', run: (em) => redactPasted(em) }],
       routes: [exportRoute],
     };
   },

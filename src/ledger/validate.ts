@@ -1,3 +1,4 @@
+import { ROUNDED } from './table-file';
 import type { FieldKind } from './vocabulary';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -53,6 +54,7 @@ export function checkNumber(raw: string): { ok: true; value: string } | { ok: fa
 }
 
 export function checkValue(kind: FieldKind, raw: string | Date): { ok: true; value: string } | { ok: false; error: string } {
+  if (raw === ROUNDED) return { ok: false, error: '长号码被存成了数字、末几位已丢失，请把该列设为文本后重填' };
   if (raw instanceof Date) return kind === 'date' ? checkDate(raw) : { ok: true, value: raw.toISOString().slice(0, 10) };
   switch (kind) {
     case 'idcard': return checkIdCard(raw);

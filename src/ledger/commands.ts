@@ -125,11 +125,13 @@ async function answerTable(ctx: CommandContext, d: LedgerCommandDeps, query: Tab
   const lines = [title];
   if (!t.rows.length) {
     lines.push('台账中还没有符合条件的数据。');
+  } else if (!t.fields.length) {
+    lines.push(`台账中有 ${t.rows.length} 行。`);
   } else {
     lines.push(d.reader.preview(t));
     lines.push(`下载完整表格（xlsx，${d.exportMinutes}分钟内有效）：${await exportLink(ctx, d, query)}`);
   }
-  if (t.withheld.length) lines.push(`「${t.withheld.join('、')}」属敏感字段，需管理员批准后才能查看，已提交申请。`);
+  if (t.withheld.length) lines.push(`「${t.withheld.join('、')}」由其他部门采集，需管理员批准后才能查看，已提交申请。`);
   await ctx.reply(lines.join('\n'));
   if (t.withheld.length && ctx.member.departmentId) await askGrant(ctx, query, t.withheld);
 }

@@ -169,7 +169,7 @@ function findPopulations(vocab: Vocabulary, head: string): { pops: Pop[]; spans:
         const pop = vocab.popOf(candidate);
         const start = f.span.start - 1 - k;
         if (pop && free(start, f.span.start - 1)) {
-          found.push({ pop, span: { start, end: f.span.start } });
+          found.push({ pop, span: { start, end: f.span.start - 1 } });
           break;
         }
       }

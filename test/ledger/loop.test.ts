@@ -80,7 +80,7 @@ describe('ledger: request → submit → repeated request answered from the ledg
     const first = await h.say('zhouhong', 'zhouhong', '/台账 取 2');
     expect(first[0]).to.contain('张桂英');
     expect(first[0]).not.to.contain('110105');
-    expect(first[0]).to.contain('「身份证号」属敏感字段，需管理员批准');
+    expect(first[0]).to.contain('「身份证号」由其他部门采集，需管理员批准');
     const card = h.botMessages('g-admin').find((m) => m.includes('台账敏感字段查看申请'))!;
     expect(card).to.contain('/台账 批准 1');
     expect(await h.say('admin', 'g-admin', '/台账 批准 1')).to.deep.equal(['已批准第1号台账申请。']);

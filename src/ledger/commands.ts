@@ -250,10 +250,7 @@ async function ledger(ctx: CommandContext, d: LedgerCommandDeps, raw: string): P
 async function addTerm(ctx: CommandContext, d: LedgerCommandDeps, kind: string, canonical: string, synonyms: string): Promise<void> {
   const words = synonyms.split(/[、,，\s]+/).filter(Boolean);
   try {
-    for (const w of words) {
-      if (kind === '字段') d.vocab.addFieldSynonym(canonical, w);
-      else d.vocab.addPopulationSynonym(canonical, w);
-    }
+    for (const w of words) d.vocab.extend(kind === '字段' ? 'field' : 'population', canonical, w);
   } catch (err) {
     if (!(err instanceof VocabularyError)) throw err;
     await ctx.reply(`${err.message}。`);
@@ -263,7 +260,7 @@ async function addTerm(ctx: CommandContext, d: LedgerCommandDeps, kind: string, 
     await ctx.em.save(ctx.em.create(LedgerTerm, { kind: kind === '字段' ? 'field' : 'population', canonical, synonym: w, createdBy: ctx.member.id, createdAt: ctx.now }));
   }
   await ctx.audit({ action: 'ledger.term', entity: 'ledger_term', entityId: canonical, note: words.join('、') });
-  await ctx.reply(`已添加${kind}「${canonical}」的同义词：${words.join('、')}。`);
+  await ctx.reply(`已添加${kind}「${canonical}」：${words.join('、')}。`);
 }
 
 export function registerLedgerCommands(r: CommandSink, d: LedgerCommandDeps): void {

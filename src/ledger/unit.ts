@@ -82,8 +82,7 @@ export const ledgerUnit: Unit = {
       termsLoaded ??= em.find(LedgerTerm, { order: { id: 'ASC' } }).then((terms) => {
         for (const t of terms) {
           try {
-            if (t.kind === 'field') vocab.addFieldSynonym(t.canonical, t.synonym);
-            else vocab.addPopulationSynonym(t.canonical, t.synonym);
+            vocab.extend(t.kind === 'field' ? 'field' : 'population', t.canonical, t.synonym);
           } catch (err) {
             log.warn({ term: t.id, err: (err as Error).message }, 'ledger term no longer applies');
           }

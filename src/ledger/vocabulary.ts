@@ -172,6 +172,17 @@ export class Vocabulary {
     this.popWords = [...this.popByWord.keys()].sort((a, b) => b.length - a.length);
   }
 
+  /** What an admin adds by chat: a synonym of a known field or population, or a new one (plain, not sensitive). */
+  extend(kind: 'field' | 'population', canonical: string, synonym: string): void {
+    if (kind === 'field') {
+      if (!this.field(canonical)) this.addField({ name: canonical, synonyms: [], personal: false, sensitive: false, kind: 'text', key: false });
+      this.addFieldSynonym(canonical, synonym);
+    } else {
+      if (!this.population(canonical)) this.addPopulation({ name: canonical, synonyms: [], kind: 'person', within: [], overlaps: [] });
+      this.addPopulationSynonym(canonical, synonym);
+    }
+  }
+
   get fields(): readonly FieldDef[] {
     return this.fieldList;
   }

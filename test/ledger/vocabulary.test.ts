@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { analyzeRequest, resolveField } from '../../src/ledger/requests';
 import { Vocabulary, VocabularyError } from '../../src/ledger/vocabulary';
 import { defaultVocabulary } from '../../src/ledger/vocabulary-file';
+import { Harness } from '../helpers/harness';
+import { basisFor, postRequest } from './helpers';
 
 describe('ledger: vocabulary', () => {
   const v = defaultVocabulary();
@@ -54,5 +56,24 @@ describe('ledger: vocabulary', () => {
 
   it('refuses a population file that names a population it does not define', () => {
     expect(() => new Vocabulary([], [{ name: 'A', synonyms: [], kind: 'person', within: ['B'], overlaps: [] }])).to.throw(VocabularyError, 'B');
+  });
+});
+
+describe('ledger: vocabulary extended by chat', () => {
+  let h: Harness;
+  afterEach(async () => h?.stop());
+
+  it('keeps what an admin adds across a restart and uses it to spot a repeated request', async () => {
+    h = await Harness.start();
+    expect(await h.say('admin', 'g-admin', '/台账词表 人群 80岁以上老人 耄耋老人、高龄长者')).to.deep.equal(['已添加人群「80岁以上老人」：耄耋老人、高龄长者。']);
+    expect(await h.say('admin', 'g-admin', '/台账词表 字段 医保类型 参保类型')).to.deep.equal(['已添加字段「医保类型」：参保类型。']);
+    expect((await h.say('admin', 'g-admin', '/台账词表 字段 联系电话 家庭住址'))[0]).to.contain('已是字段「住址」的名称');
+    expect((await h.say('lixia', 'g-minzheng', '/台账词表 字段 联系电话 座机'))[0]).to.contain('权限不足');
+    const url = h.url;
+    await h.stop();
+    h = await Harness.start({ url, keepData: true });
+    await postRequest(h, '请上报辖区80岁以上老人名单：姓名、身份证号、医保类型');
+    const r = await h.say('zhaogang', 'g-yingji', `/通知 人民社区、和平社区 请统计耄耋老人：姓名、身份证号码、参保类型 截止:11月27日17:30 依据:${basisFor(h)}`);
+    expect(r[0]).to.contain('【重复索取】第1号（民政科，11月23日）已采集同样的数据');
   });
 });

@@ -16,9 +16,11 @@ const FILLER = new Set([
   '情况', '信息', '名单', '的', '和', '及', '等', '于', '前', '将', '工作', '相关', '有关', '做好', '及时', '报', '表',
 ]);
 
-/** jieba words of a text without filler, the unit the near-duplicate sketch is built from. */
-export function contentWords(text: string): string[] {
-  return segmenter().cut(text.normalize('NFKC'), true).filter((w) => HAN_OR_WORD.test(w) && !FILLER.has(w));
+/** jieba words of a text without filler, the unit the near-duplicate sketch is built from; `search` adds the words inside long words. */
+export function contentWords(text: string, search = false): string[] {
+  const t = text.normalize('NFKC');
+  const words = search ? segmenter().cutForSearch(t, true) : segmenter().cut(t, true);
+  return words.filter((w) => HAN_OR_WORD.test(w) && !FILLER.has(w));
 }
 
 const PERMUTATIONS = 64;
@@ -38,12 +40,12 @@ function hash(word: string, seed: number): number {
 }
 
 /**
- * MinHash over word unigrams and bigrams: the share of equal slots between two signatures estimates the
+ * MinHash over words: the share of equal slots between two signatures estimates the
  * Jaccard similarity of their word sets, so repeated 简报/总结 requests are found without comparing texts.
  */
 export function minhash(words: string[]): Uint32Array {
+  // Words, not word pairs: requests are short, and one inserted word (秋收) must not halve the score.
   const shingles = new Set(words);
-  for (let i = 0; i + 1 < words.length; i++) shingles.add(words[i] + '\u0001' + words[i + 1]);
   const sig = new Uint32Array(PERMUTATIONS).fill(0xffffffff);
   for (const s of shingles) {
     for (let k = 0; k < PERMUTATIONS; k++) {

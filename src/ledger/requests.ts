@@ -40,7 +40,7 @@ const PLACE_WORDS = /辖区内?|本社区|本村|本辖区|各社区|各村|社�
 /** Words that end a request's subject without saying anything about it. */
 const SUBJECT_SUFFIX = /(?:基础|基本|相关|详细|开展|摸底|摸排|登记)?(?:信息表|情况表|情况|信息|名单|清单|台账|花名册|明细|一览表|数据|表格|表|名册)$/;
 const COUNT_WORDS = /(人数|户数|数量|总数|多少|个数|家数)$/;
-const TOPIC_STOP = new Set(['的', '和', '及', '与', '等', '有关', '相关', '工作', '基本', '基础', '具体', '开展', '落实', '进行', '社区', '本月', '人员', '对象']);
+const TOPIC_STOP = new Set(['的', '和', '及', '与', '等', '有关', '相关', '工作', '基本', '基础', '具体', '开展', '落实', '进行', '社区', '本月', '人员', '对象', '点位', '分布', '名录', '底数', '底册']);
 const NOT_FIELD = /^(?:等|其他|以上|如下|附件|见附件)$/;
 
 function nfkc(s: string): string {
@@ -121,7 +121,8 @@ export function resolveField(vocab: Vocabulary, asked: string, context = ''): As
     const def = vocab.field(word.slice(k));
     if (def) return { asked, canonical: def.name, known: true };
   }
-  return { asked, canonical: forms[3].replace(/^已/, ''), known: false };
+  const tidy = forms[3].replace(/^已/, '');
+  return { asked, canonical: /^.{2,}(姓名|名称)$/.test(tidy) ? tidy.slice(0, -2) : tidy, known: false };
 }
 
 interface Span {
@@ -130,7 +131,7 @@ interface Span {
 }
 
 /** Populations named in the subject: age bands first (they carry numbers), then the vocabulary, longest word first. */
-function findPopulations(vocab: Vocabulary, head: string): { pops: Pop[]; spans: Span[] } {
+function findPopulations(vocab: Vocabulary, head: string): { pops: Pop[]; end: number } {
   const found: { pop: Pop; span: Span }[] = [];
   const free = (s: number, e: number) => !found.some((f) => s < f.span.end && f.span.start < e);
   const classWords = vocab.ageClassWords().join('|');
@@ -195,12 +196,13 @@ function findPopulations(vocab: Vocabulary, head: string): { pops: Pop[]; spans:
   // Examples of a population inside it (外卖员 in "新就业群体（外卖员…）") add nothing.
   const kept = found.filter((f) => !found.some((g) => g !== f && vocab.contains(g.pop, f.pop) && !vocab.contains(f.pop, g.pop)));
   const unique = kept.filter((f, i) => kept.findIndex((g) => g.pop.label === f.pop.label) === i);
-  return { pops: unique.map((f) => f.pop), spans: found.map((f) => f.span) };
+  return { pops: unique.map((f) => f.pop), end: Math.max(0, ...found.map((f) => f.span.end)) };
 }
 
+/** Search-mode words, so 消防安全 also yields 消防 and 安全 and compares with 消防检查. */
 function topicWords(rest: string): string[] {
   if (!rest) return [];
-  return contentWords(rest).filter((w) => !TOPIC_STOP.has(w) && !COUNT_WORDS.test(w));
+  return [...new Set(contentWords(rest, true))].filter((w) => !TOPIC_STOP.has(w) && !COUNT_WORDS.test(w));
 }
 
 /** Reads a data request: who or what it is about, which fields, list or count, and for which period. */
@@ -220,9 +222,9 @@ export function analyzeRequest(vocab: Vocabulary, text: string): RequestAnalysis
   }
   const counted = COUNT_WORDS.test(subject);
   subject = subject.replace(COUNT_WORDS, '');
-  const { pops, spans } = findPopulations(vocab, subject);
-  let rest = '';
-  for (let i = 0; i < subject.length; i++) if (!spans.some((s) => i >= s.start && i < s.end)) rest += subject[i];
+  const { pops, end } = findPopulations(vocab, subject);
+  // What follows the population says what about it is asked (疫苗接种情况); words before it only narrow it.
+  const rest = subject.slice(end);
   const fields: AskedField[] = [];
   for (const item of list ? splitItems(list, vocab) : []) {
     const f = resolveField(vocab, item, subject);
@@ -254,6 +256,13 @@ function jaccard(a: string[], b: string[]): number {
   return union ? inter / union : 0;
 }
 
+/** 疫苗接种 and 新冠疫苗接种 agree (one holds the other); 生活补贴发放 and 护理补贴 share a word but do not. */
+function topicsAgree(a: string[], b: string[]): boolean {
+  if (!a.length || !b.length) return true;
+  const within = (x: string[], y: string[]) => x.every((w) => y.includes(w));
+  return within(a, b) || within(b, a) || jaccard(a, b) >= 0.5;
+}
+
 const different = (reason: string): Comparison => ({ label: 'different', missing: [], moreRows: false, reason });
 
 /**
@@ -270,7 +279,7 @@ export function compareRequests(vocab: Vocabulary, a: RequestAnalysis, b: Reques
     rel = jaccard(a.subject, b.subject) >= SUBJECT_SAME ? 'same' : 'disjoint';
   }
   if (rel === 'disjoint') return different('对象不同');
-  if (a.topic.length && b.topic.length && !a.topic.some((w) => b.topic.includes(w))) {
+  if (!topicsAgree(a.topic, b.topic)) {
     return different(`事项不同（${a.topic.join('')} / ${b.topic.join('')}）`);
   }
   const answersRows = rel === 'same' || rel === 'narrower';

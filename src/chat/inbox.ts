@@ -23,6 +23,11 @@ function fitForStorage(msg: IncomingMessage): IncomingMessage {
  */
 export class Inbox implements InboundSink {
   private queue: Promise<void> = Promise.resolve();
+  /** Ids queued or running, so a replay does not queue a message twice. */
+  private readonly queued = new Set<number>();
+  /** Messages put off because the database was away; replayed by retryDeferred(). */
+  private deferred = 0;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Db,
@@ -63,7 +68,14 @@ export class Inbox implements InboundSink {
   }
 
   schedule(id: number): void {
-    this.queue = this.queue.then(() => this.dispatcher.process(id));
+    if (this.queued.has(id)) return;
+    this.queued.add(id);
+    this.queue = this.queue
+      .then(() => this.dispatcher.process(id))
+      .then((outcome) => {
+        if (outcome === 'deferred') this.deferred++;
+      })
+      .finally(() => this.queued.delete(id));
   }
 
   /** Replays messages stored but never processed (the process died in between). */
@@ -71,6 +83,40 @@ export class Inbox implements InboundSink {
     const rows = await this.db.manager.find(InboundMessage, { where: { status: 'received' }, order: { id: 'ASC' } });
     for (const r of rows) this.schedule(r.id);
     return rows.length;
+  }
+
+  /** Messages stored but not yet processed, known to this process (for /readyz). */
+  waiting(): number {
+    return this.queued.size + this.deferred;
+  }
+
+  /**
+   * Replays what was put off while the database was away. The rows are still 'received'
+   * (their transactions never committed), so the same replay as after a crash finds them.
+   */
+  async retryDeferred(): Promise<number> {
+    if (this.deferred === 0) return 0;
+    await this.queue;
+    const count = this.deferred;
+    this.deferred = 0;
+    try {
+      return await this.recover();
+    } catch {
+      this.deferred += count;
+      return 0;
+    }
+  }
+
+  /** Checks for put-off messages every intervalMs; each check is a no-op while nothing waits. */
+  start(intervalMs: number): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.retryDeferred(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   /** Resolves when everything accepted so far has been processed. */

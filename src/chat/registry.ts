@@ -19,6 +19,8 @@ export interface CommandDef {
   /** Who may run it; 'any' includes unregistered people. */
   roles: Role[] | 'any';
   where?: 'group' | 'direct' | 'any';
+  /** An anonymous report: once handled, the stored message keeps neither its text nor who sent it. */
+  anonymous?: boolean;
   handler: (ctx: CommandContext, args: Record<string, string>) => Promise<void>;
 }
 

@@ -266,7 +266,7 @@ export function registerGateCommands(r: CommandSink, desk: NoticeDesk): void {
   r.register({ name: '完成', summary: '社区报告通知已办完', roles: ['community_worker', 'admin'], args: [{ name: '通知号' }], handler: (ctx, a) => receipt(ctx, a['通知号'], 'done') });
   r.register({ name: '进度', summary: '查看通知的收到和完成情况', roles: [...staff], args: [{ name: '通知号' }], handler: (ctx, a) => progress(ctx, a['通知号']) });
   r.register({
-    name: '评估', aliases: ['这条合规吗', '合规吗'], summary: '检查一条未经机器人发来的通知是否合规（匿名记录）', roles: 'any',
+    name: '评估', aliases: ['这条合规吗', '合规吗'], summary: '检查一条未经机器人发来的通知是否合规（匿名记录）', roles: 'any', anonymous: true,
     args: [{ name: '通知原文', optional: true, rest: true }], handler: (ctx, a) => assess(ctx, desk, a['通知原文'] ?? ''),
   });
   r.register({

@@ -14,7 +14,13 @@ export async function main(_args: string[]): Promise<number> {
   // Platform credentials come from the environment only, never from config files.
   const platforms = createPlatformAdapters(process.env, { clock, log });
   const plan = sandboxPlan(config, platforms.adapters.length);
-  const mainConfig: AppConfig = { ...config, sandbox: { ...config.sandbox, enabled: plan.mode === 'shared' } };
+  // Demo people and groups in a real deployment's database would be sandbox identities there.
+  const demo = platforms.adapters.length === 0 || process.env.JIANFU_DEMO !== undefined;
+  const mainConfig: AppConfig = {
+    ...config,
+    sandbox: { ...config.sandbox, enabled: plan.mode === 'shared' },
+    demo: { ...config.demo, loadOnEmpty: config.demo.loadOnEmpty && demo },
+  };
   let sandboxApp: App | null = null;
   if (plan.mode === 'isolated') {
     sandboxApp = await App.create({
@@ -26,7 +32,7 @@ export async function main(_args: string[]): Promise<number> {
         admins: config.admins.filter((a) => a.platform === 'sandbox'),
       },
       clock,
-      logger: log.child({ sandbox: 'isolated' }),
+      logger: log.child({ scope: 'sandbox' }),
     });
     await sandboxApp.start({ listen: false });
   }

@@ -34,7 +34,14 @@ function boundedBody(modules: RouteModule[]): Koa.Middleware {
       parse = bodyParser({ enableTypes: ['json', 'text'], jsonLimit: limit, textLimit: limit, encoding: 'utf-8' }) as Koa.Middleware;
       parsers.set(limit, parse);
     }
-    return parse(ctx, next);
+    try {
+      await parse(ctx, async () => undefined);
+    } catch (err) {
+      const e = err as { type?: string; status?: number };
+      if (e.type === 'entity.too.large' || e.status === 413) ctx.throw(413, `请求体过大（上限 ${Math.floor(limit / 1024)} KB）`);
+      ctx.throw(400, '请求体不是有效的 JSON 或文本');
+    }
+    await next();
   };
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { SandboxAdapter } from './sandbox-adapter';
-import { SANDBOX_LIMITS } from './sandbox-adapter';
+import { SANDBOX_LIMITS, SandboxUnavailable } from './sandbox-adapter';
 
 export interface SandboxPerson {
   userId: string;
@@ -51,7 +51,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** HTTP face of the sandbox: the chat page and the small JSON API it (and `jianfu chat`) uses. */
-export function sandboxRoutes(adapter: SandboxAdapter, people: () => Promise<SandboxPerson[]>) {
+export function sandboxRoutes(adapter: SandboxAdapter, listPeople: () => Promise<SandboxPerson[]>) {
+  // The people list lives in the database; while it is away the page is told to retry.
+  const people = () => listPeople().catch(() => {
+    throw new SandboxUnavailable();
+  });
   return {
     // Attachments travel as base64 inside the JSON; every other call is small.
     bodyLimits: { '/sandbox/api/send': SANDBOX_LIMITS.sendBodyBytes },
@@ -72,7 +76,8 @@ export function sandboxRoutes(adapter: SandboxAdapter, people: () => Promise<San
       router.post('/sandbox/api/send', async (ctx) => {
         const b = parse(sendSchema, ctx.request.body ?? {});
         if (!b.text && b.files.length === 0) throw bad('消息不能为空');
-        const person = (await people()).find((p) => p.userId === b.userId);
+        // If the database is away, post() says so in the chat as well as in the answer.
+        const person = (await listPeople().catch(() => [])).find((p) => p.userId === b.userId);
         ctx.body = await adapter.post({
           userId: b.userId,
           userName: person?.name ?? (b.userName || b.userId),

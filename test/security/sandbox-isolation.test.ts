@@ -102,7 +102,7 @@ describe('security: the sandbox next to a real platform', function () {
     expect(s.logs().find((l) => l.sandbox === 'isolated')?.msg, s.output).to.match(/独立的演示数据库/);
     const replies = await say(s, 'admin', 'g-admin', '/规则 关闭 admission');
     expect(replies.join('\n')).to.match(/admission|准入/);
-    const noticeReplies = await say(s, 'lixia', 'g-minzheng', '/发通知 关于开展老年人信息核对的通知 请各社区于下周五前核对辖区80岁以上老人名单');
+    const noticeReplies = await say(s, 'lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前报送辖区80岁以上老人名单');
     expect(noticeReplies.length).to.be.greaterThan(0);
     expect(await s.terminate()).to.equal(0);
     // The real database saw none of it.

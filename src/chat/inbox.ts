@@ -10,6 +10,30 @@ import type { Dispatcher } from './dispatcher';
  */
 export const STORED_TEXT_CHARS = 16_000;
 
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/**
+ * The core's side of the adapter contract, enforced: whatever an adapter decoded from a
+ * hostile frame, what gets stored and processed has the declared types.
+ */
+function wellTyped(msg: IncomingMessage): IncomingMessage {
+  return {
+    ...msg,
+    botId: str(msg.botId).slice(0, 64),
+    messageId: str(msg.messageId),
+    chatId: str(msg.chatId).slice(0, 128),
+    chatType: msg.chatType === 'direct' ? 'direct' : 'group',
+    chatTitle: msg.chatTitle === undefined ? undefined : str(msg.chatTitle).slice(0, 200),
+    senderId: str(msg.senderId).slice(0, 128),
+    senderName: str(msg.senderName),
+    text: str(msg.text),
+    mentioned: msg.mentioned === true,
+    quote: msg.quote ? { ...msg.quote, text: str(msg.quote.text), senderName: msg.quote.senderName === undefined ? undefined : str(msg.quote.senderName) } : undefined,
+    attachments: Array.isArray(msg.attachments) ? msg.attachments.filter((a) => a && typeof a === 'object' && typeof a.ref === 'string') : [],
+    sentAt: str(msg.sentAt),
+  };
+}
+
 function fitForStorage(msg: IncomingMessage): IncomingMessage {
   const chars = [...msg.text];
   if (chars.length <= STORED_TEXT_CHARS) return msg;
@@ -37,7 +61,7 @@ export class Inbox implements InboundSink {
   ) {}
 
   async accept(incoming: IncomingMessage): Promise<{ duplicate: boolean }> {
-    const msg = fitForStorage(incoming);
+    const msg = fitForStorage(wellTyped(incoming));
     let id: number;
     try {
       id = await this.db.work(async (em) => {

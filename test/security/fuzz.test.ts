@@ -191,6 +191,7 @@ describe('security: fuzz and abuse over loopback', function () {
     const held = h.app.sandbox!.heldBytes();
     gc();
     const growth = process.memoryUsage().heapUsed - start;
+    if (process.env.FUZZ_REPORT) process.stdout.write(`fuzz: ${sent} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}, heap +${Math.round(growth / 1e6)} MB (sandbox buffers ${Math.round((held.transcript + held.files) / 1e6)} MB)\n`);
     // The transcript may legitimately fill to its bound; anything beyond that is a leak.
     expect(growth - held.transcript - held.files, `heap grew ${Math.round(growth / 1e6)} MB`).to.be.lessThan(48 * 1024 * 1024);
   });

@@ -1,7 +1,7 @@
 import { createPlatformAdapters } from '../../bots';
 import { sandboxPlan } from '../../bots/sandbox/plan';
 import { App } from '../app';
-import { SystemClock } from '../clock';
+import { DemoClock, SystemClock } from '../clock';
 import { AppConfig, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { guardProcess } from '../server/process-guard';
@@ -31,7 +31,8 @@ export async function main(_args: string[]): Promise<number> {
         demo: { ...config.demo, loadOnEmpty: true },
         admins: config.admins.filter((a) => a.platform === 'sandbox'),
       },
-      clock,
+      // Its own demo clock: moving the sandbox's time must not move the real service's.
+      clock: new DemoClock(new SystemClock()),
       logger: log.child({ scope: 'sandbox' }),
     });
     await sandboxApp.start({ listen: false });
@@ -48,6 +49,13 @@ export async function main(_args: string[]): Promise<number> {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    process.once('SIGHUP', stop);
+    // `npm start` puts a shell between npm and us; killing npm leaves that chain orphaned
+    // instead of passing the signal on, so a changed parent means "stop" too.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) stop();
+    }, 500).unref();
   });
   app.log.info('正在停止…');
   await app.stop();

@@ -6,7 +6,7 @@ import { ChatGroup, InboundMessage, OutboxMessage } from '../../entities';
 import type { Clock } from '../clock';
 import { Db } from '../db';
 import { maskDeep, maskPersonalData } from '../privacy/pii';
-import { enqueue } from './outbox';
+import { enqueue, OutboxListener } from './outbox';
 import { splitBody } from './split';
 
 export interface SenderOptions {
@@ -63,6 +63,7 @@ export class OutboxSender {
     private readonly adapters: Map<string, BotAdapter>,
     private readonly opts: SenderOptions,
     private readonly log: Logger,
+    private readonly listeners: OutboxListener[] = [],
   ) {}
 
   static key(platform: Platform | string, botId: string): string {
@@ -154,12 +155,14 @@ export class OutboxSender {
       row.partsSent += 1;
       await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { partsSent: row.partsSent }));
     }
+    const now = this.clock.now();
     await this.db.work(async (em) => {
       // Delivered: the copy kept for the record needs no 身份证号 or mobile number.
       const anonymous = await this.answersAnonymous(row);
       const kept = anonymous ? { kind: 'text', text: '' } : maskDeep(row.body);
-      await em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: this.clock.now(), lastError: '', body: kept as never, ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) });
+      await em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: now, lastError: '', body: kept as never, ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) });
       if (anonymous) await em.update(InboundMessage, { id: row.inReplyTo! }, { payload: { anonymous: true } as never });
+      for (const l of this.listeners) await l(em, row, 'sent', now);
     });
     return true;
   }
@@ -194,6 +197,7 @@ export class OutboxSender {
     }
     await this.db.work(async (em) => {
       await em.update(OutboxMessage, { id: row.id }, { attempts, status: 'parked', lastError: error.slice(0, 500) });
+      for (const l of this.listeners) await l(em, row, 'parked', now);
       if (row.dedupeKey.startsWith('park:')) return;
       const admins = await em.find(ChatGroup, { where: { kind: 'admin' } });
       const preview = maskPersonalData(bodyText(row.body as OutgoingBody)).slice(0, 60);

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 
 export interface RouteModule {
   mount(router: Router): void;
+  /** Paths whose bodies the module reads itself: small limit, after its own signature checks. */
+  rawBodyPaths?: string[];
 }
 
 export interface ServerDeps {
@@ -37,6 +39,11 @@ export function createHttpApp(deps: ServerDeps): Koa {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       deps.log.debug({ method: ctx.method, url: ctx.url, status: ctx.status, ms: Math.round(ms) }, 'http');
     }
+  });
+  const rawBody = new Set(deps.modules.flatMap((m) => m.rawBodyPaths ?? []));
+  app.use(async (ctx, next) => {
+    if (rawBody.has(ctx.path)) ctx.disableBodyParser = true;
+    await next();
   });
   app.use(bodyParser({ enableTypes: ['json', 'text'], jsonLimit: '20mb', textLimit: '1mb', encoding: 'utf-8' }));
 

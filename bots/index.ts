@@ -138,6 +138,7 @@ interface DingTalkBot {
   clientSecret: string;
   robotCode: string;
   mode: 'stream' | 'http';
+  botName?: string;
 }
 
 function dingtalkBot(raw: Record<string, unknown>, name: (k: string) => string): DingTalkBot {
@@ -145,7 +146,7 @@ function dingtalkBot(raw: Record<string, unknown>, name: (k: string) => string):
   const clientSecret = str(raw.clientSecret, name('clientSecret'), true)!;
   const mode = str(raw.mode, name('mode'), false) ?? 'stream';
   if (mode !== 'stream' && mode !== 'http') fail(`环境变量 ${name('mode')} 应为 stream 或 http`);
-  return { id: str(raw.id, name('id'), false) ?? clientId, clientId, clientSecret, robotCode: str(raw.robotCode, name('robotCode'), false) ?? clientId, mode: mode as DingTalkBot['mode'] };
+  return { id: str(raw.id, name('id'), false) ?? clientId, clientId, clientSecret, robotCode: str(raw.robotCode, name('robotCode'), false) ?? clientId, mode: mode as DingTalkBot['mode'], botName: str(raw.name, name('name'), false) };
 }
 
 function dingtalkBots(env: Env): DingTalkBot[] {
@@ -160,8 +161,8 @@ function dingtalkBots(env: Env): DingTalkBot[] {
     if (env.DINGTALK_CLIENT_SECRET) fail('环境变量 DINGTALK_CLIENT_ID 未设置');
     return [];
   }
-  const names: Record<string, string> = { clientId: 'DINGTALK_CLIENT_ID', clientSecret: 'DINGTALK_CLIENT_SECRET', robotCode: 'DINGTALK_ROBOT_CODE', mode: 'DINGTALK_MODE' };
-  return [dingtalkBot({ clientId: env.DINGTALK_CLIENT_ID, clientSecret: env.DINGTALK_CLIENT_SECRET, robotCode: env.DINGTALK_ROBOT_CODE, mode: env.DINGTALK_MODE }, (k) => names[k] ?? k)];
+  const names: Record<string, string> = { clientId: 'DINGTALK_CLIENT_ID', clientSecret: 'DINGTALK_CLIENT_SECRET', robotCode: 'DINGTALK_ROBOT_CODE', mode: 'DINGTALK_MODE', name: 'DINGTALK_BOT_NAME' };
+  return [dingtalkBot({ clientId: env.DINGTALK_CLIENT_ID, clientSecret: env.DINGTALK_CLIENT_SECRET, robotCode: env.DINGTALK_ROBOT_CODE, mode: env.DINGTALK_MODE, name: env.DINGTALK_BOT_NAME }, (k) => names[k] ?? k)];
 }
 
 /**
@@ -194,7 +195,7 @@ export function createPlatformAdapters(env: Env, deps: PlatformDeps): PlatformSe
   const cleanEndpoints = Object.fromEntries(Object.entries(endpoints).filter(([, v]) => v)) as { apiBase?: string; oapiBase?: string };
   const silenceMs = posInt(env, 'DINGTALK_SILENCE_MS');
   for (const b of dingtalkBots(env)) {
-    const common = { id: b.id, clientId: b.clientId, clientSecret: b.clientSecret, robotCode: b.robotCode, endpoints: cleanEndpoints, log: deps.log, now };
+    const common = { id: b.id, clientId: b.clientId, clientSecret: b.clientSecret, robotCode: b.robotCode, botName: b.botName, endpoints: cleanEndpoints, log: deps.log, now };
     if (b.mode === 'stream') {
       adapters.push(new DingTalkStreamAdapter({ ...common, silenceMs }));
       summary.push(`钉钉 ${b.id}：Stream 模式`);

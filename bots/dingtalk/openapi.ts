@@ -1,7 +1,7 @@
 import { postJson, type JsonResponse } from '../http-json';
 import type { Logger } from 'pino';
 import type { OutgoingBody, SendResult } from '../types';
-import { DINGTALK_BODY_LIMIT, openApiMessage } from './encode';
+import { DEFAULT_BOT_NAME, DINGTALK_BODY_LIMIT, openApiMessage } from './encode';
 
 export interface DingTalkEndpoints {
   /** New-style OpenAPI host (robot sends, tokens, file download, Stream gateway). */
@@ -22,6 +22,8 @@ export interface DingTalkApiOptions {
   /** Wait after "too fast" answers (130101, HTTP 403/429) before trying again. */
   rateLimitBackoffMs?: number;
   timeoutMs?: number;
+  /** The robot's display name, for "@name /命令" lines on group cards. */
+  botName?: string;
 }
 
 type Failure = Extract<SendResult, { ok: false }>;
@@ -29,6 +31,8 @@ type Failure = Extract<SendResult, { ok: false }>;
 /** Session webhook codes (protocol doc B3). */
 const SESSION_GONE = 300001;
 const SEND_TOO_FAST = 130101;
+/** Error codes that mean "slow down", whatever the HTTP status. */
+const THROTTLED = /too\.?fast|throttl|qpslimit|flowcontrol|130101/i;
 /** Refresh tokens this long before DingTalk says they expire. */
 const TOKEN_MARGIN_MS = 5 * 60_000;
 
@@ -54,9 +58,19 @@ export class DingTalkApi {
     return this.opts.robotCode;
   }
 
+  get botName(): string {
+    return this.opts.botName ?? DEFAULT_BOT_NAME;
+  }
+
+  /**
+   * Wait before the next try after a "too fast". Fixed, not growing: the outbox keeps a chat's
+   * rows in order only while they wait alike (a later row must not overtake an earlier one).
+   */
   private get backoff(): number {
     return this.opts.rateLimitBackoffMs ?? 60_000;
   }
+
+
 
   async accessToken(): Promise<string> {
     if (this.token && this.now() < this.token.expiresAt - TOKEN_MARGIN_MS) return this.token.value;
@@ -107,8 +121,9 @@ export class DingTalkApi {
   private httpFailure(r: Reply): Failure {
     const code = String(r.json?.code ?? r.json?.errcode ?? r.status);
     const error = `钉钉错误 HTTP ${r.status} ${code}：${String(r.json?.message ?? r.json?.errmsg ?? '')}`.trim();
-    // 403 is how the OpenAPI reports an exhausted QPS quota; 429 is the generic "too many".
-    if (r.status === 403 || r.status === 429) return { ok: false, retryable: true, retryAfterMs: this.backoff, error };
+    // 403 is how the OpenAPI reports an exhausted QPS quota; 429 is the generic "too many";
+    // throttling also comes back as HTTP 400 with a code like send.too.fast (docs/platforms.md).
+    if (r.status === 403 || r.status === 429 || THROTTLED.test(code)) return { ok: false, retryable: true, retryAfterMs: this.backoff, error };
     if (r.status >= 500) return { ok: false, retryable: true, error };
     if (code === 'InvalidAuthentication') return { ok: false, retryable: true, error };
     return { ok: false, retryable: false, error };
@@ -141,7 +156,7 @@ export class DingTalkApi {
   }
 
   sendToGroup(openConversationId: string, body: OutgoingBody): Promise<SendResult> {
-    const request = { ...openApiMessage(body), openConversationId, robotCode: this.opts.robotCode };
+    const request = { ...openApiMessage(body, 'group', this.botName), openConversationId, robotCode: this.opts.robotCode };
     const big = this.oversize(request);
     if (big) return Promise.resolve(big);
     return this.guarded(async () => {
@@ -151,7 +166,7 @@ export class DingTalkApi {
   }
 
   sendToUser(userId: string, body: OutgoingBody): Promise<SendResult> {
-    const request = { ...openApiMessage(body), robotCode: this.opts.robotCode, userIds: [userId] };
+    const request = { ...openApiMessage(body, 'direct', this.botName), robotCode: this.opts.robotCode, userIds: [userId] };
     const big = this.oversize(request);
     if (big) return Promise.resolve(big);
     return this.guarded(async () => {

@@ -2,10 +2,10 @@ import type { DWClientDownStream } from 'dingtalk-stream';
 import type { Logger } from 'pino';
 import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
 import { StreamConnection } from './connection';
-import { decodeRobotMessage, type RobotPayload } from './decode';
+import { decodeRobotMessage, type DingTalkReplyContext, type RobotPayload } from './decode';
 import { textBudget } from './encode';
 import { DingTalkApi, DEFAULT_ENDPOINTS, type DingTalkEndpoints } from './openapi';
-import { deliver, downloadAttachment } from './outgoing';
+import { deliver, downloadAttachment, tellNotStored } from './outgoing';
 
 export interface DingTalkStreamOptions {
   /** The configured bot id (IncomingMessage.botId); defaults to the client id. */
@@ -18,6 +18,8 @@ export interface DingTalkStreamOptions {
   log: Logger;
   now?: () => number;
   rateLimitBackoffMs?: number;
+  /** The robot's display name in DingTalk (group cards say "@name /命令"). */
+  botName?: string;
   silenceMs?: number;
   pingIntervalMs?: number;
   reconnectBaseMs?: number;
@@ -95,8 +97,14 @@ export class DingTalkStreamAdapter implements BotAdapter {
       return;
     }
     if (!this.sink) return;
-    // Not acked when storing fails: DingTalk may then deliver it again.
-    await this.sink.accept(msg);
+    try {
+      await this.sink.accept(msg);
+    } catch (err) {
+      // Robot callbacks are fire-and-forget (docs/platforms.md): no redelivery will come, so
+      // the sender is told now through the webhook the message brought.
+      this.log.error({ err: err instanceof Error ? err.message : String(err), messageId: msg.messageId }, '钉钉消息未能保存');
+      await tellNotStored(this.api, msg.replyContext as DingTalkReplyContext | undefined, this.now(), this.log);
+    }
     if (messageId) this.connection.ack(messageId);
   }
 }

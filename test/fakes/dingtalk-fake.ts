@@ -29,6 +29,8 @@ export interface Sent {
   text: string;
   /** Buttons as {title, url}, from actionCard btns or sampleActionCard* params. */
   buttons: { title: string; url: string }[];
+  /** Where it was shown: a group ('2') or a 1:1 chat ('1'). */
+  conversationType: '1' | '2';
 }
 
 interface Conn {
@@ -41,6 +43,7 @@ interface Conn {
 interface Session {
   clientId: string;
   chat: string;
+  group: boolean;
   expiresAt: number;
   sends: number[];
 }
@@ -221,7 +224,7 @@ export class DingTalkFake {
     const now = Date.now();
     const session = randomBytes(10).toString('hex');
     const ttl = m.sessionTtlMs ?? this.sessionTtlMs;
-    this.sessions.set(session, { clientId, chat: group ? m.conversationId! : m.senderStaffId, expiresAt: now + ttl, sends: [] });
+    this.sessions.set(session, { clientId, chat: group ? m.conversationId! : m.senderStaffId, group, expiresAt: now + ttl, sends: [] });
     const msgtype = m.msgtype ?? 'text';
     return {
       conversationId: group ? m.conversationId : `cid1v1${m.senderStaffId}==`,
@@ -423,7 +426,7 @@ export class DingTalkFake {
     const targets: string[] = isGroup ? [body.openConversationId] : body.userIds ?? [];
     if (!targets.length || targets.some((t) => !t)) return json(400, { code: 'invalidParameter', message: '缺少 openConversationId 或 userIds', requestid });
     for (const chat of targets) {
-      this.sent.push({ seq: ++this.seq, via: isGroup ? 'group' : 'oto', clientId: token.clientId, chat, kind: body.msgKey, param, text: param.content ?? param.text ?? '', buttons: buttonsOf(body.msgKey, param) });
+      this.sent.push({ seq: ++this.seq, via: isGroup ? 'group' : 'oto', clientId: token.clientId, chat, kind: body.msgKey, param, text: param.content ?? param.text ?? '', buttons: buttonsOf(body.msgKey, param), conversationType: isGroup ? '2' : '1' });
     }
     return json(200, isGroup ? { processQueryKey: randomUUID() } : { processQueryKey: randomUUID(), invalidStaffIdList: [], flowControlledStaffIdList: [] });
   }
@@ -441,8 +444,22 @@ export class DingTalkFake {
     const param = body?.[kind];
     if (!['text', 'markdown', 'actionCard'].includes(kind) || !param) return json(200, { errcode: 40035, errmsg: '缺少参数 msgtype 或消息内容' });
     s.sends.push(now);
-    this.sent.push({ seq: ++this.seq, via: 'session', clientId: s.clientId, chat: s.chat, kind, param, text: param.content ?? param.text ?? '', buttons: buttonsOf(kind, param) });
+    this.sent.push({ seq: ++this.seq, via: 'session', clientId: s.clientId, chat: s.chat, kind, param, text: param.content ?? param.text ?? '', buttons: buttonsOf(kind, param), conversationType: s.group ? '2' : '1' });
     json(200, { errcode: 0, errmsg: 'ok' });
+  }
+
+  /**
+   * A user taps a button of a message the bot sent. A dtmd://dingtalkclient/sendMessage link
+   * makes the user's client send its content as plain text, without an @. In a 1:1 chat the
+   * robot receives every message; in a group it receives only @-messages (docs/platforms.md),
+   * so a group "click" never reaches the bot.
+   */
+  click(sent: Sent, index: number, staffId: string): { delivered: false } | { delivered: true; messageId: string; msgId: string } {
+    const url = sent.buttons[index]?.url ?? '';
+    const m = /^dtmd:\/\/dingtalkclient\/sendMessage\?content=(.*)$/.exec(url);
+    if (!m) throw new Error(`DingTalkFake: button ${index} is not a sendMessage link: ${url}`);
+    if (sent.conversationType === '2') return { delivered: false };
+    return { delivered: true, ...this.pushRobotMessage({ clientId: sent.clientId, conversationType: '1', senderStaffId: staffId, text: decodeURIComponent(m[1]) }) };
   }
 
   /** What a user in this chat has been shown (group conversation id, or staff id for 1:1). */

@@ -288,7 +288,7 @@ describe('WeCom long connection: real SDK against the local fake', () => {
 
   it('gives up the connection when a newer one for the same bot kicks it, without fighting back', async () => {
     const rival = newAdapter(fake);
-    await rival.start({ accept: async () => ({ duplicate: false }) });
+    await rival.start({ accept: async () => ({ duplicate: false }), claimOnce: async () => true });
     try {
       await eventually(() => adapter.connection.state === 'kicked', 'old connection kicked');
       expect(rival.connection.state).to.equal('online');
@@ -304,7 +304,7 @@ describe('WeCom long connection: real SDK against the local fake', () => {
 
   it('rejects a wrong secret without crashing and reports the connection as failed', async () => {
     const bad = new WeComLongConnectionAdapter({ id: 'bad', botId: BOT, secret: 'wrong', wsUrl: fake.wsUrl, heartbeatInterval: 300, reconnectInterval: 20, maxAuthFailureAttempts: 1, startTimeoutMs: 5000, log: testLog });
-    await bad.start({ accept: async () => ({ duplicate: false }) });
+    await bad.start({ accept: async () => ({ duplicate: false }), claimOnce: async () => true });
     expect(bad.connection.state).to.equal('failed');
     expect(fake.auths.filter((a) => !a.ok).length).to.be.greaterThan(0);
     await bad.stop();

@@ -6,18 +6,19 @@ import { z } from 'zod';
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '应为 HH:MM，例如 08:30');
 
 export const configSchema = z.object({
-  server: z.object({ port: z.coerce.number().int().min(0).max(65535) }),
+  server: z.object({ port: z.coerce.number().int().min(0).max(65535) }).strict(),
   database: z.object({
     url: z.string().regex(/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/, '应为 sqlite:路径 或 mysql://用户:密码@主机:端口/库名'),
   }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   timezone: z.literal('Asia/Shanghai'),
-  chat: z.object({ maxMessageLength: z.coerce.number().int().positive() }),
-  sandbox: z.object({ enabled: z.coerce.boolean() }),
-  demo: z.object({ loadOnEmpty: z.coerce.boolean(), file: z.string() }),
-  admins: z.array(z.object({ platform: z.string(), userId: z.string(), name: z.string() })),
-  workHours: z.object({ start: hhmm, end: hhmm }),
-  rules: z.record(z.string(), z.object({ enabled: z.boolean(), value: z.unknown().optional() })),
+  chat: z.object({ maxMessageLength: z.coerce.number().int().positive() }).strict(),
+  sandbox: z.object({ enabled: z.coerce.boolean() }).strict(),
+  demo: z.object({ loadOnEmpty: z.coerce.boolean(), file: z.string() }).strict(),
+  admins: z.array(z.object({ platform: z.string(), userId: z.string(), name: z.string() }).strict()),
+  workHours: z.object({ start: hhmm, end: hhmm }).strict(),
+  // Keys and values are checked against each rule's own schema when the gate starts (src/gate/settings.ts).
+  rules: z.record(z.string(), z.object({ enabled: z.boolean().optional(), value: z.unknown().optional() }).strict()).default({}),
   admissionList: z.string(),
   formalismPatterns: z.string(),
   outbox: z.object({
@@ -25,7 +26,7 @@ export const configSchema = z.object({
     maxAttempts: z.coerce.number().int().positive(),
     backoffBaseMs: z.coerce.number().int().nonnegative(),
   }),
-}).passthrough();
+}).strict();
 
 export type AppConfig = z.infer<typeof configSchema>;
 

@@ -1,6 +1,9 @@
 import { postJson, type JsonResponse } from '../http-json';
 import type { Logger } from 'pino';
 import type { OutgoingBody, SendResult } from '../types';
+import { randomBytes } from 'node:crypto';
+import { remember } from '../memory';
+import { type CardTarget, createAndDeliverBody } from './cards';
 import { DEFAULT_BOT_NAME, DINGTALK_BODY_LIMIT, openApiMessage } from './encode';
 
 export interface DingTalkEndpoints {
@@ -24,6 +27,8 @@ export interface DingTalkApiOptions {
   timeoutMs?: number;
   /** The robot's display name, for "@name /命令" lines on group cards. */
   botName?: string;
+  /** Interactive card template (cards.ts); without it cards are sent as text the user types. */
+  cardTemplateId?: string;
 }
 
 type Failure = Extract<SendResult, { ok: false }>;
@@ -47,6 +52,8 @@ export class DingTalkApi {
   readonly endpoints: DingTalkEndpoints;
   private token: { value: string; expiresAt: number } | null = null;
   private refreshing: Promise<string> | null = null;
+  /** Where each interactive card went, by outTrackId, so a click lands in the right chat. */
+  private readonly cardTargets = new Map<string, CardTarget>();
   private readonly now: () => number;
 
   constructor(private readonly opts: DingTalkApiOptions) {
@@ -56,6 +63,31 @@ export class DingTalkApi {
 
   get robotCode(): string {
     return this.opts.robotCode;
+  }
+
+  get cardTemplateId(): string | undefined {
+    return this.opts.cardTemplateId;
+  }
+
+  cardTarget(outTrackId: string): CardTarget | undefined {
+    return this.cardTargets.get(outTrackId);
+  }
+
+  /** Creates and delivers an interactive card into a group or a 1:1 robot chat. */
+  sendCard(body: Extract<OutgoingBody, { kind: 'card' }>, target: CardTarget, outboxId: number): Promise<SendResult> {
+    const outTrackId = `jf_${outboxId}_${randomBytes(6).toString('hex')}`;
+    const request = createAndDeliverBody(body, target, { templateId: this.opts.cardTemplateId ?? '', robotCode: this.opts.robotCode, outTrackId });
+    const big = this.oversize(request);
+    if (big) return Promise.resolve(big);
+    return this.guarded(async () => {
+      const r = await this.call('/v1.0/card/instances/createAndDeliver', request);
+      if (r.status !== 200) return this.httpFailure(r);
+      const results = ((r.json?.result as { deliverResults?: { success?: boolean; errorMsg?: string }[] } | undefined)?.deliverResults) ?? [];
+      const failed = results.find((x) => !x.success);
+      if (failed) return { ok: false, retryable: false, error: `钉钉卡片投放失败：${failed.errorMsg ?? ''}` };
+      remember(this.cardTargets, outTrackId, target);
+      return { ok: true };
+    });
   }
 
   get botName(): string {

@@ -36,6 +36,8 @@ export async function tellNotStored(api: DingTalkApi, ctx: DingTalkReplyContext 
  * group send by conversation id, 1:1 send by staff id.
  */
 export async function deliver(api: DingTalkApi, msg: OutgoingMessage, now: number, log: Logger): Promise<SendResult> {
+  // Interactive cards are clickable in groups too; they go through the card API, not the webhook.
+  if (msg.body.kind === 'card' && msg.body.buttons.length && api.cardTemplateId) return api.sendCard(msg.body, { chatId: msg.chatId, chatType: msg.chatType }, msg.outboxId);
   const ctx = msg.replyTo?.replyContext as DingTalkReplyContext | undefined;
   if (ctx?.sessionWebhook && !isPlatformWebhook(ctx.sessionWebhook, api.endpoints.oapiBase)) {
     log.warn({ outboxId: msg.outboxId }, '钉钉 sessionWebhook 不在钉钉域名下，已忽略，改用 OpenAPI 发送');

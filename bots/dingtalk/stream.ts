@@ -1,6 +1,7 @@
 import type { DWClientDownStream } from 'dingtalk-stream';
 import type { Logger } from 'pino';
 import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
+import { decodeCardCallback, type CardCallback } from './cards';
 import { StreamConnection } from './connection';
 import { decodeRobotMessage, type DingTalkReplyContext, type RobotPayload } from './decode';
 import { textBudget } from './encode';
@@ -20,6 +21,8 @@ export interface DingTalkStreamOptions {
   rateLimitBackoffMs?: number;
   /** The robot's display name in DingTalk (group cards say "@name /命令"). */
   botName?: string;
+  /** Interactive card template id: cards get real buttons, clicked in groups without an @ (cards.ts). */
+  cardTemplateId?: string;
   silenceMs?: number;
   pingIntervalMs?: number;
   reconnectBaseMs?: number;
@@ -50,12 +53,13 @@ export class DingTalkStreamAdapter implements BotAdapter {
     this.log = opts.log.child({ platform: 'dingtalk', bot: this.botId });
     const endpoints = { ...DEFAULT_ENDPOINTS, ...opts.endpoints };
     this.api = new DingTalkApi({ ...opts, robotCode: opts.robotCode ?? opts.clientId, endpoints, log: this.log, now: this.now });
-    this.connection = new StreamConnection({ ...opts, endpoints, log: this.log }, (down) => {
-      // The SDK emits synchronously and does not catch: this listener must never throw or reject.
-      this.inbound = this.inbound.then(() => this.onRobotMessage(down)).catch((err: unknown) => {
+    // The SDK emits synchronously and does not catch: listeners must never throw or reject.
+    const queue = (handle: (down: DWClientDownStream) => Promise<void>) => (down: DWClientDownStream) => {
+      this.inbound = this.inbound.then(() => handle(down)).catch((err: unknown) => {
         this.log.error({ err: err instanceof Error ? err.message : String(err) }, '处理钉钉消息失败');
       });
-    });
+    };
+    this.connection = new StreamConnection({ ...opts, endpoints, log: this.log }, queue((d) => this.onRobotMessage(d)), opts.cardTemplateId ? queue((d) => this.onCardCallback(d)) : undefined);
   }
 
   async start(sink: InboundSink): Promise<void> {
@@ -106,5 +110,27 @@ export class DingTalkStreamAdapter implements BotAdapter {
       await tellNotStored(this.api, msg.replyContext as DingTalkReplyContext | undefined, this.now(), this.log);
     }
     if (messageId) this.connection.ack(messageId);
+  }
+
+  private async onCardCallback(down: DWClientDownStream): Promise<void> {
+    const messageId = down.headers?.messageId ?? '';
+    let data: CardCallback | null = null;
+    try {
+      data = JSON.parse(down.data) as CardCallback;
+    } catch {
+      data = null;
+    }
+    const msg = data && decodeCardCallback(data, { botId: this.botId, deliveryId: messageId, now: this.now(), sentTo: this.api.cardTarget(data.outTrackId ?? '') });
+    if (msg && this.sink) {
+      try {
+        await this.sink.accept(msg);
+      } catch (err) {
+        this.log.error({ err: err instanceof Error ? err.message : String(err) }, '钉钉卡片点击未能保存');
+      }
+    } else if (!msg) {
+      this.log.warn({ messageId }, '收到无法识别的钉钉卡片回调，已忽略');
+    }
+    // An empty response leaves the card as it is; the answer arrives as a message.
+    if (messageId) this.connection.ack(messageId, {});
   }
 }

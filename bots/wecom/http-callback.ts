@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import type { BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
 import { CallbackError, type CallbackKeys, openCallback, parseRawQuery, sealReply } from './callback-crypto';
-import { remember } from './memory';
+import { remember } from '../memory';
 import { cardClickOf, decodeCardClick, decodeMessage, type WeComBody, type WeComReplyContext } from './decode';
 import { commandFromKey, DEFAULT_WELCOME, doneCard, LONG_CONNECTION_MAX_BYTES, markdownOf, newTaskId, templateCard, WEBHOOK_MARKDOWN_MAX_BYTES } from './encode';
 import { ChatPacer } from './pacing';

@@ -2,7 +2,7 @@ import type { TemplateCard, WsFrame } from '@wecom/aibot-node-sdk';
 import type { Logger } from 'pino';
 import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
 import { WeComConnection, type WeComConnectionOptions } from './connection';
-import { remember } from './memory';
+import { remember } from '../memory';
 import { cardClickOf, decodeCardClick, decodeMessage, type WeComBody, type WeComReplyContext } from './decode';
 import { commandFromKey, DEFAULT_WELCOME, doneCard, LONG_CONNECTION_MAX_BYTES, markdownOf, newTaskId, streamId, templateCard } from './encode';
 import { isAckFrame, isConnectionError, toSendResult, WECOM_RATE_LIMIT } from './errors';

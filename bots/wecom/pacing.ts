@@ -1,4 +1,4 @@
-import { remember } from './memory';
+import { remember } from '../memory';
 
 /**
  * WeCom counts replies and pushes per conversation: at most 30 a minute and 1,000 an hour

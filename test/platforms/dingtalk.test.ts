@@ -266,3 +266,41 @@ describe('DingTalk Stream mode: a message that cannot be stored', () => {
     }
   });
 });
+
+describe('DingTalk interactive cards: a click in a group reaches the command through the SDK card topic', () => {
+  let fake: DingTalkFake;
+  let h: Harness;
+
+  beforeEach(async () => {
+    fake = await DingTalkFake.start({ apps: { [CID]: SECRET }, people: { [ADMIN]: '王主任' } });
+    fake.addCardTemplate('tpl-jianfu.schema');
+    const adapter = new DingTalkStreamAdapter({
+      id: 'dt1', clientId: CID, clientSecret: SECRET, endpoints: { apiBase: fake.base, oapiBase: fake.base }, cardTemplateId: 'tpl-jianfu.schema',
+      silenceMs: 2000, pingIntervalMs: 200, reconnectBaseMs: 50, log: testLog,
+    });
+    h = await Harness.start({ adapters: [adapter], listen: true, config: { admins: [{ platform: 'dingtalk', userId: ADMIN, name: '王主任' }] } });
+  });
+
+  afterEach(async () => {
+    await h.stop();
+    await eventually(() => fake.liveConnections(CID) === 0, 'socket closed by the client');
+    await fake.close();
+  });
+
+  it('subscribes to the card topic, delivers the card into the group, and runs the clicked command', async () => {
+    expect(JSON.stringify(fake.gatewayCalls[0].subscriptions)).to.contain('/v1.0/card/instances/callback');
+    const id = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: GROUP, chatType: 'group' }, {
+      kind: 'card', title: '请确认身份', body: '点按钮即可', buttons: [{ label: '我是谁', command: '/我是谁' }, { label: '帮助', command: '/帮助' }],
+    });
+    await flushUntilSent(h, [id]);
+    const card = fake.sent[0];
+    expect(card).to.include({ via: 'card', chat: GROUP, conversationType: '2' });
+    expect(card.buttons.map((b) => b.title)).to.deep.equal(['我是谁', '帮助']);
+    const { messageId } = fake.clickCard(card.param.outTrackId, 0, ADMIN);
+    const row = await handled(h, 'dingtalk', `card:${messageId}`);
+    expect(payloadOf(row)).to.include({ text: '/我是谁', chatId: GROUP, chatType: 'group', senderId: ADMIN, isCardAction: true });
+    await flushUntilSent(h, await repliesTo(h, row.id));
+    expect(fake.shownIn(GROUP).at(-1)).to.equal('王主任（staff-admin）：管理员\n本群：未绑定');
+    expect(fake.acks.has(messageId)).to.equal(true);
+  });
+});

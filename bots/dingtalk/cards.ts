@@ -5,7 +5,7 @@ import type { DingTalkReplyContext } from './decode';
  * DingTalk interactive cards (docs/platforms.md, "DingTalk buttons"). A card is created from a
  * template the operator builds once in DingTalk's card builder, with three variables: `title`
  * (text), `body` (markdown) and `buttons` (a loop of {label, command}) whose button sends a
- * "回传请求" with the param `command`. Clicks come back over the Stream socket on the SDK's card
+ * "回传请求" with the param `command`, plus `done` (text, per-user) shown once a button was pressed. Clicks come back over the Stream socket on the SDK's card
  * topic, in groups as in 1:1 chats, with no @ needed.
  */
 export interface CardTarget {
@@ -28,6 +28,14 @@ export function createAndDeliverBody(body: Extract<OutgoingBody, { kind: 'card' 
       ? { imGroupOpenSpaceModel: { supportForward: true }, imGroupOpenDeliverModel: { robotCode: opts.robotCode } }
       : { imRobotOpenSpaceModel: { supportForward: true }, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: opts.robotCode } }),
   };
+}
+
+/**
+ * The answer to a click (the Go SDK's CardResponse): only the clicker's private copy changes,
+ * its `done` variable saying what was chosen, so a group card does not change for everyone.
+ */
+export function clickedCardUpdate(command: string): Record<string, unknown> {
+  return { cardUpdateOptions: { updatePrivateDataByKey: true }, userPrivateData: { cardParamMap: { done: `已选择：${command}` } } };
 }
 
 /** The card callback's data (the Go SDK's CardRequest): `content` is itself a JSON string. */

@@ -1,7 +1,7 @@
 import type { DWClientDownStream } from 'dingtalk-stream';
 import type { Logger } from 'pino';
 import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
-import { decodeCardCallback, type CardCallback } from './cards';
+import { clickedCardUpdate, decodeCardCallback, type CardCallback } from './cards';
 import { StreamConnection } from './connection';
 import { decodeRobotMessage, type DingTalkReplyContext, type RobotPayload } from './decode';
 import { textBudget } from './encode';
@@ -130,7 +130,7 @@ export class DingTalkStreamAdapter implements BotAdapter {
     } else if (!msg) {
       this.log.warn({ messageId }, '收到无法识别的钉钉卡片回调，已忽略');
     }
-    // An empty response leaves the card as it is; the answer arrives as a message.
-    if (messageId) this.connection.ack(messageId, {});
+    // The clicker's copy shows the choice; the command's answer arrives as a message.
+    if (messageId) this.connection.ack(messageId, msg ? clickedCardUpdate(msg.text) : {});
   }
 }

@@ -1,8 +1,8 @@
 import type Router from '@koa/router';
-import type { TemplateCard } from '@wecom/aibot-node-sdk';
+import { decryptFile, type TemplateCard } from '@wecom/aibot-node-sdk';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import type { BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
+import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
 import { CallbackError, type CallbackKeys, openCallback, parseRawQuery, sealReply } from './callback-crypto';
 import { remember } from '../memory';
 import { cardClickOf, decodeCardClick, decodeMessage, type WeComBody, type WeComReplyContext } from './decode';
@@ -164,6 +164,18 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
     const msg = decodeMessage(body, ctx);
     if (msg) await this.sink.accept(msg);
     return null;
+  }
+
+  /**
+   * Media URLs in callbacks hold AES-256-CBC data; without a per-message aeskey the callback's
+   * EncodingAESKey is the key (docs/platforms.md, "WeCom media").
+   */
+  async download(a: Attachment): Promise<{ name: string; data: Buffer }> {
+    const res = await fetch(a.meta?.url ?? a.ref, { signal: AbortSignal.timeout(30_000) });
+    if (!res.ok) throw new Error(`下载企业微信文件失败（HTTP ${res.status}）`);
+    const data = decryptFile(Buffer.from(await res.arrayBuffer()), a.meta?.aeskey ?? `${this.opts.encodingAESKey}=`);
+    const disposition = /filename\*=UTF-8''([^;]+)/i.exec(res.headers.get('content-disposition') ?? '');
+    return { name: a.name ?? (disposition ? decodeURIComponent(disposition[1]) : 'file'), data };
   }
 
   maxBytes(msg: Pick<OutgoingMessage, 'body' | 'replyTo'>): number {

@@ -288,9 +288,18 @@ export class WeComFake {
   /** Hosts data encrypted with a fresh per-message key, as WeCom does; returns {url, aeskey}. */
   hostFile(data: Buffer, filename = 'file.bin'): { url: string; aeskey: string } {
     const aeskey = randomBytes(32).toString('base64');
+    return { url: this.hostEncrypted(data, aeskey, filename), aeskey };
+  }
+
+  /** Callback mode: media encrypted with the callback's EncodingAESKey; returns the bare URL. */
+  hostWithCallbackKey(data: Buffer, encodingAESKey: string, filename = 'file.bin'): string {
+    return this.hostEncrypted(data, `${encodingAESKey}=`, filename);
+  }
+
+  private hostEncrypted(data: Buffer, key: string, filename: string): string {
     const id = randomBytes(8).toString('hex');
-    this.files.set(id, { data: encryptFile(data, aeskey), filename });
-    return { url: `${this.httpBase}/files/${id}`, aeskey };
+    this.files.set(id, { data: encryptFile(data, key), filename });
+    return `${this.httpBase}/files/${id}`;
   }
 
   pushFile(o: PushCommon & { data: Buffer; filename: string }): { reqId: string; msgid: string } {

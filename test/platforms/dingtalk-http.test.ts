@@ -5,7 +5,7 @@ import { callbackSign, DingTalkHttpAdapter } from '../../bots/dingtalk/http-call
 import { InboundMessage } from '../../entities';
 import { DingTalkFake, postSignedCallback } from '../fakes/dingtalk-fake';
 import { Harness } from '../helpers/harness';
-import { flushUntilSent, handled, payloadOf, repliesTo, testLog } from './helpers';
+import { enqueueOut, flushUntilSent, handled, payloadOf, processed, repliesTo, testLog } from './helpers';
 
 const CID = 'dinghttp01';
 const SECRET = 'dingtalk-http-secret';
@@ -15,10 +15,11 @@ describe('DingTalk HTTP robot callback mode', () => {
   let fake: DingTalkFake;
   let h: Harness;
   let url: string;
+  let adapter: DingTalkHttpAdapter;
 
   /** With a url: the same database again (a second instance, or a restart). */
   const startApp = async (sameDbAs?: string) => {
-    const adapter = new DingTalkHttpAdapter({ id: 'dth', clientId: CID, clientSecret: SECRET, endpoints: { apiBase: fake.base, oapiBase: fake.base }, log: testLog });
+    adapter = new DingTalkHttpAdapter({ id: 'dth', clientId: CID, clientSecret: SECRET, endpoints: { apiBase: fake.base, oapiBase: fake.base }, log: testLog });
     h = await Harness.start({ adapters: [adapter], routes: [adapter.routes()], listen: true, ...(sameDbAs ? { url: sameDbAs, keepData: true } : {}), config: { admins: [{ platform: 'dingtalk', userId: ADMIN, name: '王主任' }] } });
     url = `http://127.0.0.1:${h.app.port}/dingtalk/callback/dth`;
   };
@@ -106,5 +107,25 @@ describe('DingTalk HTTP robot callback mode', () => {
     const unsigned = await postSignedCallback(url, payload, { secret: SECRET, sign: 'forged' });
     expect(unsigned.status).to.equal(401);
     expect(await h.app.ds.manager.count(InboundMessage)).to.equal(0);
+  });
+
+  it('stores file and picture callbacks and downloads them through the OpenAPI', async () => {
+    const data = Buffer.from('%PDF 通知'.repeat(20));
+    const file = fake.robotPayload({ conversationType: '1', senderStaffId: ADMIN, msgtype: 'file', content: { downloadCode: fake.addFile(data, '通知.pdf'), fileName: '通知.pdf' } });
+    const picture = fake.robotPayload({ conversationType: '1', senderStaffId: ADMIN, msgtype: 'picture', content: { downloadCode: fake.addFile(Buffer.from('PNG'), 'p.png') } });
+    expect((await postSignedCallback(url, file, { secret: SECRET })).status).to.equal(200);
+    expect((await postSignedCallback(url, picture, { secret: SECRET, timestamp: Date.now() + 1 })).status).to.equal(200);
+    const f = payloadOf(await processed(h, 'dingtalk', file.msgId));
+    expect((await adapter.download(f.attachments[0])).data.equals(data)).to.equal(true);
+    const p = payloadOf(await processed(h, 'dingtalk', picture.msgId));
+    expect(p.attachments[0].kind).to.equal('image');
+    expect((await adapter.download(p.attachments[0])).data.toString()).to.equal('PNG');
+  });
+
+  it('sends a group card as text that says "@减负助手 /命令" (no interactive cards over HTTP mode)', async () => {
+    const id = await enqueueOut(h, { platform: 'dingtalk', botId: 'dth', chatId: 'cidHTTP==', chatType: 'group' }, { kind: 'card', title: '回执', body: '请确认', buttons: [{ label: '已读', command: '/我是谁' }] });
+    await flushUntilSent(h, [id]);
+    expect(fake.sent[0]).to.include({ via: 'group', kind: 'sampleMarkdown' });
+    expect(fake.sent[0].param.text).to.contain('- 已读：发送「@减负助手 /我是谁」');
   });
 });

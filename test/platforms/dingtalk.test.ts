@@ -301,6 +301,17 @@ describe('DingTalk interactive cards: a click in a group reaches the command thr
     expect(payloadOf(row)).to.include({ text: '/我是谁', chatId: GROUP, chatType: 'group', senderId: ADMIN, isCardAction: true });
     await flushUntilSent(h, await repliesTo(h, row.id));
     expect(fake.shownIn(GROUP).at(-1)).to.equal('王主任（staff-admin）：管理员\n本群：未绑定');
-    expect(fake.acks.has(messageId)).to.equal(true);
+    // The answer to the click updates only the clicker's copy of the card.
+    expect(JSON.parse(fake.acks.get(messageId).data).response).to.deep.equal({ cardUpdateOptions: { updatePrivateDataByKey: true }, userPrivateData: { cardParamMap: { done: '已选择：/我是谁' } } });
+  });
+
+  it('delivers a 1:1 interactive card into the robot chat, and its click answers there', async () => {
+    const id = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: ADMIN, chatType: 'direct' }, { kind: 'card', title: '选择', body: '请选择', buttons: [{ label: '帮助', command: '/帮助' }] });
+    await flushUntilSent(h, [id]);
+    const card = fake.sent[0];
+    expect(card).to.include({ via: 'card', chat: ADMIN, conversationType: '1' });
+    const { messageId } = fake.clickCard(card.param.outTrackId, 0, ADMIN);
+    const row = await handled(h, 'dingtalk', `card:${messageId}`);
+    expect(payloadOf(row)).to.include({ text: '/帮助', chatId: ADMIN, chatType: 'direct' });
   });
 });

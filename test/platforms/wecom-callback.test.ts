@@ -3,7 +3,7 @@ import { WeComHttpCallbackAdapter } from '../../bots/wecom/http-callback';
 import { InboundMessage, OutboxMessage } from '../../entities';
 import { openPassiveReply, sealedCallback, verificationQuery, WeComFake } from '../fakes/wecom-fake';
 import { Harness } from '../helpers/harness';
-import { enqueueOut, flushUntilSent, handled, payloadOf, testLog } from './helpers';
+import { enqueueOut, flushUntilSent, handled, payloadOf, processed, testLog } from './helpers';
 
 /** The protocol doc's test vector (A5.4). */
 const VECTOR = {
@@ -148,5 +148,33 @@ describe('WeCom HTTP callback mode', () => {
     const reply = await postForReply({ msgid: 'evt1', create_time: 1, aibotid: 'cb1', chattype: 'single', from: { userid: 'u-new' }, msgtype: 'event', event: { eventtype: 'enter_chat' } });
     expect(reply.msgtype).to.equal('text');
     expect(reply.text.content).to.contain('/帮助');
+  });
+
+  it('stores file and image callbacks; downloads decrypt with the callback EncodingAESKey', async () => {
+    const data = Buffer.from('关于报送台账的通知'.repeat(40));
+    const file = fake.messageBody({ userid: ADMIN }, { msgtype: 'file', file: { url: fake.hostWithCallbackKey(data, KEYS.aesKey, '台账.xlsx') } });
+    const image = fake.messageBody({ userid: ADMIN }, { msgtype: 'image', image: { url: fake.hostWithCallbackKey(Buffer.from('PNGDATA'), KEYS.aesKey, 'a.png') } });
+    expect((await post(file)).status).to.equal(200);
+    expect((await post(image)).status).to.equal(200);
+    const f = payloadOf(await processed(h, 'wecom', file.msgid));
+    expect(f.attachments[0].kind).to.equal('file');
+    const got = await adapter.download(f.attachments[0]);
+    expect(got.name).to.equal('台账.xlsx');
+    expect(got.data.equals(data)).to.equal(true);
+    const i = payloadOf(await processed(h, 'wecom', image.msgid));
+    expect((await adapter.download(i.attachments[0])).data.toString()).to.equal('PNGDATA');
+  });
+
+  it('answers a message with a button card through its response_url', async () => {
+    const body = fake.messageBody({ userid: ADMIN, withResponseUrl: true }, { msgtype: 'text', text: { content: '/甲' } });
+    await post(body);
+    const row = await processed(h, 'wecom', body.msgid);
+    await h.app.db.work((em) => em.delete(OutboxMessage, { inReplyTo: row.id }));
+    const id = await enqueueOut(h, { platform: 'wecom', botId: 'cb1', chatId: ADMIN, chatType: 'direct' }, { kind: 'card', title: '选择', body: '请选择', buttons: [{ label: '我是谁', command: '/我是谁' }] }, { inReplyTo: row.id });
+    await flushUntilSent(h, [id]);
+    const sent = fake.posts.at(-1)!;
+    expect(sent).to.include({ kind: 'response_url', errcode: 0 });
+    expect(sent.body.msgtype).to.equal('template_card');
+    expect(sent.body.template_card.button_list[0]).to.include({ text: '我是谁', key: '0:/我是谁' });
   });
 });

@@ -81,7 +81,7 @@ describe('WeCom long connection: real SDK against the local fake', () => {
     expect(payloadOf(await processed(h, 'wecom', quoted.msgid)).quote).to.deep.equal({ text: '原来那条通知' });
   });
 
-  it('stores a submitted file and downloads it decrypted with the per-message aeskey', async () => {
+  it('stores a submitted file and an image and downloads them decrypted with the per-message aeskey', async () => {
     const data = Buffer.from('关于开展基层减负专项检查的通知\n附件内容'.repeat(50));
     const { msgid } = fake.pushFile({ userid: ADMIN, data, filename: '通知.docx' });
     const msg = payloadOf(await processed(h, 'wecom', msgid));
@@ -90,6 +90,10 @@ describe('WeCom long connection: real SDK against the local fake', () => {
     const file = await adapter.download(msg.attachments[0]);
     expect(file.name).to.equal('通知.docx');
     expect(file.data.equals(data)).to.equal(true);
+    const image = fake.pushImage({ userid: ADMIN, data: Buffer.from('PNG-IMAGE') });
+    const img = payloadOf(await processed(h, 'wecom', image.msgid));
+    expect(img.attachments.map((a) => a.kind)).to.deep.equal(['image']);
+    expect((await adapter.download(img.attachments[0])).data.toString()).to.equal('PNG-IMAGE');
   });
 
   it('pushes an outbox row without a reply target through aibot_send_msg as markdown', async () => {

@@ -33,7 +33,7 @@ export interface DingTalkApiOptions {
 
 type Failure = Extract<SendResult, { ok: false }>;
 
-/** Session webhook codes (protocol doc B3). */
+/** Session webhook codes (docs/platforms.md, "DingTalk replies"). */
 const SESSION_GONE = 300001;
 const SEND_TOO_FAST = 130101;
 /** Error codes that mean "slow down", whatever the HTTP status. */

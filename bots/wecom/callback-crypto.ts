@@ -4,7 +4,7 @@ import { decrypt, encrypt, getSignature } from '@wecom/crypto';
 export interface CallbackKeys {
   token: string;
   encodingAESKey: string;
-  /** "" for internal intelligent robots (protocol doc A5.1). */
+  /** "" for internal intelligent robots (docs/platforms.md, "WeCom callback mode"). */
   receiveId: string;
 }
 

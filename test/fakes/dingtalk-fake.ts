@@ -1,9 +1,11 @@
 /**
- * A local stand-in for DingTalk (protocol doc Part C): the Stream gateway with one-use tickets,
+ * A local stand-in for DingTalk, built from docs/platforms.md: the Stream gateway with one-use tickets,
  * the /connect WebSocket (SYSTEM ping/disconnect, CALLBACK pushes, acks recorded by messageId,
  * optional redelivery), sessionWebhook replies with their errors and quota, access tokens, the
  * robot OpenAPI sends, file downloads, and fault knobs. One http.Server + ws noServer on
- * 127.0.0.1:0. `sent` is what users would see.
+ * 127.0.0.1:0. `sent` is what users would see. Interactive cards are created from published
+ * templates and their clicks come back on the card topic; a dtmd button "clicked" in a group is
+ * never delivered, as group robots receive only @-messages.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -93,7 +95,7 @@ function buttonsOf(kind: string, p: any): { title: string; url: string }[] {
   return out;
 }
 
-/** The HTTP-mode robot callback signature (protocol doc B5). */
+/** The HTTP-mode robot callback signature (docs/platforms.md, "DingTalk HTTP callback mode"). */
 export function callbackSign(timestamp: string, secret: string): string {
   return createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64');
 }

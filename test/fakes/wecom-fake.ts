@@ -1,8 +1,11 @@
 /**
- * A local stand-in for WeCom's intelligent-robot servers (protocol doc Part C): the long-connection
+ * A local stand-in for WeCom's intelligent-robot servers, built from docs/platforms.md: the long-connection
  * WebSocket (auth, heartbeats, one live connection per bot, pushes, ordered acks with stream
  * state and limits), encrypted file downloads, the one-shot response_url and group-robot webhooks
  * used by callback mode, and helpers to build encrypted HTTP callbacks. Listens on 127.0.0.1:0.
+ * It refuses what WeCom refuses: pushes into chats nobody has messaged the bot in, more than 30
+ * sends a minute or 1,000 an hour per chat, late welcomes and card updates, refreshes of finished
+ * streams, reused response_urls, and passive replies with another nonce or timestamp.
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -16,7 +19,7 @@ export type ReplyCmd = (typeof REPLY_CMDS)[number];
 /**
  * Error codes the fake answers with. 846605 ("invalid req_id") and 846608 ("stream message update
  * expired") are what third-party WeCom plugins handle in the wild; the others are unknown and
- * only need to be non-zero (protocol doc A3).
+ * only need to be non-zero (docs/platforms.md).
  */
 export const FAKE_ERR = {
   badAuth: 40058, tooLong: 40058, badReqId: 846605, streamFinished: 40099, windowClosed: 846608, notAuthed: 40097, responseUrlUsed: 40096, badBody: 40095,
@@ -583,7 +586,7 @@ export interface CallbackKeys {
   aesKey: string;
 }
 
-/** Query string per protocol doc A5: every value through encodeURIComponent, so base64 "+" survives. */
+/** Query string as WeCom builds it (docs/platforms.md, "WeCom callback mode"): every value through encodeURIComponent, so base64 "+" survives. */
 function query(params: Record<string, string>): string {
   return Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 }

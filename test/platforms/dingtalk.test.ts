@@ -27,7 +27,7 @@ describe('DingTalk Stream mode: real SDK against the local fake', () => {
   });
 
   afterEach(async () => {
-    // Teardown order from the protocol doc: disconnect the client while connected, then close the fake.
+    // Teardown order the SDK needs (docs/platforms.md): disconnect the client while connected, then close the fake.
     await h.stop();
     await eventually(() => fake.liveConnections(CID) === 0, 'socket closed by the client');
     await fake.close();

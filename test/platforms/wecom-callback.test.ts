@@ -5,7 +5,7 @@ import { openPassiveReply, sealedCallback, verificationQuery, WeComFake } from '
 import { Harness } from '../helpers/harness';
 import { enqueueOut, flushUntilSent, handled, payloadOf, processed, testLog } from './helpers';
 
-/** The protocol doc's test vector (A5.4). */
+/** The signature test vector of WeCom's crypto scheme (doc 101033, docs/platforms.md). */
 const VECTOR = {
   token: 'TESTTOKEN', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
   query: 'msg_signature=933b10d4c8d34f4f310edbcd2a90383a6f9e494f&timestamp=1700000000&nonce=nonce123&echostr=Q3stYC6hdFzMh9T8HCvyDIaFYHtqMJFFidYBvPiPMQg%3D',

@@ -563,6 +563,9 @@ export class WeComFake {
       if (!entry || entry.used || this.now() - entry.at > 3_600_000) return record('response_url', code, FAKE_ERR.responseUrlUsed, 'response_code invalid, used or expired', entry?.chat);
       const content = body?.markdown?.content;
       if (body?.msgtype === 'markdown' && bytes(content) > 20480) return record('response_url', code, FAKE_ERR.tooLong, 'markdown.content exceed max length 20480', entry.chat);
+      // Replies through response_url count against the conversation's quota like any other.
+      const quota = this.overQuota(`response_url:${entry.chat}`);
+      if (quota) return record('response_url', code, quota.errcode, quota.errmsg, entry.chat);
       entry.used = true;
       return record('response_url', code, 0, 'ok', entry.chat);
     }

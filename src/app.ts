@@ -9,7 +9,8 @@ import { registerHelp } from './chat/help';
 import { Dispatcher } from './chat/dispatcher';
 import { Inbox } from './chat/inbox';
 import { CommandRegistry } from './chat/registry';
-import { Clock, SystemClock } from './clock';
+import { Clock, DemoClock, SystemClock } from './clock';
+import { registerDemoClock } from './chat/demo-clock';
 import { AppConfig, projectPath } from './config';
 import { Db, openDatabase } from './db';
 import { unitName } from './directory/lookup';
@@ -65,6 +66,12 @@ export class App {
   ) {
     this.calendar = new CalendarService(config.workHours);
     registerHelp(this.registry);
+    if (clock instanceof DemoClock) {
+      const real = () => [...this.adapters.values()].filter((a) => a.platform !== 'sandbox').map((a) => ({ wecom: '企业微信', dingtalk: '钉钉' })[a.platform as string] ?? a.platform);
+      registerDemoClock(this.registry, clock, () => [...new Set(real())], () => {
+        void this.scheduler.runAll().catch((err) => this.log.error({ err }, 'jobs after a clock change failed'));
+      });
+    }
     const jobs: Job[] = [];
     const listeners: OutboxListener[] = [];
     for (const unit of units) {
@@ -91,7 +98,7 @@ export class App {
   static async create(opts: AppOptions): Promise<App> {
     const log = opts.logger ?? createLogger(opts.config.logLevel);
     const ds = await openDatabase(opts.config.database.url);
-    const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new SystemClock(), log, opts.routes ?? [], opts.units ?? UNITS);
+    const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new DemoClock(new SystemClock()), log, opts.routes ?? [], opts.units ?? UNITS);
     for (const a of opts.adapters ?? []) app.addAdapter(a);
     await app.calendar.reload(ds.manager);
     await app.seed();

@@ -48,7 +48,7 @@ export async function progressText(port: Port, n: Notice): Promise<string> {
     else notArrived.push(`${c.name}（${DELIVERY_LABEL[mine[0]?.status ?? 'pending']}）`);
   }
   const passed = n.deadline && n.deadline.getTime() <= port.now.getTime();
-  const deadline = n.deadline ? `（${passed ? '已于' : ''}${formatWhen(n.deadline, port.now)}${passed ? '截止' : '截止'}）` : '';
+  const deadline = n.deadline ? `（${passed ? '已于' : ''}${formatWhen(n.deadline, port.now)}截止）` : '';
   return [
     `第${n.id}号通知进度${deadline}：`,
     `已完成（${done.length}）：${done.join('、') || '无'}`,

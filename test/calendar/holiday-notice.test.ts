@@ -4,71 +4,39 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { parseHolidayNotice } from '../../src/calendar/holiday-notice';
 
-const SHARED = path.resolve(__dirname, '../../../shared');
+import { schedule } from './fixtures/schedules';
+
 const NOTICES = path.join(__dirname, 'fixtures/notices');
-
-interface HolidayCnYear {
-  year: number;
-  days: { name: string; date: string; isOffDay: boolean }[];
-}
-
-function holidayCn(year: number): { off: string[]; work: string[] } {
-  const data = JSON.parse(readFileSync(path.join(SHARED, `data/holiday-cn/${year}.json`), 'utf8')) as HolidayCnYear;
-  return {
-    off: data.days.filter((d) => d.isOffDay).map((d) => d.date).sort(),
-    work: data.days.filter((d) => !d.isOffDay).map((d) => d.date).sort(),
-  };
-}
+const notice = (year: number): string => readFileSync(path.join(NOTICES, `${year}.txt`), 'utf8');
+const expected = (year: number): { year: number; off: string[]; work: string[] } => ({ year, ...schedule(year) });
 
 const toFullWidthDigits = (s: string): string => s.replace(/[0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 describe('parseHolidayNotice', () => {
-  for (const year of [2025, 2026]) {
-    it(`parses the shared ${year} notice exactly`, () => {
-      const text = readFileSync(path.join(SHARED, `bench/holiday-notices/${year}.txt`), 'utf8');
-      const expected = JSON.parse(readFileSync(path.join(SHARED, `bench/holiday-notices/${year}.json`), 'utf8'));
-      const r = parseHolidayNotice(text);
-      expect({ year: r.year, off: r.off, work: r.work }).to.deep.equal(expected);
-    });
-  }
-
-  // Notices of earlier years in their own wording (星期日, 与周末连休, 2022年12月31日至2023年1月2日 …),
-  // checked against the holiday-cn schedule of that year.
-  for (const year of [2021, 2022, 2023, 2024]) {
+  // Notices of each year in its own wording (星期日, 周四, 与周末连休, 2022年12月31日至2023年1月2日 …),
+  // checked against the official schedule of that year.
+  for (const year of [2020, 2021, 2022, 2023, 2024, 2025, 2026]) {
     it(`parses a ${year}-style notice into the official ${year} schedule`, () => {
-      const r = parseHolidayNotice(readFileSync(path.join(NOTICES, `${year}.txt`), 'utf8'));
-      expect(r.year).to.equal(year);
-      expect({ off: r.off, work: r.work }).to.deep.equal(holidayCn(year));
+      const r = parseHolidayNotice(notice(year));
+      expect({ year: r.year, off: r.off, work: r.work }).to.deep.equal(expected(year));
     });
   }
-
-  it('parses the original 2020 notice (holiday-cn also holds the later Spring Festival extension)', () => {
-    const r = parseHolidayNotice(readFileSync(path.join(NOTICES, '2020.txt'), 'utf8'));
-    const official = holidayCn(2020);
-    // The extension notice of 2020-01-27 added 01-31..02-02 and moved the 02-01 working Saturday.
-    const extension = ['2020-01-31', '2020-02-01', '2020-02-02'];
-    expect(r.off).to.deep.equal(official.off.filter((d) => !extension.includes(d)));
-    expect(r.work).to.deep.equal([...official.work.filter((d) => d !== '2020-02-03'), '2020-02-01'].sort());
-  });
 
   it('reports each item with its own days', () => {
-    const r = parseHolidayNotice(readFileSync(path.join(SHARED, 'bench/holiday-notices/2025.txt'), 'utf8'));
+    const r = parseHolidayNotice(notice(2025));
     expect(r.items.map((i) => i.name)).to.deep.equal(['元旦', '春节', '清明节', '劳动节', '端午节', '国庆节、中秋节']);
     expect(r.items[0]).to.deep.equal({ name: '元旦', off: ['2025-01-01'], work: [] });
     expect(r.items[5].work).to.deep.equal(['2025-09-28', '2025-10-11']);
   });
 
   it('reads full-width digits and 星期 instead of 周', () => {
-    const text = readFileSync(path.join(SHARED, 'bench/holiday-notices/2026.txt'), 'utf8');
-    const variant = toFullWidthDigits(text).replace(/周([一二三四五六日])/g, '星期$1');
-    const expected = JSON.parse(readFileSync(path.join(SHARED, 'bench/holiday-notices/2026.json'), 'utf8'));
+    const variant = toFullWidthDigits(notice(2026)).replace(/周([一二三四五六日])/g, '星期$1');
     const r = parseHolidayNotice(variant);
-    expect({ year: r.year, off: r.off, work: r.work }).to.deep.equal(expected);
+    expect({ year: r.year, off: r.off, work: r.work }).to.deep.equal(expected(2026));
   });
 
   it('reads items numbered （一）, 1. or not at all', () => {
-    const text = readFileSync(path.join(SHARED, 'bench/holiday-notices/2026.txt'), 'utf8');
-    const expected = JSON.parse(readFileSync(path.join(SHARED, 'bench/holiday-notices/2026.json'), 'utf8'));
+    const text = notice(2026);
     const numerals = '一二三四五六七';
     const variants = [
       text.replace(/^([一二三四五六七])、/gm, '（$1）'),
@@ -77,15 +45,14 @@ describe('parseHolidayNotice', () => {
     ];
     for (const v of variants) {
       const r = parseHolidayNotice(v);
-      expect({ year: r.year, off: r.off, work: r.work }).to.deep.equal(expected);
+      expect({ year: r.year, off: r.off, work: r.work }).to.deep.equal(expected(2026));
       expect(r.items.map((i) => i.name)).to.deep.equal(['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节']);
     }
   });
 
   it('survives the notice pasted as one line', () => {
-    const text = readFileSync(path.join(NOTICES, '2022.txt'), 'utf8').replace(/\s*\n\s*/g, '');
-    const r = parseHolidayNotice(text);
-    expect({ off: r.off, work: r.work }).to.deep.equal(holidayCn(2022));
+    const r = parseHolidayNotice(notice(2022).replace(/\s*\n\s*/g, ''));
+    expect({ year: r.year, off: r.off, work: r.work }).to.deep.equal(expected(2022));
   });
 
   it('puts a range across the new year without written years into the previous December', () => {
@@ -123,10 +90,9 @@ describe('parseHolidayNotice', () => {
 
   it('is available as `jianfu holidays parse FILE`', () => {
     const root = path.resolve(__dirname, '../..');
-    const file = path.join(SHARED, 'bench/holiday-notices/2025.txt');
+    const file = path.join(NOTICES, '2025.txt');
     const out = execFileSync(process.execPath, ['scripts/jianfu.js', 'holidays', 'parse', file], { cwd: root, encoding: 'utf8' });
-    const expected = JSON.parse(readFileSync(path.join(SHARED, 'bench/holiday-notices/2025.json'), 'utf8'));
-    expect(JSON.parse(out)).to.deep.equal(expected);
+    expect(JSON.parse(out)).to.deep.equal(expected(2025));
     let status = 0;
     try {
       execFileSync(process.execPath, ['scripts/jianfu.js', 'holidays', 'parse', path.join(NOTICES, 'missing.txt')], { cwd: root, stdio: 'pipe' });

@@ -177,7 +177,7 @@ export function registerGateCommands(r: CommandSink, desk: NoticeDesk): void {
   r.register({
     name: '通知', aliases: ['发通知'], summary: '发通知或数据需求（先经减负规则检查）', roles: [...staff],
     args: [{ name: '对象和内容', rest: true }],
-    examples: ['/通知 全部社区 请于11月25日前报送辖区独居老人名单 依据:X05', '/通知 人民社区、和平社区 今晚8点前上报积水点 紧急:防汛 暴雨预警'],
+    examples: ['/通知 全部社区 请于11月25日前报送辖区独居老人名单 依据:X11', '/通知 人民社区、和平社区 今晚8点前上报积水点 紧急:防汛 暴雨预警'],
     handler: async (ctx, a) => {
       const p = parseNoticeArgs(a['对象和内容'] ?? '');
       if ('error' in p) return ctx.reply(p.error);

@@ -25,7 +25,7 @@ describe('parseHolidayNotice', () => {
   it('reports each item with its own days', () => {
     const r = parseHolidayNotice(notice(2025));
     expect(r.items.map((i) => i.name)).to.deep.equal(['元旦', '春节', '清明节', '劳动节', '端午节', '国庆节、中秋节']);
-    expect(r.items[0]).to.deep.equal({ name: '元旦', off: ['2025-01-01'], work: [] });
+    expect(r.items[0]).to.deep.equal({ name: '元旦', off: ['2025-01-01'], work: [], statedDays: 1 });
     expect(r.items[5].work).to.deep.equal(['2025-09-28', '2025-10-11']);
   });
 
@@ -70,7 +70,7 @@ describe('parseHolidayNotice', () => {
       '三、端午节：6月19日放假，与周末连休。',
     ].join('\n');
     const r = parseHolidayNotice(text);
-    expect(r.items[0]).to.deep.equal({ name: '元旦', off: ['2026-01-01'], work: [] });
+    expect(r.items[0]).to.deep.equal({ name: '元旦', off: ['2026-01-01'], work: [], statedDays: 1 });
     expect(r.items[1].off).to.have.length(9);
     expect(r.items[2].off).to.deep.equal(['2026-06-19']);
     expect(r.work).to.deep.equal(['2026-02-14', '2026-02-28']);
@@ -80,6 +80,74 @@ describe('parseHolidayNotice', () => {
     const r = parseHolidayNotice('2030年部分节假日安排\n一、国庆节：10月1日起放假7天。9月29日（星期日）上班。');
     expect(r.off).to.deep.equal(['2030-10-01', '2030-10-02', '2030-10-03', '2030-10-04', '2030-10-05', '2030-10-06', '2030-10-07']);
     expect(r.work).to.deep.equal(['2030-09-29']);
+  });
+
+  describe('the same schedule in other layouts', () => {
+    const HEAD = '国务院办公厅关于2026年部分节假日安排的通知\n经国务院批准，现将2026年元旦、春节、清明节、劳动节、端午节、中秋节和国庆节放假调休日期的具体安排通知如下。\n';
+    const FOOT = '\n国务院办公厅\n2025年11月4日';
+    const layouts: Record<string, string> = {
+      'adjusted working days listed together at the end': HEAD + [
+        '一、元旦：1月1日至3日放假，共3天。',
+        '二、春节：2月15日至23日放假，共9天。',
+        '三、清明节：4月4日至6日放假，共3天。',
+        '四、劳动节：5月1日至5日放假，共5天。',
+        '五、端午节：6月19日至21日放假，共3天。',
+        '六、中秋节：9月25日至27日放假，共3天。',
+        '七、国庆节：10月1日至7日放假，共7天。',
+        '调休上班日期：1月4日（周日）、2月14日（周六）、2月28日（周六）、5月9日（周六）、9月20日（周日）、10月10日（周六）。',
+      ].join('\n') + FOOT,
+      'a table with | columns': HEAD + [
+        '| 节日 | 放假时间 | 调休上班日期 | 放假天数 |',
+        '| --- | --- | --- | --- |',
+        '| 元旦 | 1月1日至1月3日 | 1月4日（周日） | 3天 |',
+        '| 春节 | 2月15日至2月23日 | 2月14日（周六）、2月28日（周六） | 9天 |',
+        '| 清明节 | 4月4日至4月6日 | 无 | 3天 |',
+        '| 劳动节 | 5月1日至5月5日 | 5月9日（周六） | 5天 |',
+        '| 端午节 | 6月19日至6月21日 | 无 | 3天 |',
+        '| 中秋节 | 9月25日至9月27日 | 无 | 3天 |',
+        '| 国庆节 | 10月1日至10月7日 | 9月20日（周日）、10月10日（周六） | 7天 |',
+      ].join('\n') + FOOT,
+      'a tab-separated table without the title year': [
+        '各省、自治区、直辖市人民政府：',
+        '节假日\t放假日期\t天数\t调休上班',
+        '国庆节\t10月1日—7日\t7\t9月20日、10月10日',
+        '中秋节\t9月25日—27日\t3\t',
+        '端午节\t6月19日—21日\t3\t',
+        '劳动节\t5月1日—5日\t5\t5月9日',
+        '清明节\t4月4日—6日\t3\t',
+        '春节\t2月15日—23日\t9\t2月14日、2月28日',
+        '元旦\t1月1日—3日\t3\t1月4日',
+      ].join('\n') + FOOT,
+    };
+    for (const [name, text] of Object.entries(layouts)) {
+      it(name, () => {
+        const r = parseHolidayNotice(text);
+        expect({ year: r.year, off: r.off, work: r.work }).to.deep.equal(expected(2026));
+        expect(r.items.find((i) => i.name.includes('春节'))?.work).to.deep.equal(['2026-02-14', '2026-02-28']);
+      });
+    }
+  });
+
+  describe('refuses a result that fails a check, saying why', () => {
+    const base = notice(2026);
+    const refusals: [string, string, RegExp][] = [
+      ['a weekday that disagrees with its date', base.replace('2月14日（周六）', '2月13日（周六）'), /2026年2月13日实际是周五/],
+      ['an adjusted working day on a weekday', base.replace('5月9日（周六）上班', '5月8日上班'), /调休上班日2026年5月8日是周五/],
+      ['a stated length that does not match', base.replace('共9天', '共8天'), /春节写明共8天，识别出9天/],
+      ['days that are not contiguous', base.replace('10月1日（周四）至7日（周三）放假调休，共7天', '10月1日至3日、10月5日至7日放假调休'), /国庆节的放假日期不连续/],
+      ['a date outside the notice year', base.replace('6月19日（周五）至21日（周日）', '2027年6月19日至21日'), /2027年6月19日不在2026年内/],
+    ];
+    for (const [name, text, reason] of refusals) {
+      it(name, () => {
+        expect(() => parseHolidayNotice(text)).to.throw(reason);
+      });
+    }
+  });
+
+  it('takes the year from the signing date only when nothing else names it, as the following year', () => {
+    const r = parseHolidayNotice('元旦：1月1日至3日放假，共3天。1月4日（周日）上班。\n国务院办公厅\n2025年11月4日');
+    expect(r.year).to.equal(2026);
+    expect(r.work).to.deep.equal(['2026-01-04']);
   });
 
   it('throws short Chinese errors when nothing can be parsed', () => {

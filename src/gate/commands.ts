@@ -2,8 +2,8 @@ import { Community, Department, GateDecision, Incident, Notice, NoticeDelivery, 
 import type { CommandContext } from '../chat/context';
 import type { CommandSink } from '../chat/registry';
 import { findItem, suggestItems, SUGGEST_THRESHOLD } from './admission';
-import { extractDeadline } from './deadline';
-import { judge, VERDICT_LABELS } from './gate';
+import { assessNotice } from './assess';
+import { VERDICT_LABELS } from './gate';
 import type { NoticeDesk } from './notice-desk';
 import { parseNoticeArgs } from './notice-parse';
 import { BEHAVIOURS, RULES } from './rules';
@@ -108,11 +108,7 @@ async function assess(ctx: CommandContext, desk: NoticeDesk, raw: string): Promi
   const deps = await desk.deps(ctx.em);
   const departments = await ctx.em.find(Department);
   const dept = departments.find((d) => text.includes(d.name));
-  const deadline = extractDeadline(text, ctx.now, deps.cal).deadline;
-  const r = judge({ text, deadline, postedAt: ctx.now, basisItemId: '', emergency: null, approved: false, weekCounts: new Map() }, deps);
-  // Quiet time is about when the bot would deliver; for a notice already received, the time it was sent matters instead.
-  const findings = r.findings.filter((f) => f.ruleId !== 'quiet_time' && f.ruleId !== 'frequency');
-  if (!deps.cal.isWorkingTime(ctx.now)) findings.push({ ruleId: 'quiet_time', ruleName: '非工作时间不推送', outcome: 'hold', reason: '这条通知在非工作时间发出。' });
+  const { findings } = assessNotice(text, ctx.now, deps);
   await ctx.em.save(ctx.em.create(Incident, {
     at: ctx.now, departmentName: dept?.name ?? '', text: text.slice(0, 4000),
     findings: findings.map((f) => ({ ruleId: f.ruleId, outcome: f.outcome, reason: f.reason })),

@@ -14,6 +14,8 @@ export interface FormalismHit {
   index: number;
   /** The sentence's words that made it a demand of this kind: the trigger, then each required context. */
   words: string[];
+  /** Work outside the admission list (levies, certificates): the admission rule answers for it when it sees it. */
+  outsideList: boolean;
 }
 
 export interface FormalismCategory {
@@ -26,6 +28,7 @@ export interface FormalismCategory {
   exceptions: RegExp[];
   /** Words that make it a demand even where an exception matched: 「隐患整改后拍照留存备查」. */
   strong: RegExp[];
+  outsideList: boolean;
 }
 
 export interface FormalismPatterns {
@@ -63,6 +66,7 @@ const categorySchema = z.object({
   requires: z.array(z.array(patternSchema).min(1, '不能为空')).default([]),
   exceptions: z.array(patternSchema).default([]),
   strong: z.array(patternSchema).default([]),
+  outsideList: z.boolean().default(false),
 });
 const fileSchema = z.object({
   macros: z.record(z.string().regex(/^[A-Z]+$/, '宏名须为大写字母'), z.string().min(1)).default({}),
@@ -121,6 +125,7 @@ export function loadFormalismPatterns(file: string): FormalismPatterns {
       requires: r.data.requires.map((g) => g.map((p) => compile(p, where, 'iu', macros))),
       exceptions: r.data.exceptions.map((p) => compile(p, where, 'iu', macros)),
       strong: r.data.strong.map((p) => compile(p, where, 'iu', macros)),
+      outsideList: r.data.outsideList,
     };
   });
   return { categories };
@@ -191,6 +196,7 @@ export function findFormalism(p: FormalismPatterns, text: string): FormalismHit[
       match: text.slice(first.index, first.index + first.length),
       index: first.index,
       words,
+      outsideList: cat.outsideList,
     });
   }
   return hits.sort((a, b) => a.index - b.index);

@@ -42,6 +42,12 @@ export function emergencyAccepted(deps: GateDeps, e: GateInput['emergency']): bo
   return !!e && s?.enabled !== false && emergencyCategories(s?.value).includes(e.category) && e.reason.trim().length > 0;
 }
 
+/** The strictest outcome among the findings decides. */
+export function verdictOf(findings: Finding[]): Verdict {
+  const has = (o: Finding['outcome']) => findings.some((f) => f.outcome === o);
+  return has('hold') ? 'held' : has('approval') ? 'pending_approval' : has('defer') ? 'scheduled' : 'sent';
+}
+
 /** Runs every enabled rule and folds the findings into one verdict. */
 export function judge(input: Omit<GateInput, 'deliverAt'>, deps: GateDeps): GateResult {
   const accepted = emergencyAccepted(deps, input.emergency);
@@ -54,8 +60,7 @@ export function judge(input: Omit<GateInput, 'deliverAt'>, deps: GateDeps): Gate
     const f = rule.check(n, { cal: deps.cal, value: state?.value, admission: deps.admission, formalism: deps.formalism, emergencyAccepted: accepted });
     if (f) findings.push(f);
   }
-  const has = (o: Finding['outcome']) => findings.some((f) => f.outcome === o);
-  const verdict: Verdict = has('hold') ? 'held' : has('approval') ? 'pending_approval' : has('defer') ? 'scheduled' : 'sent';
+  const verdict = verdictOf(findings);
   const proposals = findings.map((f) => f.proposedDeadline).filter((d): d is Date => !!d);
   const proposedDeadline = proposals.length ? new Date(Math.max(...proposals.map((d) => d.getTime()))) : null;
   return { verdict, findings, deliverAt, proposedDeadline, emergencyAccepted: accepted };

@@ -16,8 +16,9 @@ import * as path from 'path';
 import { atMinutes, formatLocal, parseInstant, ymd } from '../src/calendar/time';
 import { WorkCalendar } from '../src/calendar/work-calendar';
 import { extractDeadline } from '../src/gate/deadline';
+import { SHARED } from './shared';
 
-const FILE = path.resolve(__dirname, '../../shared/bench/deadlines.jsonl');
+const FILE = path.join(SHARED, 'bench/deadlines.jsonl');
 
 interface Case {
   id: number | string;
@@ -94,7 +95,7 @@ const pct = (s: Score): string => `${s.correct}/${s.total} (${((100 * s.correct)
 
 export async function benchDeadlines(): Promise<{ name: string; project: string; anchor: string }> {
   if (!existsSync(FILE)) {
-    const why = `skipped: ${FILE} not found (the shared benchmark lives outside the repo)`;
+    const why = `skipped: ${FILE} not found (set JIANFU_SHARED to the shared folder)`;
     process.stdout.write(`deadlines ${why}\n`);
     return { name: 'deadlines', project: why, anchor: '-' };
   }

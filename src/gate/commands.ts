@@ -3,6 +3,7 @@ import type { CommandContext } from '../chat/context';
 import type { CommandSink } from '../chat/registry';
 import { findItem, suggestItems, SUGGEST_THRESHOLD } from './admission';
 import { assessNotice } from './assess';
+import { extractDeadline } from './deadline';
 import { VERDICT_LABELS } from './gate';
 import type { NoticeDesk } from './notice-desk';
 import { parseNoticeArgs } from './notice-parse';
@@ -190,6 +191,21 @@ export function registerGateCommands(r: CommandSink, desk: NoticeDesk): void {
       n.deadline = n.proposedDeadline;
       n.deadlineSource = 'adopted';
       await desk.evaluate(ctx, n, 'adopt');
+    },
+  });
+  r.register({
+    name: '截止', summary: '为退回的通知确定截止时间（如正文日期与星期不符时）', roles: [...staff],
+    args: [{ name: '通知号' }, { name: '时间', rest: true }], examples: ['/截止 12 11月27日17:30'],
+    handler: async (ctx, a) => {
+      const n = await ownNotice(ctx, a['通知号']);
+      if (!n) return;
+      if (n.status !== 'held') return ctx.reply(`第${n.id}号通知当前不能修改截止时间。`);
+      const at = extractDeadline(a['时间'] ?? '', ctx.now, desk.env.calendar.cal).deadline;
+      if (!at) return ctx.reply(`看不懂截止时间「${a['时间'] ?? ''}」，可写成：/截止 ${n.id} 11月25日17:30。`);
+      if (at.getTime() < ctx.now.getTime()) return ctx.reply(`截止时间${formatWhen(at, ctx.now)}已经过去，请重新填写。`);
+      n.deadline = at;
+      n.deadlineSource = 'field';
+      await desk.evaluate(ctx, n, 'deadline');
     },
   });
   r.register({

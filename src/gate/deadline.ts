@@ -73,7 +73,7 @@ function notAskedFor(s: string, start: number, end: number, cued: boolean): stri
   const sa = sentenceAfter(s, end);
   const hours = HOURS_ANY.exec(sb);
   if (hours && !REQUEST.test(sb.slice(hours.index + hours[0].length))) return 'hours';
-  if (RECURRING.test(sb)) return 'recurring';
+  if (RECURRING.test(sb) || /每\s*$/.test(sb) || s.startsWith('每', start)) return 'recurring';
   if (EVENT_LABEL.test(sb) || EVENT_AFTER.test(sa)) return 'event';
   if (EVENT_LEAD.test(sb) && EVENT_WORD.test(sa) && !/报送|上报|提交|上交|反馈|报名/.test(sa)) return 'event';
   if (STATUS_BEFORE.test(sb) && STATUS_WORDS.test(sa)) return 'status';

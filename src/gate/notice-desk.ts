@@ -1,11 +1,11 @@
 import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import { ChatGroup, Community, Department, GateDecision, Notice, NoticeDelivery, NoticeStatus, type StoredFinding } from '../../entities';
-import { addDays, localDate, parseLocal, weekdayOf } from '../calendar/time';
+import { addDays, formatLocal, localDate, parseLocal, weekdayOf } from '../calendar/time';
 import type { CalendarService } from '../calendar/calendar-service';
 import type { CommandContext } from '../chat/context';
 import { findCommunity } from '../directory/lookup';
 import { findItem, type AdmissionList } from './admission';
-import { extractDeadline } from './deadline';
+import { extractDeadline, type DeadlineResult } from './deadline';
 import type { FormalismPatterns } from './formalism';
 import { GateDeps, GateResult, judge, VERDICT_LABELS } from './gate';
 import { deliverDue } from './delivery';
@@ -41,7 +41,9 @@ export class NoticeDesk {
   }
 
   /** Resolves targets, deadline and basis; returns an error text instead of storing anything half-valid. */
-  async prepare(ctx: CommandContext, p: ParsedNotice): Promise<Fail | { communities: Community[]; deadline: Date | null; source: string; basis: string }> {
+  async prepare(ctx: CommandContext, p: ParsedNotice): Promise<Fail | {
+    communities: Community[]; deadline: Date | null; source: string; basis: string; ambiguity?: DeadlineResult['ambiguity'];
+  }> {
     const communities: Community[] = [];
     if (p.all) communities.push(...(await ctx.em.find(Community, { order: { id: 'ASC' } })));
     else {
@@ -77,7 +79,22 @@ export class NoticeDesk {
       if (!item) return { error: `依据「${p.basis}」不在准入清单中。发送 /准入清单 查看可用事项。` };
       basis = item.id;
     }
-    return { communities, deadline, source, basis };
+    // Two readings of the text's deadline and no 截止: field to settle it: the sender chooses.
+    const ambiguity = p.deadline === undefined ? fromText.ambiguity : undefined;
+    return { communities, deadline, source, basis, ...(ambiguity ? { ambiguity } : {}) };
+  }
+
+  /** Keeps the notice held and asks its sender which reading of the deadline is meant, one button each. */
+  private async askDeadline(ctx: CommandContext, n: Notice, ambiguity: NonNullable<DeadlineResult['ambiguity']>): Promise<void> {
+    const reason = `截止时间有两种理解：${ambiguity.reason}。`;
+    await this.record(ctx, n, 'submit', 'held', reason);
+    await ctx.reply({
+      kind: 'card', title: `第${n.id}号通知：请确认截止时间`, body: `${reason}请选择其一，确认后再检查发送。`,
+      buttons: [
+        ...ambiguity.readings.map((at) => ({ label: formatWhen(at, ctx.now), command: `/截止 ${n.id} ${formatLocal(at)}` })),
+        { label: '撤回', command: `/撤回 ${n.id}` },
+      ],
+    });
   }
 
   async submit(ctx: CommandContext, p: ParsedNotice): Promise<void> {
@@ -94,7 +111,8 @@ export class NoticeDesk {
       emergencyCategory: p.emergency?.category ?? '', emergencyReason: p.emergency?.reason ?? '', approved: false,
       status: 'held' as NoticeStatus, deliverAt: null, createdAt: ctx.now,
     }));
-    await this.evaluate(ctx, n, 'submit');
+    if (prepared.ambiguity) await this.askDeadline(ctx, n, prepared.ambiguity);
+    else await this.evaluate(ctx, n, 'submit');
   }
 
   async targetCommunities(em: EntityManager, n: Notice): Promise<Community[]> {

@@ -10,7 +10,7 @@
 import { localDate } from '../calendar/time';
 import type { WorkCalendar } from '../calendar/work-calendar';
 import { evaluateGroup, type EvalContext, type Evaluated, type RangeStart } from './deadline/evaluate';
-import { groupTokens } from './deadline/group';
+import { groupTokens, type Group } from './deadline/group';
 import { normalize } from './deadline/normalize';
 import { scan } from './deadline/scan';
 import type { DeadlineMatch, DeadlineResult } from './deadline/types';
@@ -46,7 +46,7 @@ const HOURS_ANY = /(?:办公|工作|营业|服务|开放|接待|值班|受理|�
 /** Recurring times: 每天上午8:30前, 每周五, 每月5日前 repeat; they set no single deadline. */
 const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|季度|年|个工作日|次)[^，,。；;！？\n]{0,10}$/;
 /** An event's own time: 会议时间：, 培训日期为. */
-const EVENT_LABEL = /(?:会议|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式)(?:时间|日期)\s*(?:为|是|定于|定在|[:：])?\s*$/;
+const EVENT_LABEL = /(?:会议|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式)(?:时间|日期)\s*(?:为|是|定于|定在|[:：])?[^，,。；;！？\n]{0,14}$/;
 /** 定于…召开, 拟于…举办, 将于…举行. */
 const EVENT_LEAD = /(?:定于|拟于|拟定于|计划于|将于|拟在|定在|准备于)[^，,。；;！？\n]{0,4}$/;
 const EVENT_WORD = /召开|举行|举办|开展|开会|会议|培训|讲座|集合|出发|开幕|开班|开课|考试|演练|比赛|活动|仪式|检查|调研|督查/;
@@ -68,11 +68,14 @@ function sentenceAfter(s: string, end: number): string {
 }
 
 /** Why a time is not what recipients are asked to do by, or null when it may be. */
-function notAskedFor(s: string, start: number, end: number, cued: boolean): string | null {
+function notAskedFor(s: string, g: Group, cued: boolean): string | null {
+  const { start, end } = g;
   const sb = sentenceBefore(s, start);
   const sa = sentenceAfter(s, end);
   const hours = HOURS_ANY.exec(sb);
-  if (hours && !REQUEST.test(sb.slice(hours.index + hours[0].length))) return 'hours';
+  // Hours are clock times and weekdays; 办理时间：11月20日至30日 is a window whose end is a deadline.
+  const dated = g.tokens.some((t) => t.day && t.day.k !== 'wd');
+  if (hours && !dated && !REQUEST.test(sb.slice(hours.index + hours[0].length))) return 'hours';
   if (RECURRING.test(sb) || /每\s*$/.test(sb) || s.startsWith('每', start)) return 'recurring';
   if (EVENT_LABEL.test(sb) || EVENT_AFTER.test(sa)) return 'event';
   if (EVENT_LEAD.test(sb) && EVENT_WORD.test(sa) && !/报送|上报|提交|上交|反馈|报名/.test(sa)) return 'event';
@@ -127,7 +130,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     // 截至11月20日，已完成…: a status as of a date, not a limit.
     const status = STATUS_BEFORE.test(before) && STATUS_AFTER.test(after);
     const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before));
-    if (timed && notAskedFor(s, g.start, g.end, cued)) continue;
+    if (timed && notAskedFor(s, g, cued)) continue;
     if (ev.kind === 'immediate') immediate = true;
     const explicit = !timed || g.tokens[0].workdays !== undefined || cued;
     matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit, conflict: ev.conflict });

@@ -137,7 +137,9 @@ function evaluateTimed(g: Group, text: string, ctx: EvalContext, range?: RangeSt
   else minutes = cal.endMinutes;
 
   const timed = Boolean(clock || markTok || period);
-  const conflict = rd && dayTok?.day ? weekdayConflict(dayTok.day, rd.date, minutes) : undefined;
+  const conflict = rd && dayTok?.day
+    ? weekdayConflict(dayTok.day, rd.date, minutes) ?? restatementConflict(g, text, dayTok, rd.date, minutes, ctx)
+    : undefined;
   let at: Date;
   if (rd) {
     at = atMinutes(rd.date, minutes);
@@ -158,6 +160,19 @@ function evaluateTimed(g: Group, text: string, ctx: EvalContext, range?: RangeSt
 }
 
 const WEEKDAY_NAMES = '一二三四五六日';
+
+/** 下周一（12月1日） when next Monday is 11月30日: the bracket names another day; both are readings. */
+function restatementConflict(g: Group, text: string, first: Token, date: string, minutes: number, ctx: EvalContext): Evaluated['conflict'] {
+  const second = g.tokens.find((t) => t.day && t !== first);
+  if (!second?.day) return undefined;
+  const other = resolveDay(second.day, { refDate: ctx.refDate, cal: ctx.cal });
+  if (!other || other.date === date) return undefined;
+  const md = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+  return {
+    at: atMinutes(other.date, minutes),
+    reason: `「${text.slice(first.start, first.end)}」是${md(date)}，括号里写的是${md(other.date)}`,
+  };
+}
 
 /** 27日（星期一） when the 27th is a Friday: not guessed; the nearest Monday is the other reading. */
 function weekdayConflict(spec: DaySpec, date: string, minutes: number): Evaluated['conflict'] {

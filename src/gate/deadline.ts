@@ -67,9 +67,24 @@ function sentenceAfter(s: string, end: number): string {
   return s.slice(end, m ? end + m.index : s.length);
 }
 
+/** A date alone on its line (the signing date under the issuer) dates the notice. */
+function aloneOnLine(s: string, start: number, end: number): boolean {
+  const lineStart = s.lastIndexOf('\n', start - 1) + 1;
+  const nl = s.indexOf('\n', end);
+  const lineEnd = nl < 0 ? s.length : nl;
+  return /^\s*$/.test(s.slice(lineStart, start)) && /^\s*$/.test(s.slice(end, lineEnd)) && lineStart > 0;
+}
+
+const YEAR_MS = 300 * 86_400_000;
+
 /** Why a time is not what recipients are asked to do by, or null when it may be. */
-function notAskedFor(s: string, g: Group, cued: boolean): string | null {
+function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): string | null {
   const { start, end } = g;
+  if (!cued && aloneOnLine(s, start, end)) return 'signed';
+  // 11月21日晚，某小区发生… posted on the 23rd: a month-day just gone is told, not asked for (its next
+  // occurrence would be a year away).
+  const dayOnly = g.tokens.find((t) => t.day)?.day;
+  if (!cued && (dayOnly?.k === 'md' || dayOnly?.k === 'dom') && at.getTime() - ref.getTime() > YEAR_MS) return 'past';
   const sb = sentenceBefore(s, start);
   const sa = sentenceAfter(s, end);
   const hours = HOURS_ANY.exec(sb);
@@ -130,7 +145,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     // 截至11月20日，已完成…: a status as of a date, not a limit.
     const status = STATUS_BEFORE.test(before) && STATUS_AFTER.test(after);
     const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before));
-    if (timed && notAskedFor(s, g, cued)) continue;
+    if (timed && notAskedFor(s, g, cued, ev.at, ref)) continue;
     if (ev.kind === 'immediate') immediate = true;
     const explicit = !timed || g.tokens[0].workdays !== undefined || cued;
     matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit, conflict: ev.conflict });

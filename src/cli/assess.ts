@@ -10,6 +10,7 @@ import { loadAdmissionList } from '../gate/admission';
 import { assessNotice } from '../gate/assess';
 import { loadFormalismPatterns } from '../gate/formalism';
 import type { GateDeps } from '../gate/gate';
+import { ruleDefaults } from '../gate/settings';
 import { eachJsonLine } from './jsonl';
 
 const USAGE = '用法：jianfu assess --jsonl FILE（FILE 为 - 时读标准输入）\n';
@@ -20,7 +21,7 @@ export function configuredDeps(): GateDeps {
     cal: new WorkCalendar({ workStart: config.workHours.start, workEnd: config.workHours.end }),
     admission: loadAdmissionList(projectPath(config.admissionList)),
     formalism: loadFormalismPatterns(projectPath(config.formalismPatterns)),
-    states: new Map(Object.entries(config.rules).map(([id, d]) => [id, { enabled: d.enabled, value: d.value }])),
+    states: ruleDefaults(config.rules),
   };
 }
 

@@ -1,11 +1,11 @@
 /**
- * What /评估 and `jianfu assess` say about a notice that did not come through the bot: the same rules as the
- * gate, judged as of the moment it was sent, without the bot's own delivery concerns.
+ * What /评估 and `jianfu assess` say about a notice that did not come through the bot: the gate's rules read
+ * for a received notice (judgeReceived), as of the moment it was sent.
  */
 import { basisRelevance, findItem, type AdmissionItem, type Relevance } from './admission';
 import { extractDeadline } from './deadline';
 import { findFormalism, type FormalismHit } from './formalism';
-import { GateDeps, judge, verdictOf, type Verdict } from './gate';
+import { GateDeps, judgeReceived, type Verdict } from './gate';
 import type { Finding } from './rules/types';
 
 export interface Assessment {
@@ -23,15 +23,12 @@ export function assessNotice(text: string, sentAt: Date, deps: GateDeps): Assess
   const deadline = extractDeadline(text, sentAt, deps.cal).deadline;
   const cited = CITED.exec(text)?.[1];
   const item = cited ? findItem(deps.admission, cited) : undefined;
-  const r = judge({ text, deadline, postedAt: sentAt, basisItemId: item?.id ?? '', emergency: null, approved: false, weekCounts: new Map() }, deps);
-  // Quiet time is about when the bot would deliver; for a notice already sent, the time it was sent matters instead.
-  const findings = r.findings.filter((f) => f.ruleId !== 'quiet_time' && f.ruleId !== 'frequency');
-  if (!deps.cal.isWorkingTime(sentAt)) findings.push({ ruleId: 'quiet_time', ruleName: '非工作时间不推送', outcome: 'hold', reason: '这条通知在非工作时间发出。' });
+  const r = judgeReceived({ text, deadline, postedAt: sentAt, basisItemId: item?.id ?? '', emergency: null, approved: false, weekCounts: new Map() }, deps);
   return {
     deadline,
     formalism: findFormalism(deps.formalism, text),
     basis: item ? { item, relevance: basisRelevance(deps.admission, item, text) } : null,
-    findings,
-    verdict: verdictOf(findings),
+    findings: r.findings,
+    verdict: r.verdict,
   };
 }

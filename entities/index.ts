@@ -15,6 +15,7 @@ import { RuleSetting } from './rule-setting';
 import { Incident } from './incident';
 import { KvState } from './kv-state';
 import { PendingAction } from './pending-action';
+import { CallbackReplay } from './callback-replay';
 import { LedgerRequest } from './ledger-request';
 import { LedgerRecord } from './ledger-record';
 import { LedgerSubmission } from './ledger-submission';
@@ -24,7 +25,7 @@ import { LedgerExport } from './ledger-export';
 
 export * from './common';
 export { AuditLog, ChatGroup, Community, Department, InboundMessage, Member, OutboxMessage, Street };
-export { Notice, GateDecision, NoticeDelivery, NoticeReceipt, HolidayDay, RuleSetting, Incident, KvState, PendingAction };
+export { Notice, GateDecision, NoticeDelivery, NoticeReceipt, HolidayDay, RuleSetting, Incident, KvState, PendingAction, CallbackReplay };
 // The ledger unit's tables (declared by src/ledger/unit.ts, not core).
 export { LedgerRequest, LedgerRecord, LedgerSubmission, LedgerGrant, LedgerTerm, LedgerExport };
 export type { NoticeStatus, NoticeTargets } from './notice';
@@ -33,5 +34,5 @@ export type { StoredFinding } from './gate-decision';
 
 /** The core's tables; each unit in src/units.ts declares its own. */
 export const CORE_ENTITIES = [
-  Street, Community, Department, Member, ChatGroup, AuditLog, InboundMessage, OutboxMessage, HolidayDay, KvState, PendingAction,
+  Street, Community, Department, Member, ChatGroup, AuditLog, InboundMessage, OutboxMessage, HolidayDay, KvState, PendingAction, CallbackReplay,
 ];

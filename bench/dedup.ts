@@ -16,9 +16,9 @@ import { similarity } from '../src/ledger/near-dup';
 import { RequestIndex } from '../src/ledger/request-index';
 import { defaultVocabulary } from '../src/ledger/vocabulary-file';
 import type { Vocabulary } from '../src/ledger/vocabulary';
+import { SHARED } from './shared';
 
-// ../shared next to the checkout, as for the other benchmarks; JIANFU_SHARED_DIR points elsewhere (a git worktree).
-const FILE = path.resolve(process.env.JIANFU_SHARED_DIR ?? path.resolve(__dirname, '../../shared'), 'bench/dedup.jsonl');
+const FILE = path.join(SHARED, 'bench/dedup.jsonl');
 
 interface Case {
   id: number | string;
@@ -103,7 +103,7 @@ export async function benchDedup(): Promise<{ name: string; project: string; anc
   let project = 'labels: n/a';
   let anchor = 'n/a';
   if (!existsSync(FILE)) {
-    out.push(`dedup labels: SKIPPED — ${FILE} is absent (the shared benchmark set is not in this checkout)`);
+    out.push(`dedup labels: SKIPPED — ${FILE} not found (set JIANFU_SHARED to the shared folder); latency below still runs`);
   } else {
     const cases = readFileSync(FILE, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Case);
     const ours = score(cases, (c) => compareRequests(vocab, analyzeRequest(vocab, c.a.text), analyzeRequest(vocab, c.b.text)).label);

@@ -283,17 +283,17 @@ export function compareRequests(vocab: Vocabulary, a: RequestAnalysis, b: Reques
     return different(`事项不同（${a.topic.join('')} / ${b.topic.join('')}）`);
   }
   const answersRows = rel === 'same' || rel === 'narrower';
+  // A count answers a count of the same people only; a list also counts part of them only when it
+  // is the same population (whether a row is in the narrower one may not be in the list).
+  const counted = (): Comparison => rel === 'same'
+    ? { label: 'same', missing: [], moreRows: false, reason: a.mode === 'count' ? '人数相同' : '名单可得人数' }
+    : { label: 'overlap', missing: [], moreRows: true, reason: '人群不同，人数需另行统计' };
+  if (b.mode === 'count' && a.mode !== 'text') return counted();
   if (a.mode === 'text' || b.mode === 'text' || (!a.fields.length && !b.fields.length)) {
-    if (a.mode !== b.mode && !(b.mode === 'count' && a.mode === 'list')) return different('一份是表格、一份是材料');
-    if (b.mode === 'count' && a.mode === 'list' && answersRows) return { label: 'same', missing: [], moreRows: false, reason: '名单可得人数' };
+    if (a.mode !== b.mode) return different('一份是表格、一份是材料');
     const sim = similarity(a.sketch, b.sketch);
-    if (answersRows && (sim >= TEXT_SAME || (a.mode === 'count' && b.mode === 'count'))) {
-      return { label: 'same', missing: [], moreRows: false, reason: `内容相同（相似度 ${sim.toFixed(2)}）` };
-    }
+    if (answersRows && sim >= TEXT_SAME) return { label: 'same', missing: [], moreRows: false, reason: `内容相同（相似度 ${sim.toFixed(2)}）` };
     return different(`内容不同（相似度 ${sim.toFixed(2)}）`);
-  }
-  if (b.mode === 'count') {
-    return answersRows ? { label: 'same', missing: [], moreRows: false, reason: '名单可得人数' } : { label: 'overlap', missing: [], moreRows: true, reason: '人群更广' };
   }
   const have = new Set(a.fields.map((f) => f.canonical));
   const missing = b.fields.filter((f) => !have.has(f.canonical));

@@ -46,6 +46,8 @@ describe('ledger: comparing requests', () => {
     expect(compare('请上报百岁老人名单：姓名、住址', '请上报80岁以上老人名单：姓名、住址')).to.include({ label: 'overlap', moreRows: true });
     expect(compare('请上报2025年度高龄津贴领取人员：姓名、银行账号', '请上报2026年度高龄津贴领取人员：姓名、银行账号').label).to.equal('different');
     expect(compare('请上报孕产妇人数', '请上报孕产妇名单：姓名、预产期').label).to.not.equal('same');
+    expect(compare('请统计辖区60岁以上老人人数', '请统计辖区80岁以上老人人数').label).to.equal('overlap');
+    expect(compare('请统计辖区80岁以上老人人数', '请统计80周岁以上老年人数量').label).to.equal('same');
   });
 
   it('catches repeated material requests that are not tables, by MinHash of jieba words', () => {

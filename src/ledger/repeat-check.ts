@@ -37,7 +37,7 @@ export class RepeatCheck implements NoticeCheck {
 
   async match(port: Port, n: Notice): Promise<{ analysis: RequestAnalysis; hit: NonNullable<Awaited<ReturnType<RequestBook['prior']>>> } | null> {
     await this.prepare(port.em);
-    const analysis = this.book.analyze(n.text);
+    const analysis = this.book.analyze(n.text, n.createdAt);
     if (!this.book.isDataRequest(analysis, n.text)) return null;
     const hit = await this.book.prior(port.em, analysis, port.now, await this.ownIds(port, n));
     return hit ? { analysis, hit } : null;
@@ -70,7 +70,7 @@ export class RepeatCheck implements NoticeCheck {
   async decided(port: Port, n: Notice, verdict: Verdict): Promise<void> {
     if (verdict !== 'sent' && verdict !== 'scheduled') return;
     if ((await this.ownIds(port, n)).length) return;
-    const analysis = this.book.analyze(n.text);
+    const analysis = this.book.analyze(n.text, n.createdAt);
     if (!this.book.isDataRequest(analysis, n.text)) return;
     const delta = this.deltas.get(port);
     await this.book.record(port.em, {

@@ -27,8 +27,9 @@ export class RequestBook {
 
   constructor(readonly vocab: Vocabulary, readonly windowDays: number) {}
 
-  analyze(text: string): RequestAnalysis {
-    return analyzeRequest(this.vocab, text);
+  /** With the posting time, 本月 and 上季度 become the months and quarters they mean. */
+  analyze(text: string, postedAt?: Date): RequestAnalysis {
+    return analyzeRequest(this.vocab, text, postedAt);
   }
 
   /** A table or count about a population, or a text asking for material (简报, 总结). */
@@ -76,15 +77,15 @@ export class RequestBook {
 
   /** What a request (with the one it builds on) collected, as an analysis. */
   collected(row: LedgerRequest, base: LedgerRequest | null): RequestAnalysis {
-    const own = this.analyze(row.text);
+    const own = this.analyze(row.text, row.createdAt);
     if (!base) return own;
-    const b = this.analyze(base.text);
+    const b = this.analyze(base.text, base.createdAt);
     const fields = [...b.fields, ...own.fields.filter((f) => !b.fields.some((x) => x.canonical === f.canonical))];
     return { ...b, fields };
   }
 
   async record(em: EntityManager, r: { noticeId: number | null; departmentId: number | null; senderId: number | null; text: string; kind: string; baseRequestId?: number | null; communityIds: number[]; now: Date }): Promise<LedgerRequest> {
-    const a = this.analyze(r.text);
+    const a = this.analyze(r.text, r.now);
     const dept = r.departmentId ? await em.findOne(Department, { where: { id: r.departmentId } }) : null;
     const row = await em.save(em.create(LedgerRequest, {
       noticeId: r.noticeId, departmentId: r.departmentId, departmentName: dept?.name ?? '', senderId: r.senderId, text: r.text,

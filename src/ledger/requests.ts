@@ -33,9 +33,11 @@ export interface Comparison {
 }
 
 const PERIOD = /(本月|当月|上月|上个月|下月|本季度|上季度|第[一二三四1-4]季度|本年度|今年|去年|上半年|下半年|本周|上周|\d{4}年(?:度|第[一二三四1-4]季度|\d{1,2}月(?:份)?|上半年|下半年)?|\d{1,2}月份?(?!\d*日))/g;
-const DEADLINE = /[于在]?(?:\d{1,2}月)?\d{1,2}[日号](?:\d{1,2}[:点]\d{0,2}分?)?(?:之?前|以前)|[于在](?:本周|下周|周|星期)[一二三四五六日天](?:之?前)|(?:今天|明天|今日|明日|本周内|月底前)/g;
+const DEADLINE = /[于在]?(?:\d{1,2}月)?\d{1,2}[日号](?:\d{1,2}[:点]\d{0,2}分?)?(?:之?前|以前)|[于在]?(?:本周|下周|周|星期)[一二三四五六日天](?:之?前)|[于在]?(?:本月|\d{1,2}月|年)?(?:底|末|中旬|上旬|下旬)(?:之?前)|(?:今天|明天|今日|明日|本周内|本月内|下周内|月底前)/g;
 const ASK = /^(?:请|烦请|现请|麻烦)?(?:各|本|辖区各)?(?:社区|村|居委会|村委会|网格|单位|小区)*(?:于[^,，]*?前)?(?:务必|尽快|及时|抓紧)?(?:重新|再次)?(?:上报|报送|统计|上传|更新|填报|补充|补报|提供|摸排|收集|核实|梳理|排查|汇总|登记|整理|填写|核查|报|将|把|对)*/;
 const TAIL_VERB = /(?:上报|报送|上传|报来|发来|填报|提交)$/;
+/** "报送至民政科": where the answer goes is not what is asked. */
+const SEND_TO = /(?:报送|上报|报|发送|提交|交|发)(?:至|给|到)[\p{Script=Han}]*$/u;
 const PLACE_WORDS = /辖区内?|本社区|本村|本辖区|各社区|各村|社区内|全体|所有|全部/g;
 /** Words that end a request's subject without saying anything about it. */
 const SUBJECT_SUFFIX = /(?:基础|基本|相关|详细|开展|摸底|摸排|登记)?(?:信息表|情况表|情况|信息|名单|清单|台账|花名册|明细|一览表|数据|表格|表|名册)$/;
@@ -75,17 +77,27 @@ function splitFieldList(text: string, vocab: Vocabulary): { head: string; list: 
   } else if (list === null) {
     // "…名单，姓名、身份证号" without a marker: the comma part that is a list of short words.
     const parts = head.split(',');
-    const idx = parts.findIndex((p, i) => i > 0 && p.includes('、') && splitItems(p).every((x) => x.length <= 10));
+    const idx = parts.findIndex((p, i) => i > 0 && p.includes('、') && splitItems(p).every((x) => x.length <= 10 && !x.includes('的')));
     if (idx > 0) {
       list = parts.slice(idx).join('、');
       head = parts.slice(0, idx).join(',');
+    } else {
+      // "将80岁以上老人的姓名、身份证号、联系电话报送至民政科": the fields run inside the sentence.
+      const run = /[\p{Script=Han}A-Za-z0-9]+(?:、[\p{Script=Han}A-Za-z0-9]+)+/u.exec(head.split(/[。;!?]/)[0]);
+      const of = run ? run[0].lastIndexOf('的', run[0].indexOf('、')) : -1;
+      if (run && of > 0) {
+        const tail = /(等|报送|上报|报至|报给|发送|发至|提交|汇总|统计|信息|情况|数据|名单)/.exec(run[0].slice(run[0].lastIndexOf('、')));
+        const end = tail ? run[0].lastIndexOf('、') + tail.index : run[0].length;
+        list = run[0].slice(of + 1, end);
+        head = head.slice(0, run.index + of) + head.slice(run.index + end).replace(/^(等|信息|情况|数据|名单)+/, '');
+      }
     }
   }
   return { head: head.replace(/[。;!?]+$/, ''), list };
 }
 
 function splitItems(list: string, vocab?: Vocabulary): string[] {
-  const tidy = (s: string) => s.replace(/^(?:其|本人的?|已有的?)/, '').replace(/(?:等(?:信息|情况|内容)?|情况等)$/, '').replace(/[。.]+$/, '').trim();
+  const tidy = (s: string) => s.replace(/^(?:其|本人的?|已有的?|含|包括|包含|如)/, '').replace(/(?:等(?:信息|情况|内容)?|情况等)$/, '').replace(/[。.]+$/, '').trim();
   const out: string[] = [];
   for (const piece of list.split(/[、,;/]/).map(tidy)) {
     // 责任人及电话 is two fields, 参与人数 is one: split on a conjunction only into real words.
@@ -205,14 +217,50 @@ function topicWords(rest: string): string[] {
   return [...new Set(contentWords(rest, true))].filter((w) => !TOPIC_STOP.has(w) && !COUNT_WORDS.test(w));
 }
 
-/** Reads a data request: who or what it is about, which fields, list or count, and for which period. */
-export function analyzeRequest(vocab: Vocabulary, text: string): RequestAnalysis {
+const CN_DIGIT: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4 };
+
+/**
+ * A period as written, made absolute when the posting time is known: 本月 posted in November 2026
+ * is 2026-11, and the same words posted in December are another period.
+ */
+export function resolvePeriod(period: string, at: Date): string {
+  const local = new Date(at.getTime() + 8 * 3_600_000);
+  const y = local.getUTCFullYear();
+  const m = local.getUTCMonth() + 1;
+  const month = (yy: number, mm: number) => {
+    const i = yy * 12 + mm - 1;
+    return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+  };
+  const quarter = Math.ceil(m / 3);
+  if (/^(本月|当月)$/.test(period)) return month(y, m);
+  if (/^(上月|上个月)$/.test(period)) return month(y, m - 1);
+  if (period === '下月') return month(y, m + 1);
+  if (period === '本季度') return `${y}Q${quarter}`;
+  if (period === '上季度') return quarter === 1 ? `${y - 1}Q4` : `${y}Q${quarter - 1}`;
+  if (/^(本年度|今年)$/.test(period)) return `${y}`;
+  if (period === '去年') return `${y - 1}`;
+  if (/^(上半年|下半年)$/.test(period)) return `${y}${period}`;
+  const q = /^第([一二三四1-4])季度$/.exec(period);
+  if (q) return `${y}Q${CN_DIGIT[q[1]] ?? Number(q[1])}`;
+  const mo = /^(\d{1,2})月份?$/.exec(period);
+  if (mo) return month(Number(mo[1]) > m + 1 ? y - 1 : y, Number(mo[1]));
+  return /^\d{4}年度?$/.test(period) ? period.slice(0, 4) : period;
+}
+
+/**
+ * Reads a data request: who or what it is about, which fields, list or count, and for which period
+ * (absolute when `postedAt` is given).
+ */
+export function analyzeRequest(vocab: Vocabulary, text: string, postedAt?: Date): RequestAnalysis {
   const full = nfkc(text);
-  const period = full.match(PERIOD)?.[0] ?? null;
+  // 于本周五前 and 11月底前 are deadlines, not the period the data is for.
+  const written = full.replace(DEADLINE, '').match(PERIOD)?.[0] ?? null;
+  const period = written && postedAt ? resolvePeriod(written, postedAt) : written;
   const { head: rawHead, list } = splitFieldList(full, vocab);
   let head = rawHead.replace(DEADLINE, '').replace(PERIOD, '');
-  head = head.split(/[。;]/)[0];
-  head = head.replace(ASK, '').replace(PLACE_WORDS, '').replace(TAIL_VERB, '').replace(/^[,的]+|[,的]+$/g, '');
+  // The clause that names what is asked: "请于11月25日前，将…报送" starts with a clause of time only.
+  const clauses = head.split(/[。;]/)[0].split(',').map((c) => c.replace(ASK, '').replace(PLACE_WORDS, '').replace(SEND_TO, '').replace(TAIL_VERB, ''));
+  head = (clauses.find((c) => /\p{Script=Han}{2}/u.test(c.replace(/[的于前]/g, ''))) ?? '').replace(/^[,的]+|[,的]+$/g, '');
   // "外卖、快递等新就业形态劳动者": examples before 等 belong to the population that follows.
   head = head.replace(/(?:[\p{Script=Han}]{1,6}[、,])*[\p{Script=Han}]{1,6}等(?=[\p{Script=Han}])/u, '');
   let subject = head;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { analyzeRequest, compareRequests, type Label } from '../../src/ledger/requests';
+import { analyzeRequest, compareRequests, resolvePeriod, type Label } from '../../src/ledger/requests';
 import { RequestIndex } from '../../src/ledger/request-index';
 import { defaultVocabulary } from '../../src/ledger/vocabulary-file';
 
@@ -29,6 +29,27 @@ describe('ledger: comparing requests', () => {
     expect(a.mode).to.equal('list');
     expect(a.period).to.equal('本月');
     expect(analyzeRequest(v, '请统计辖区新就业群体（外卖员、快递员）人数')).to.include({ mode: 'count' });
+    // Fields inside the sentence, deadlines that are not periods, where the answer goes.
+    const inline = analyzeRequest(v, '请于11月25日前，将辖区内80岁以上老人的姓名、身份证号、联系电话报送至民政科');
+    expect(inline.populations.map((p) => p.label)).to.deep.equal(['80岁以上老人']);
+    expect(inline.fields.map((f) => f.canonical)).to.deep.equal(['姓名', '身份证号', '联系电话']);
+    expect(inline.topic).to.deep.equal([]);
+    expect(analyzeRequest(v, '请各社区于本周五前上报辖区内60周岁及以上老年人名单，需包含姓名').period).to.equal(null);
+    expect(analyzeRequest(v, '请上报辖区退役军人名单（含姓名、身份证号），11月底前报民政科').fields.map((f) => f.asked)).to.deep.equal(['姓名', '身份证号']);
+  });
+
+  it('makes relative periods absolute when the posting time is known', () => {
+    const nov = new Date('2026-11-23T09:00:00+08:00');
+    const jan = new Date('2027-01-05T09:00:00+08:00');
+    expect(resolvePeriod('本月', nov)).to.equal('2026-11');
+    expect(resolvePeriod('上月', jan)).to.equal('2026-12');
+    expect(resolvePeriod('下月', new Date('2026-12-10T09:00:00+08:00'))).to.equal('2027-01');
+    expect(resolvePeriod('12月份', jan)).to.equal('2026-12');
+    expect(resolvePeriod('第三季度', nov)).to.equal('2026Q3');
+    expect(resolvePeriod('本年度', nov)).to.equal(resolvePeriod('2026年', nov));
+    const text = '请报送本月社区文化活动开展情况：活动名称、时间、地点';
+    const c = compareRequests(v, analyzeRequest(v, text, nov), analyzeRequest(v, text, new Date('2026-12-02T09:00:00+08:00')));
+    expect(c.label).to.equal('different');
   });
 
   it('labels same, overlap (with the missing fields) and different', () => {

@@ -255,7 +255,7 @@ export function analyzeRequest(vocab: Vocabulary, text: string, postedAt?: Date)
   const full = nfkc(text);
   // 于本周五前 and 11月底前 are deadlines, not the period the data is for.
   const written = full.replace(DEADLINE, '').match(PERIOD)?.[0] ?? null;
-  const period = written && postedAt ? resolvePeriod(written, postedAt) : written;
+  const period = written && (postedAt ? resolvePeriod(written, postedAt) : written.replace(/^(\d{4})年度?$/, '$1'));
   const { head: rawHead, list } = splitFieldList(full, vocab);
   let head = rawHead.replace(DEADLINE, '').replace(PERIOD, '');
   // The clause that names what is asked: "请于11月25日前，将…报送" starts with a clause of time only.

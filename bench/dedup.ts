@@ -4,8 +4,10 @@
  *    uses the near-duplicate text sketch alone (jieba words + MinHash, `same` at similarity ≥ 0.7,
  *    `overlap` at ≥ 0.4) — what a reader gets without the vocabulary.
  * 2. Lookup latency: RequestIndex.lookup (what the gate calls for each data request) with 10^5 and
- *    10^6 earlier requests spread over a year, window 180 days. Requests are generated from the
- *    vocabulary (populations × fields × topics), so the index holds realistic collisions.
+ *    10^6 earlier requests spread over a year, window 180 days. They are drawn from 20,000 distinct
+ *    requests generated from the vocabulary (populations × fields × topics); the index ranks only the
+ *    newest of identical requests, so the cost grows with distinct requests per population, not with
+ *    repeats (a street office makes far fewer than 20,000 distinct ones).
  *
  * Run alone: node --import tsx bench/dedup.ts
  */
@@ -62,7 +64,7 @@ function pools(vocab: Vocabulary): string[] {
     return seed % n;
   };
   const texts: string[] = [];
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < 20_000; i++) {
     const chosen = new Set<string>();
     const n = 2 + rnd(5);
     while (chosen.size < n) chosen.add(fields[rnd(fields.length)]);

@@ -31,6 +31,11 @@ function popKey(a: RequestAnalysis): string | null {
   return a.populations.length ? a.populations.map((p) => `${p.label}|${p.qualifier ?? ''}`).sort().join('+') : null;
 }
 
+/** What a request asks besides whom: equal signatures under one population compare alike. */
+function signature(a: RequestAnalysis): string {
+  return [a.mode, a.period ?? '', [...a.topic].sort().join(','), a.fields.map((f) => f.canonical).sort().join(',')].join('|');
+}
+
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -44,7 +49,8 @@ function popcount(x: number): number {
  * comparison, which then runs on the best few. In memory: years of a street's requests fit easily.
  */
 export class RequestIndex {
-  private readonly byPop = new Map<string, Entry[]>();
+  /** Population key → requests asking the same thing (fields, topic, period, mode) → those requests in time order. */
+  private readonly byPop = new Map<string, Map<string, Entry[]>>();
   private readonly bySubject = new Map<string, Entry[]>();
   private readonly byBand = new Map<string, Entry[]>();
   /** Population keys not disjoint from a key, with the relation; dropped when a new key appears. */
@@ -73,15 +79,14 @@ export class RequestIndex {
 
   private push(map: Map<string, Entry[]>, key: string, r: Entry): void {
     const list = map.get(key);
-    if (list) {
-      // Kept in time order so a lookup can stop at the window's edge.
-      let i = list.length;
-      while (i > 0 && list[i - 1].createdAt > r.createdAt) i--;
-      list.splice(i, 0, r);
-    } else {
+    if (!list) {
       map.set(key, [r]);
-      if (map === this.byPop) this.related.clear();
+      return;
     }
+    // Kept in time order so a lookup can stop at the window's edge.
+    let i = list.length;
+    while (i > 0 && list[i - 1].createdAt > r.createdAt) i--;
+    list.splice(i, 0, r);
   }
 
   add(r: IndexedRequest): void {
@@ -89,8 +94,17 @@ export class RequestIndex {
     const m = this.mask(r.analysis);
     const e: Entry = { ...r, m0: m[0], m1: m[1], m2: m[2], m3: m[3], period: r.analysis.period };
     const key = popKey(r.analysis);
-    if (key) this.push(this.byPop, key, e);
-    else for (const w of new Set(r.analysis.subject)) this.push(this.bySubject, w, e);
+    if (key) {
+      let groups = this.byPop.get(key);
+      if (!groups) {
+        groups = new Map();
+        this.byPop.set(key, groups);
+        this.related.clear();
+      }
+      this.push(groups, signature(r.analysis), e);
+    } else {
+      for (const w of new Set(r.analysis.subject)) this.push(this.bySubject, w, e);
+    }
     if (!r.analysis.fields.length) for (const b of bandKeys(r.analysis.sketch)) this.push(this.byBand, b, e);
   }
 
@@ -98,8 +112,9 @@ export class RequestIndex {
     let keys = this.related.get(key);
     if (!keys) {
       keys = [];
-      for (const [k, list] of this.byPop) {
-        const rel = this.vocab.relate(list[0].analysis.populations, a.populations);
+      for (const [k, groups] of this.byPop) {
+        const first = groups.values().next().value!;
+        const rel = this.vocab.relate(first[0].analysis.populations, a.populations);
         if (rel !== 'disjoint') keys.push([k, rel]);
       }
       this.related.set(key, keys);
@@ -107,41 +122,52 @@ export class RequestIndex {
     return keys;
   }
 
-  /** The earlier request that best answers `a`: a `same` (newest), else the `overlap` missing fewest fields. */
+  /**
+   * The earlier request that best answers `a`: a `same` (newest), else the `overlap` missing fewest
+   * fields. Requests asking exactly the same thing compare alike, so only the newest of each is ranked.
+   */
   lookup(a: RequestAnalysis, now: number, windowDays: number, exclude?: (id: number) => boolean): PriorMatch | null {
     const since = now - windowDays * DAY;
-    const lists: { list: Entry[]; rows: boolean }[] = [];
-    const key = popKey(a);
-    if (key) for (const [k, rel] of this.relatedKeys(a, key)) lists.push({ list: this.byPop.get(k)!, rows: rel === 'same' || rel === 'narrower' });
-    else for (const w of new Set(a.subject)) lists.push({ list: this.bySubject.get(w) ?? [], rows: true });
-    if (!a.fields.length) for (const b of bandKeys(a.sketch)) lists.push({ list: this.byBand.get(b) ?? [], rows: true });
     const want = this.mask(a);
     const wanted = want.reduce((n, w) => n + popcount(w), 0);
     const [w0, w1, w2, w3] = want;
     const period = a.period;
     // Rank: fewer missing fields first, then all rows known, then newer.
     const ranked: { e: Entry; rank: number }[] = [];
-    // An entry sits in one population list but may sit in several word or band lists.
-    const seen = key && a.fields.length ? null : new Set<number>();
-    for (const { list, rows } of lists) {
+    const consider = (e: Entry, rows: boolean): void => {
+      const shared = popcount(e.m0 & w0) + popcount(e.m1 & w1) + popcount(e.m2 & w2) + popcount(e.m3 & w3);
+      if (wanted && !shared) return;
+      if (period && e.period && period !== e.period) return;
+      const rank = (wanted - shared) * 2 + (rows ? 0 : 1) - e.createdAt / (now + 1);
+      if (ranked.length >= VERIFY && rank >= ranked[ranked.length - 1].rank) return;
+      let j = ranked.length;
+      while (j > 0 && ranked[j - 1].rank > rank) j--;
+      ranked.splice(j, 0, { e, rank });
+      if (ranked.length > VERIFY) ranked.pop();
+    };
+    const key = popKey(a);
+    if (key) {
+      for (const [k, rel] of this.relatedKeys(a, key)) {
+        const rows = rel === 'same' || rel === 'narrower';
+        for (const list of this.byPop.get(k)!.values()) {
+          for (let i = list.length - 1; i >= 0 && list[i].createdAt >= since; i--) {
+            if (list[i].createdAt > now || exclude?.(list[i].id)) continue;
+            consider(list[i], rows);
+            break;
+          }
+        }
+      }
+    }
+    // An entry may sit in several word or band lists.
+    const seen = new Set<number>();
+    const lists = key ? [] : [...new Set(a.subject)].map((w) => this.bySubject.get(w) ?? []);
+    if (!a.fields.length) lists.push(...bandKeys(a.sketch).map((b) => this.byBand.get(b) ?? []));
+    for (const list of lists) {
       for (let i = list.length - 1; i >= 0 && list[i].createdAt >= since; i--) {
         const e = list[i];
-        if (e.createdAt > now) continue;
-        if (seen) {
-          if (seen.has(e.id)) continue;
-          seen.add(e.id);
-        }
-        const shared = popcount(e.m0 & w0) + popcount(e.m1 & w1) + popcount(e.m2 & w2) + popcount(e.m3 & w3);
-        if (wanted && !shared) continue;
-        if (period && e.period && period !== e.period) continue;
-        const rank = (wanted - shared) * 2 + (rows ? 0 : 1) - e.createdAt / (now + 1);
-        if (ranked.length < VERIFY || rank < ranked[ranked.length - 1].rank) {
-          if (exclude?.(e.id)) continue;
-          let j = ranked.length;
-          while (j > 0 && ranked[j - 1].rank > rank) j--;
-          ranked.splice(j, 0, { e, rank });
-          if (ranked.length > VERIFY) ranked.pop();
-        }
+        if (e.createdAt > now || seen.has(e.id) || exclude?.(e.id)) continue;
+        seen.add(e.id);
+        consider(e, true);
       }
     }
     let best: PriorMatch | null = null;

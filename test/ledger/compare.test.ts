@@ -94,6 +94,11 @@ describe('ledger: comparing requests', () => {
     expect(index.lookup(q, now, 180)!.comparison.missing).to.deep.equal(['家庭住址']);
     expect(index.lookup(q, now, 400)).to.deep.include({ id: 1 });
     expect(index.lookup(q, now, 400)!.comparison.label).to.equal('same');
+    // Identical requests: the newest answers; one the caller refuses gives way to the next.
+    add(4, 5, '请上报80岁以上老人名单：姓名、身份证号');
+    expect(index.lookup(q, now, 180)).to.deep.include({ id: 4 });
+    expect(index.lookup(q, now, 180, (id) => id === 4)).to.deep.include({ id: 2 });
+    expect(index.lookup(q, now - 15 * day, 180)).to.deep.include({ id: 2 });
   });
 });
 

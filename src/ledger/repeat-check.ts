@@ -1,5 +1,5 @@
 import { In } from 'typeorm';
-import { Community, LedgerRequest, Notice } from '../../entities';
+import { Community, LedgerRecord, LedgerRequest, Notice } from '../../entities';
 import { localDate, localTime } from '../calendar/time';
 import type { NoticeCheck } from '../gate/checks';
 import type { Verdict } from '../gate/gate';
@@ -51,9 +51,13 @@ export class RepeatCheck implements NoticeCheck {
     const { comparison: c, request, base } = m.hit;
     const source = describe(base ?? request);
     if (c.label === 'same') {
+      // Say only what is true: the data may still be on its way from the communities.
+      const rows = await port.em.count(LedgerRecord, { where: { requestId: In([request.id, ...(base ? [base.id] : [])]) } });
       return {
         ...RULE, outcome: 'hold',
-        reason: `${source}已采集同样的数据，台账中已有，无需再问社区。`,
+        reason: rows
+          ? `${source}已采集同样的数据，台账中已有，无需再问社区。`
+          : `${source}正在向社区采集同样的数据，社区报送后即可从台账取数，无需再问社区。`,
         fixes: [{ label: '从台账取数', command: '/台账 取 {id}' }, { label: '申请审批', command: '/申请审批 {id}' }],
       };
     }

@@ -137,3 +137,21 @@ describe('ledger: request → submit → repeated request answered from the ledg
     expect(reads.map((a) => a.action)).to.include.members(['ledger.read', 'ledger.export']);
   });
 });
+
+describe('ledger: a repeated request before any community answered', () => {
+  let h: Harness;
+  afterEach(async () => h?.stop());
+
+  it('says the data is still being collected rather than that it exists, and lets an admin approve the repeat', async () => {
+    h = await Harness.start();
+    const basis = basisFor(h);
+    await h.say('lixia', 'g-minzheng', `/通知 人民社区 请上报辖区80岁以上老人名单：姓名、住址、联系电话 截止:11月27日17:30 依据:${basis}`);
+    const r = await h.say('zhaogang', 'g-yingji', `/通知 人民社区 请统计辖区百岁老人：姓名、住址 截止:11月27日17:30 依据:${basis}`);
+    expect(r[0]).to.contain('第1号（民政科，11月23日）正在向社区采集同样的数据');
+    expect(r[0]).to.contain('(/申请审批 2)');
+    await h.say('zhaogang', 'g-yingji', '/申请审批 2 数据口径不同');
+    const mark = h.mark();
+    await h.say('admin', 'g-admin', '/准入 批准 2');
+    expect(h.botMessages('g-renmin', mark).join('\n')).to.contain('请统计辖区百岁老人');
+  });
+});

@@ -44,8 +44,8 @@ export class RepeatCheck implements NoticeCheck {
   }
 
   async check(port: Port, n: Notice): Promise<Finding | null> {
-    // An admin's approval, or the ledger's own delta, goes out as written.
-    if (n.approved || this.deltas.has(port)) return null;
+    // An admin's approval, an emergency, or the ledger's own delta goes out as written.
+    if (n.approved || n.emergencyCategory || this.deltas.has(port)) return null;
     const m = await this.match(port, n);
     if (!m) return null;
     const { comparison: c, request, base } = m.hit;

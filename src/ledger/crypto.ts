@@ -31,12 +31,6 @@ export class DataCipher {
     return `v1:${this.keyId}:${iv.toString('base64')}:${c.getAuthTag().toString('base64')}:${body.toString('base64')}`;
   }
 
-  /** Which key wrote a stored value, so the rekey job can tell old rows. */
-  static keyIdOf(stored: string): string | null {
-    const m = /^v1:([0-9a-f]{8}):/.exec(stored);
-    return m ? m[1] : null;
-  }
-
   decrypt(stored: string): string {
     const [v, kid, iv, tag, body] = stored.split(':');
     const key = this.keys.get(kid);

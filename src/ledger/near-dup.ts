@@ -63,7 +63,7 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
 }
 
 /** LSH bands: two texts with similarity ≥ ~0.7 share at least one band key with high probability. */
-export const BANDS = 16;
+const BANDS = 16;
 export function bandKeys(sig: Uint32Array): string[] {
   const rows = PERMUTATIONS / BANDS;
   const keys: string[] = [];

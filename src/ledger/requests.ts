@@ -291,7 +291,7 @@ export function analyzeRequest(vocab: Vocabulary, text: string, postedAt?: Date)
 }
 
 /** Similarity needed for two field-less requests (简报, 总结) to be the same request. */
-export const TEXT_SAME = 0.7;
+const TEXT_SAME = 0.7;
 /** Word overlap needed to take two unknown populations for the same one. */
 const SUBJECT_SAME = 0.5;
 

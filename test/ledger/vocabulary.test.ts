@@ -74,6 +74,6 @@ describe('ledger: vocabulary extended by chat', () => {
     h = await Harness.start({ url, keepData: true });
     await postRequest(h, '请上报辖区80岁以上老人名单：姓名、身份证号、医保类型');
     const r = await h.say('zhaogang', 'g-yingji', `/通知 人民社区、和平社区 请统计耄耋老人：姓名、身份证号码、参保类型 截止:11月27日17:30 依据:${basisFor(h)}`);
-    expect(r[0]).to.contain('【重复索取】第1号（民政科，11月23日）已采集同样的数据');
+    expect(r[0]).to.contain('【重复索取】第1号（民政科，11月23日）正在向社区采集同样的数据');
   });
 });

@@ -121,6 +121,7 @@ export function resolveField(vocab: Vocabulary, asked: string, context = ''): As
     word.replace(/数$/, ''),
     word.replace(/号码$/, '号'),
     word.replace(/(名称|姓名)$/, ''),
+    word.replace(/^(所在|所属)/, ''),
   ];
   for (const f of forms) {
     const def = f && vocab.field(f);
@@ -133,6 +134,8 @@ export function resolveField(vocab: Vocabulary, asked: string, context = ''): As
     const def = vocab.field(word.slice(k));
     if (def) return { asked, canonical: def.name, known: true };
   }
+  // 房屋地址, 居所地址: where a person or thing is; a listed kind of address (户籍地址) matched above.
+  if (/.地址$/.test(word)) return { asked, canonical: '住址', known: true };
   const tidy = forms[3].replace(/^已/, '');
   return { asked, canonical: /^.{2,}(姓名|名称)$/.test(tidy) ? tidy.slice(0, -2) : tidy, known: false };
 }

@@ -99,7 +99,7 @@ async function duties(ctx: CommandContext, desk: WhistleDesk, a: Record<string, 
       const m = await findMember(ctx.em, ctx.msg.platform, content);
       if (!m.ok) throw new Refusal(m.message);
       duty.leaderId = m.value.id;
-      done = `已设${m.value.name}为${department.name}负责人，超时未报到/办结时单独提醒。`;
+      done = `已设${m.value.name}为${department.name}负责人，超时未报到/办结时单独提醒`;
       break;
     }
     default:
@@ -108,7 +108,7 @@ async function duties(ctx: CommandContext, desk: WhistleDesk, a: Record<string, 
   duty.updatedAt = ctx.now;
   await ctx.em.save(duty);
   await ctx.audit({ action: 'whistle.duty.change', entity: 'whistle_department', entityId: duty.id, before, after: { ...duty } });
-  return `${done}。分派模型将按新职责重新训练。`;
+  return op === '负责人' ? `${done}。` : `${done}。分派模型将按新职责重新训练。`;
 }
 
 export function registerWhistleCommands(r: CommandSink, desk: WhistleDesk): void {

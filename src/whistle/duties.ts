@@ -44,7 +44,9 @@ export class DutyBook {
     const raw: { n: string | number; at: string | Date | null }[] = await em.createQueryBuilder(WhistleTicket, 't')
       .select('COUNT(*)', 'n').addSelect('MAX(t.updatedAt)', 'at')
       .where("t.corrected = :c OR t.status IN ('done', 'rated')", { c: true }).getRawMany();
-    const signature = JSON.stringify([list.map((d) => [d.department.name, d.duty.updatedAt.getTime()]), raw[0]?.n, String(raw[0]?.at ?? '')]);
+    const specs = list.map((d) => specOf(d));
+    // Duties themselves, not their timestamps: two edits within one clock tick must both retrain.
+    const signature = JSON.stringify([specs, raw[0]?.n, String(raw[0]?.at ?? '')]);
     if (this.cached?.signature === signature) return this.cached.router;
     const names = new Map(list.map((d) => [d.department.id, d.department.name]));
     const tickets = await em.createQueryBuilder(WhistleTicket, 't')
@@ -53,7 +55,7 @@ export class DutyBook {
     const history: HistoryCase[] = tickets
       .filter((t) => t.departmentId !== null && names.has(t.departmentId))
       .map((t) => ({ text: t.text, department: names.get(t.departmentId!)!, corrected: t.corrected }));
-    const router = new Router(list.map((d) => specOf(d)), history, this.file.urgent);
+    const router = new Router(specs, history, this.file.urgent);
     this.cached = { signature, router };
     return router;
   }

@@ -16,9 +16,12 @@ const answer = (fn: Handler): CommandDef['handler'] => async (ctx, a) => {
   }
 };
 
-const LOCATION_FIELD = /(?:地点|位置|地址)\s*[:：]\s*([^，,。；;\n]+)[，,。；;\n]?/;
+const LOCATION_FIELD = /(?:地点|位置|地址)\s*[:：]\s*([^\s，,。；;]+)[\s，,。；;]?/;
 /** A place at the start of a report: 人民路12号, 和平小区5号楼, 东湖村三组. */
 const LOCATION_LEAD = /^((?:[\p{Script=Han}]{1,10}(?:路|街|巷|弄|大道)(?:[0-9]+号)?)|(?:[\p{Script=Han}]{1,10}(?:小区|花园|苑|新村|村|社区)(?:[0-9一二三四五六七八九十]+(?:号楼|栋|幢|组|单元))?))/u;
+
+/** Some platforms (and the sandbox) send a photo as a file. */
+const PHOTO_FILE = /\.(jpe?g|png|gif|webp|heic|bmp)$/i;
 
 export interface ParsedWhistle {
   text: string;
@@ -121,7 +124,7 @@ export function registerWhistleCommands(r: CommandSink, desk: WhistleDesk): void
     handler: answer(async (ctx, a) => {
       const p = parseWhistle(a['问题描述']);
       const communityId = ctx.group?.kind === 'community' && ctx.group.communityId ? ctx.group.communityId : ctx.member.communityId;
-      const photos = ctx.msg.attachments.filter((x) => x.kind === 'image').map((x) => x.name ?? x.ref);
+      const photos = ctx.msg.attachments.filter((x) => x.kind === 'image' || PHOTO_FILE.test(x.name ?? '')).map((x) => x.name ?? x.ref);
       return desk.blow(ctx, { ...p, photos, communityId, from: ctx.here });
     }),
   });

@@ -5,20 +5,20 @@ import { projectPath } from '../config';
 
 const duration = z.string().regex(/^\d+(\.\d+)?[mhd]$/, '应为 数字+单位，例如 30m、2h、3d');
 
-const phase = z.object({ limit: duration, warn: duration, escalate: duration });
+const phase = z.object({ limit: duration, warn: duration, escalate: duration }).strict();
 const urgency = z.object({
   /** working: counted in working hours of the calendar; clock: around the clock. */
   clock: z.enum(['working', 'clock']),
   ack: phase,
   done: phase,
-});
+}).strict();
 
 const settingsSchema = z.object({
   departments: z.string().default('config/departments.yaml'),
   /** Below this the dispatcher (admin group) picks the department. */
   confidenceThreshold: z.coerce.number().min(0).max(1).default(0.4),
-  sla: z.object({ normal: urgency, urgent: urgency }),
-});
+  sla: z.object({ normal: urgency, urgent: urgency }).strict(),
+}).strict();
 
 export type DeskSettings = z.infer<typeof settingsSchema>;
 export type UrgencySla = z.infer<typeof urgency>;
@@ -35,7 +35,12 @@ export const DEFAULT_SETTINGS: DeskSettings = {
 
 export function parseSettings(raw: unknown): DeskSettings {
   const r = settingsSchema.safeParse(raw ?? DEFAULT_SETTINGS);
-  if (!r.success) throw new Error(`配置项 whistle.${r.error.issues[0].path.join('.')} 无效：${r.error.issues[0].message}`);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = ['whistle', ...issue.path].join('.');
+    if (issue.code === 'unrecognized_keys') throw new Error(`未知的配置项 ${issue.keys.map((k) => `${where}.${k}`).join('、')}：请检查拼写`);
+    throw new Error(`配置项 ${where} 无效：${issue.message}`);
+  }
   return r.data;
 }
 

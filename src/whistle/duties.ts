@@ -54,7 +54,7 @@ export class DutyBook {
       .orderBy('t.id', 'DESC').limit(HISTORY_LIMIT).getMany();
     const history: HistoryCase[] = tickets
       .filter((t) => t.departmentId !== null && names.has(t.departmentId))
-      .map((t) => ({ text: t.text, department: names.get(t.departmentId!)!, corrected: t.corrected }));
+      .map((t) => ({ id: t.id, text: t.text, department: names.get(t.departmentId!)!, corrected: t.corrected }));
     const router = new Router(specs, history, this.file.urgent);
     this.cached = { signature, router };
     return router;

@@ -19,21 +19,65 @@ export interface RouteResult {
 
 /** A past ticket: its text and the department that turned out to own it. */
 export interface HistoryCase {
+  id?: number;
   text: string;
   department: string;
   /** Set when a person chose the department (转派, 分派): a correction of the router. */
   corrected: boolean;
 }
 
-/** Keyword matches weigh as much as the classifier once any keyword is found. */
-const KEYWORD_SHARE = 0.6;
+/** Once any duty keyword is found it outweighs the classifier, which is trained on few short examples. */
+const KEYWORD_SHARE = 0.75;
 const CORRECTION_WEIGHT = 3;
+/** A report this close to one people corrected goes where they sent that one. */
+const REMEMBER_SIMILARITY = 0.4;
+const REMEMBER_WEIGHT = 30;
+
+/** Character bigrams of a text, for comparing short reports. */
+function bigrams(text: string): Set<string> {
+  const chars = [...normalise(text).replace(/[^\p{Script=Han}a-z0-9]/gu, '')];
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
+  return out;
+}
+
+/** Dice coefficient of two bigram sets. */
+function similarity(a: Set<string>, b: Set<string>): number {
+  if (!a.size || !b.size) return 0;
+  let common = 0;
+  for (const g of a) if (b.has(g)) common++;
+  return (2 * common) / (a.size + b.size);
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A duty keyword: a word, or two words with … between them (摆…人行道: 摆 followed within a few characters by
+ * 人行道), for problems named by what is done where. Longer keywords are more specific (烧垃圾 says more than 垃圾).
+ */
+function keyword(department: string, raw: string) {
+  const word = normalise(raw);
+  const parts = word.split(/…+|\.\.\./).filter(Boolean);
+  const length = parts.reduce((n, p) => n + [...p].length, 0);
+  return {
+    department, word,
+    phrase: parts.length > 1 ? new RegExp(parts.map(escape).join('[^。！？!?；;]{0,12}?')) : null,
+    weight: length ** 1.5,
+  };
+}
+
+/** The urgent situation in a text: the first matching rule, or the reporter's own word. */
+export function urgentRule(text: string, rules: UrgentRule[]): UrgentRule | null {
+  const t = normalise(text);
+  return rules.find((r) => r.pattern.test(t)) ?? (/紧急|十万火急|火急/.test(t) ? { label: '报告人标注紧急', pattern: /紧急/ } : null);
+}
 
 export function detectUrgent(text: string, rules: UrgentRule[]): string | null {
-  const t = normalise(text);
-  if (/紧急|十万火急|火急/.test(t)) return '报告人标注紧急';
-  return rules.find((r) => r.pattern.test(t))?.label ?? null;
+  return urgentRule(text, rules)?.label ?? null;
 }
+
+/** An urgent rule's department counts like a long keyword: a gas smell is the gas company's first. */
+const URGENT_WEIGHT = 16;
 
 /**
  * The desk's router: the duty keyword list plus a linear classifier trained on each department's
@@ -42,7 +86,8 @@ export function detectUrgent(text: string, rules: UrgentRule[]): string | null {
  */
 export class Router {
   private readonly model: LinearModel;
-  private readonly keywords: { department: string; word: string }[];
+  private readonly keywords: { department: string; word: string; phrase: RegExp | null; weight: number }[];
+  private readonly corrections: { id?: number; department: string; grams: Set<string> }[];
 
   constructor(readonly departments: DepartmentSpec[], history: HistoryCase[], private readonly urgent: UrgentRule[]) {
     if (!departments.length) throw new Error('没有配置任何部门');
@@ -55,22 +100,45 @@ export class Router {
       if (names.has(h.department)) examples.push({ text: h.text, label: h.department, weight: h.corrected ? CORRECTION_WEIGHT : 1 });
     }
     this.model = LinearModel.train(examples);
-    this.keywords = departments.flatMap((d) => d.keywords.map((k) => ({ department: d.name, word: normalise(k) })));
+    this.keywords = departments.flatMap((d) => d.keywords.map((k) => keyword(d.name, k)));
+    this.corrections = history.filter((h) => h.corrected && names.has(h.department)).map((h) => ({ id: h.id, department: h.department, grams: bigrams(h.text) }));
   }
 
   route(text: string): RouteResult {
     const t = normalise(text);
     const hits = new Map<string, string[]>();
     const kw = new Map<string, number>();
-    for (const { department, word } of this.keywords) {
-      const at = word ? t.lastIndexOf(word) : -1;
+    for (const { department, word, phrase, weight } of this.keywords) {
+      let at: number;
+      let end: number;
+      if (phrase) {
+        const m = phrase.exec(t);
+        at = m ? m.index : -1;
+        end = m ? m.index + m[0].length : -1;
+      } else {
+        at = word ? t.lastIndexOf(word) : -1;
+        end = at + word.length;
+      }
       if (at < 0) continue;
-      // Longer keywords are more specific (烧垃圾 says more than 垃圾), and a one-line report names the
-      // place first and the problem last (学校旁边的马路…有个大坑), so later words weigh more.
-      const position = 0.5 + (at + word.length) / t.length;
-      kw.set(department, (kw.get(department) ?? 0) + [...word].length ** 2 * position);
+      // A one-line report names the place first and the problem last (学校旁边的马路…有个大坑), so later
+      // words weigh more.
+      const position = 0.5 + end / t.length;
+      kw.set(department, (kw.get(department) ?? 0) + weight * position);
       hits.set(department, [...(hits.get(department) ?? []), word]);
     }
+    const urgent = urgentRule(text, this.urgent);
+    if (urgent?.department && this.departments.some((d) => d.name === urgent.department)) {
+      kw.set(urgent.department, (kw.get(urgent.department) ?? 0) + URGENT_WEIGHT);
+      hits.set(urgent.department, [...(hits.get(urgent.department) ?? []), urgent.label]);
+    }
+    // The desk remembers what people corrected: the keyword list alone would repeat the mistake.
+    const grams = bigrams(text);
+    let remembered: { id?: number; department: string; sim: number } | null = null;
+    for (const c of this.corrections) {
+      const sim = similarity(grams, c.grams);
+      if (sim >= REMEMBER_SIMILARITY && sim > (remembered?.sim ?? 0)) remembered = { id: c.id, department: c.department, sim };
+    }
+    if (remembered) kw.set(remembered.department, (kw.get(remembered.department) ?? 0) + REMEMBER_WEIGHT * remembered.sim);
     const kwTotal = [...kw.values()].reduce((a, b) => a + b, 0);
     const p = this.model.predict(text);
     const byName = new Map(p.ranked.map((r) => [r.label, r.p]));
@@ -81,9 +149,11 @@ export class Router {
     }).sort((a, b) => b.score - a.score);
     const best = scored[0];
     const words = hits.get(best.department);
-    const reason = words?.length
-      ? `描述中有「${[...new Set(words)].slice(0, 4).join('、')}」，属${best.department}职责`
-      : `与${best.department}处理过的同类问题最接近`;
-    return { department: best.department, confidence: best.score, top3: scored.slice(0, 3), reason, urgent: detectUrgent(text, this.urgent) };
+    const reason = remembered?.department === best.department
+      ? `与${remembered.id ? `第${remembered.id}号` : '此前'}经人工更正、由${best.department}承办的工单相似`
+      : words?.length
+        ? `描述中有「${[...new Set(words)].slice(0, 4).join('、')}」，属${best.department}职责`
+        : `与${best.department}处理过的同类问题最接近`;
+    return { department: best.department, confidence: best.score, top3: scored.slice(0, 3), reason, urgent: urgent?.label ?? null };
   }
 }

@@ -61,6 +61,8 @@ export interface DepartmentSpec {
 export interface UrgentRule {
   label: string;
   pattern: RegExp;
+  /** The department that usually answers it (gas leak → the gas company). */
+  department?: string;
 }
 
 const fileSchema = z.object({
@@ -70,7 +72,7 @@ const fileSchema = z.object({
     keywords: z.array(z.string()).default([]),
     problems: z.array(z.string()).default([]),
   })).min(1),
-  urgent: z.array(z.object({ label: z.string(), pattern: z.string() })).default([]),
+  urgent: z.array(z.object({ label: z.string(), pattern: z.string(), department: z.string().optional() })).default([]),
 });
 
 export interface DepartmentsFile {
@@ -84,6 +86,6 @@ export function loadDepartmentsFile(file: string): DepartmentsFile {
   if (!r.success) throw new Error(`${file} 有误：${r.error.issues[0].path.join('.')} ${r.error.issues[0].message}`);
   return {
     departments: r.data.departments,
-    urgent: r.data.urgent.map((u) => ({ label: u.label, pattern: new RegExp(u.pattern) })),
+    urgent: r.data.urgent.map((u) => ({ label: u.label, pattern: new RegExp(u.pattern), ...(u.department ? { department: u.department } : {}) })),
   };
 }

@@ -68,5 +68,6 @@ describe('whistle desk: who may do what, and admins editing duties by chat', () 
     expect((await h.app.ds.manager.findOneByOrFail(WhistleTicket, { id: 2 })).corrected).to.equal(true);
     const next = await h.say('chenjing', 'g-heping', '/吹哨 共享单车堆成山堵了小区单元门口');
     expect(next[0]).to.contain('分派给城管执法中队');
+    expect(next[0]).to.contain('与第2号经人工更正、由城管执法中队承办的工单相似');
   });
 });

@@ -49,6 +49,9 @@ describe('whistle desk: ticket lifecycle in the sandbox', () => {
     expect(await h.say('sunli', 'g-chengguan', '/报到 1')).to.deep.equal(['第1号吹哨不在你所在部门名下，不能报到。']);
     expect(await h.say('sunli', 'g-chengguan', '/转派 1 不存在的部门 理由')).to.deep.equal(['第1号吹哨不在你所在部门名下，不能转派。']);
     expect(await h.say('wangqiang', 'g-xiaofang', '/转派 1 不存在的部门 理由')).to.deep.equal(['没有找到部门「不存在的部门」。']);
+    const figures = await h.app.services.get<WhistleFigures>('whistle.figures').byDepartment(h.app.ds.manager);
+    expect(figures.find((f) => f.department === '城管执法中队')).to.include({ received: 1, transfersOut: 1 });
+    expect(figures.find((f) => f.department === '消防救援站')).to.include({ received: 1, transfersOut: 0 });
   });
 
   it('退回: back to the dispatcher with the top three; /分派 gives it to the chosen department', async () => {
@@ -70,6 +73,9 @@ describe('whistle desk: ticket lifecycle in the sandbox', () => {
     expect(t.corrected).to.equal(true);
     expect(whistles(h, 'g-renmin', mark).join('\n')).to.contain('第1号吹哨已分派给住建房管科');
     expect(await h.say('admin', 'g-admin', '/分派 1 民政科')).to.deep.equal(['第1号吹哨当前待报到，不能分派。']);
+    const figures = await h.app.services.get<WhistleFigures>('whistle.figures').byDepartment(h.app.ds.manager);
+    expect(figures.find((f) => f.department === '消防救援站')).to.include({ received: 1, returns: 1, reported: 0 });
+    expect(figures.find((f) => f.department === '住建房管科')).to.include({ received: 1, returns: 0 });
   });
 
   it('a report the router is unsure of goes to the dispatcher with its top three', async () => {

@@ -99,7 +99,8 @@ export class Router {
     for (const h of history) {
       if (names.has(h.department)) examples.push({ text: h.text, label: h.department, weight: h.corrected ? CORRECTION_WEIGHT : 1 });
     }
-    this.model = LinearModel.train(examples);
+    // Every word of a short duty list matters, so no term is dropped for being rare.
+    this.model = LinearModel.train(examples, { minDf: 1 });
     this.keywords = departments.flatMap((d) => d.keywords.map((k) => keyword(d.name, k)));
     this.corrections = history.filter((h) => h.corrected && names.has(h.department)).map((h) => ({ id: h.id, department: h.department, grams: bigrams(h.text) }));
   }

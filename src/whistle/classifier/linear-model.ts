@@ -85,9 +85,7 @@ export class LinearModel {
     const counts = examples.map((e) => termCounts(e.text, o.features));
     const df = new Map<string, number>();
     for (const c of counts) for (const t of c.keys()) df.set(t, (df.get(t) ?? 0) + 1);
-    // With few examples (a desk's own duty list) every term matters; min df applies to larger sets.
-    const minDf = examples.length >= 200 ? o.minDf : 1;
-    const terms = [...df.entries()].filter(([, n]) => n >= minDf).map(([t]) => t).sort();
+    const terms = [...df.entries()].filter(([, n]) => n >= o.minDf).map(([t]) => t).sort();
     const n = examples.length;
     const idf = Float64Array.from(terms, (t) => Math.log((1 + n) / (1 + df.get(t)!)) + 1);
     const weights = labels.map(() => new Float64Array(terms.length));

@@ -13,8 +13,8 @@ import { LinearModel } from '../src/whistle/classifier/linear-model';
 import { textOf } from '../src/whistle/cli';
 import { Router } from '../src/whistle/routing';
 import { loadDepartmentsFile } from '../src/whistle/settings';
+import { SHARED } from './shared';
 
-const SHARED = process.env.JIANFU_SHARED ?? path.resolve(__dirname, '../../shared');
 const DIR = path.join(SHARED, 'bench/routing');
 const DESK_CASES = path.resolve(__dirname, '../test/whistle/fixtures/reports.jsonl');
 

@@ -3,11 +3,12 @@
  * measured in this run on the same data.
  */
 import { benchDeadlines } from './deadlines';
+import { benchFormalism } from './formalism';
 import { benchRouting } from './routing';
 import { benchThroughput } from './throughput';
 
 async function main(): Promise<void> {
-  const rows = [await benchDeadlines(), await benchRouting(), await benchThroughput()];
+  const rows = [await benchDeadlines(), await benchFormalism(), await benchRouting(), await benchThroughput()];
   process.stdout.write('\n== summary\n');
   for (const r of rows) process.stdout.write(`${r.name}: jianfu ${r.project} | anchor ${r.anchor}\n`);
 }

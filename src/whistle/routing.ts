@@ -28,6 +28,8 @@ export interface HistoryCase {
 
 /** Once any duty keyword is found it outweighs the classifier, which is trained on few short examples. */
 const KEYWORD_SHARE = 0.75;
+/** Without any duty keyword the classifier speaks alone, and it learnt from few short examples: trust it less. */
+const CLASSIFIER_ALONE = 0.75;
 const CORRECTION_WEIGHT = 3;
 /** A report this close to one people corrected goes where they sent that one. */
 const REMEMBER_SIMILARITY = 0.4;
@@ -145,7 +147,7 @@ export class Router {
     const byName = new Map(p.ranked.map((r) => [r.label, r.p]));
     const scored: Candidate[] = this.departments.map((d) => {
       const model = byName.get(d.name) ?? 0;
-      const score = kwTotal > 0 ? KEYWORD_SHARE * ((kw.get(d.name) ?? 0) / kwTotal) + (1 - KEYWORD_SHARE) * model : model;
+      const score = kwTotal > 0 ? KEYWORD_SHARE * ((kw.get(d.name) ?? 0) / kwTotal) + (1 - KEYWORD_SHARE) * model : CLASSIFIER_ALONE * model;
       return { department: d.name, score: Number(score.toFixed(3)) };
     }).sort((a, b) => b.score - a.score);
     const best = scored[0];

@@ -16,7 +16,7 @@ const urgency = z.object({
 const settingsSchema = z.object({
   departments: z.string().default('config/departments.yaml'),
   /** Below this the dispatcher (admin group) picks the department. */
-  confidenceThreshold: z.coerce.number().min(0).max(1).default(0.4),
+  confidenceThreshold: z.coerce.number().min(0).max(1).default(0.45),
   sla: z.object({ normal: urgency, urgent: urgency }).strict(),
 }).strict();
 
@@ -26,7 +26,7 @@ export type PhaseSla = z.infer<typeof phase>;
 
 export const DEFAULT_SETTINGS: DeskSettings = {
   departments: 'config/departments.yaml',
-  confidenceThreshold: 0.4,
+  confidenceThreshold: 0.45,
   sla: {
     normal: { clock: 'working', ack: { limit: '2h', warn: '30m', escalate: '1h' }, done: { limit: '3d', warn: '4h', escalate: '4h' } },
     urgent: { clock: 'clock', ack: { limit: '30m', warn: '10m', escalate: '15m' }, done: { limit: '24h', warn: '2h', escalate: '2h' } },

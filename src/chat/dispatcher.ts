@@ -38,6 +38,7 @@ export class Dispatcher {
           : null;
         const ctx = new CommandContext(em, now, msg, row.id, member, group);
         await this.handle(ctx);
+        if (ctx.senderForgotten) Object.assign(row, { text: '', senderId: '', senderName: '', chatId: '', payload: {} });
         row.status = 'processed';
         row.processedAt = now;
         row.attempts += 1;

@@ -5,7 +5,6 @@ import { Complaint } from '../../entities/complaint';
 import { localDate } from '../calendar/time';
 import type { CommandContext } from '../chat/context';
 import type { CommandDef } from '../chat/registry';
-import { isDuplicateKey } from '../db';
 import { groupsOfKind } from './figures';
 
 const STATUS_LABELS: Record<string, string> = { open: '已收到，待处理', handling: '处理中', closed: '已办结' };
@@ -52,15 +51,10 @@ export class ComplaintDesk {
       await this.answer(ctx, `今天已反映${this.perDay}条，请明天再来。`);
       return;
     }
-    let row: Complaint | null = null;
-    for (let i = 0; !row && i < 5; i++) {
-      try {
-        row = await ctx.em.save(ctx.em.create(Complaint, { code: newCode(), text: content, day, status: 'open', answer: '', senderHash: hash }));
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-      }
-    }
-    if (!row) throw new Error('could not allocate a receipt code');
+    let code = newCode();
+    // 32^8 codes: a clash is all but impossible, but a receipt must never point at someone else's complaint.
+    while (await ctx.em.findOne(Complaint, { where: { code } })) code = newCode();
+    const row = await ctx.em.save(ctx.em.create(Complaint, { code, text: content, day, status: 'open', answer: '', senderHash: hash }));
     const groups = await groupsOfKind(ctx.em, 'supervision');
     for (const g of groups) {
       await ctx.sendToGroup(g, { kind: 'markdown', title: '匿名反映', text: `**匿名反映** 回执码 ${row.code}（${day}）\n${content}\n处理：/反映处理 ${row.code} 受理|办结 答复` },

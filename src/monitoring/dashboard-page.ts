@@ -8,6 +8,14 @@ export const esc = (s: string | number): string => String(s).replace(/[&<>"']/g,
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
   .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
+type Option = Record<string, unknown>;
+
+/** The page's section headings name each chart, so the chart's own title goes and the rest moves up. */
+function panel(o: Option): Option {
+  const grid = o.grid as Option;
+  return { ...o, title: undefined, ...(o.legend ? { legend: { ...(o.legend as Option), top: 0 } } : {}), grid: { ...grid, top: Number(grid.top) - 30 } };
+}
+
 export interface PageLinks {
   week: string;
   month: string;
@@ -17,7 +25,8 @@ export interface PageLinks {
 
 /** The dashboard: figures as text (escaped), charts drawn in the browser from plain ECharts options. */
 export function dashboardHtml(f: Figures, links: PageLinks): string {
-  const options = { trend: trendOption(f), ranking: rankingOption(f), heat: heatOption(f), whistle: whistleOption(f) };
+  const whistle = whistleOption(f);
+  const options = { trend: panel(trendOption(f)), ranking: panel(rankingOption(f)), heat: panel(heatOption(f)), whistle: whistle && panel(whistle) };
   const tile = (label: string, value: string | number) => `<div class="tile"><div class="v">${esc(value)}</div><div class="l">${esc(label)}</div></div>`;
   const deptRows = f.departments.map((d, i) => `<tr><td>${i + 1}</td><td>${esc(d.name)}</td><td>${esc(d.score)}</td><td>${d.notices}</td><td>${d.urgent}</td><td>${d.fields}</td><td>${d.offHours}</td><td>${d.held}</td></tr>`).join('');
   const commRows = f.communities.map((c) => `<tr><td>${esc(c.name)}</td><td>${c.received}</td><td>${c.channels.groups}</td><td>${c.channels.apps}</td><td>${esc(c.channels.added.map((a) => `${a.department}：${a.name}`).join('；'))}</td></tr>`).join('');

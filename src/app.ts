@@ -15,6 +15,7 @@ import { Db, openDatabase } from './db';
 import { unitName } from './directory/lookup';
 import { ensureAdmins, loadDemoIfEmpty, readDemo } from './directory/seed';
 import { createLogger } from './logger';
+import type { OutboxListener } from './outbox/outbox';
 import { OutboxSender } from './outbox/sender';
 import { createHttpApp, listen, RouteModule } from './server/http';
 import { CalendarService } from './calendar/calendar-service';
@@ -65,15 +66,18 @@ export class App {
     this.calendar = new CalendarService(config.workHours);
     registerHelp(this.registry);
     const jobs: Job[] = [];
+    const listeners: OutboxListener[] = [];
     for (const unit of units) {
       const parts = unit.setup({ config, clock, log, db, calendar: this.calendar, services: this.services });
       for (const def of parts.commands ?? []) this.registry.register(def);
+      for (const [name, resolver] of Object.entries(parts.argTypes ?? {})) this.registry.addArgType(name, resolver);
       jobs.push(...(parts.jobs ?? []));
       this.unitRoutes.push(...(parts.routes ?? []));
+      listeners.push(...(parts.outboxListeners ?? []));
     }
     const dispatcher = new Dispatcher(db, this.registry, clock, { maxMessageLength: config.chat.maxMessageLength }, log);
     this.inbox = new Inbox(db, dispatcher, clock);
-    this.sender = new OutboxSender(db, clock, this.adapters, config.outbox, log);
+    this.sender = new OutboxSender(db, clock, this.adapters, config.outbox, log, listeners);
     this.sandbox = config.sandbox.enabled ? new SandboxAdapter(clock) : null;
     if (this.sandbox) this.addAdapter(this.sandbox);
     this.scheduler = new Scheduler(db, clock, jobs, log, () => this.sender.flush());
@@ -141,7 +145,8 @@ export class App {
   /** Lets queued work finish: inbound processing, then due outbound sends. */
   async settle(): Promise<void> {
     await this.inbox.idle();
-    await this.sender.flush();
+    // A send can cause another (a delivery's follow-up to its sender); let those go too.
+    for (let pass = 0; pass < 5 && (await this.sender.flush()) > 0; pass++);
   }
 
   /** One pass of the scheduled jobs at the clock's current time (tests call this after advancing it). */

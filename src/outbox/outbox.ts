@@ -42,3 +42,11 @@ export async function enqueue(em: EntityManager, to: Address, body: OutgoingBody
   });
   return em.save(row);
 }
+
+export type OutboxOutcome = 'sent' | 'parked';
+
+/**
+ * Told, inside the transaction that marks the row, when the platform accepted a message or
+ * retries ran out: how a unit learns that what it queued really arrived.
+ */
+export type OutboxListener = (em: EntityManager, row: OutboxMessage, outcome: OutboxOutcome, now: Date) => Promise<void>;

@@ -4,7 +4,7 @@ import type { BotAdapter, IncomingMessage, OutgoingMessage, Platform } from '../
 import { ChatGroup, InboundMessage, OutboxMessage } from '../../entities';
 import type { Clock } from '../clock';
 import { Db } from '../db';
-import { enqueue } from './outbox';
+import { enqueue, OutboxListener } from './outbox';
 import { splitBody } from './split';
 
 export interface SenderOptions {
@@ -46,6 +46,7 @@ export class OutboxSender {
     private readonly adapters: Map<string, BotAdapter>,
     private readonly opts: SenderOptions,
     private readonly log: Logger,
+    private readonly listeners: OutboxListener[] = [],
   ) {}
 
   static key(platform: Platform | string, botId: string): string {
@@ -137,7 +138,11 @@ export class OutboxSender {
       row.partsSent += 1;
       await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { partsSent: row.partsSent }));
     }
-    await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: this.clock.now(), lastError: '' }));
+    const now = this.clock.now();
+    await this.db.work(async (em) => {
+      await em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: now, lastError: '' });
+      for (const l of this.listeners) await l(em, row, 'sent', now);
+    });
     return true;
   }
 
@@ -165,6 +170,7 @@ export class OutboxSender {
     }
     await this.db.work(async (em) => {
       await em.update(OutboxMessage, { id: row.id }, { attempts, status: 'parked', lastError: error.slice(0, 500) });
+      for (const l of this.listeners) await l(em, row, 'parked', now);
       if (row.dedupeKey.startsWith('park:')) return;
       const admins = await em.find(ChatGroup, { where: { kind: 'admin' } });
       const preview = JSON.stringify(row.body).slice(0, 80);

@@ -26,6 +26,8 @@ export const configSchema = z.object({
     maxAttempts: z.coerce.number().int().positive(),
     backoffBaseMs: z.coerce.number().int().nonnegative(),
   }).strict(),
+  // Checked key by key, with defaults, by the monitoring unit (src/monitoring/settings.ts).
+  monitoring: z.record(z.string(), z.unknown()).default({}),
 }).strict();
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { AppConfig } from '../config';
+import { type AppConfig, ConfigError } from '../config';
 
 const schema = z.object({
   publicUrl: z.string().default('http://localhost:3000'),
@@ -11,17 +11,17 @@ const schema = z.object({
     resubmission: z.number().nonnegative().default(15),
     offHours: z.number().nonnegative().default(10),
     entry: z.number().nonnegative().default(3),
-  }).prefault({}),
+  }).strict().prefault({}),
   /** 加负榜 score = Σ weight × count. */
   scoreWeights: z.object({
     notice: z.number().nonnegative().default(1),
     urgent: z.number().nonnegative().default(2),
     field: z.number().nonnegative().default(0.2),
     offHours: z.number().nonnegative().default(2),
-  }).prefault({}),
+  }).strict().prefault({}),
   cancelledList: z.string().default('config/cancelled-evaluations.yaml'),
   complaintsPerDay: z.number().int().positive().default(3),
-}).prefault({});
+}).strict();
 
 export type MonitoringSettings = z.infer<typeof schema> & {
   /** Signs dashboard and report links; random per process when not configured. */
@@ -34,10 +34,11 @@ type Env = Record<string, string | undefined>;
 
 /** config.monitoring with defaults; secrets only from the environment, never from files in the repo. */
 export function monitoringSettings(config: AppConfig, env: Env = process.env): MonitoringSettings {
-  const parsed = schema.safeParse((config as Record<string, unknown>).monitoring ?? {});
+  const parsed = schema.safeParse(config.monitoring);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`配置项 monitoring.${issue.path.join('.')} 无效：${issue.message}`);
+    if (issue.code === 'unrecognized_keys') throw new ConfigError(`未知的配置项 ${issue.keys.map((k) => ['monitoring', ...issue.path, k].join('.')).join('、')}：请检查拼写（可用的键见 config/default.yaml）`);
+    throw new ConfigError(`配置项 monitoring.${issue.path.join('.')} 无效：${issue.message}`);
   }
   return {
     ...parsed.data,

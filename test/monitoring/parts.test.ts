@@ -7,7 +7,8 @@ import { classifyNotice, countRequestedFields } from '../../src/monitoring/class
 import { parsePeriod, periodFromKey } from '../../src/monitoring/period';
 import { weeklyDue } from '../../src/monitoring/report';
 import { LinkSigner, tokenMatches } from '../../src/monitoring/sign';
-import { projectPath } from '../../src/config';
+import { ConfigError, loadConfig, projectPath } from '../../src/config';
+import { monitoringSettings } from '../../src/monitoring/settings';
 import { decodePng, inkShare } from '../helpers/png';
 
 describe('monitoring: parts', () => {
@@ -89,5 +90,18 @@ describe('monitoring: parts', () => {
       return;
     }
     expect(inkShare(withTitle), 'Chinese glyphs drawn').to.be.greaterThan(0.01);
+  });
+
+  it('reads its settings with defaults, refuses misspelt keys, and takes secrets only from the environment', () => {
+    const config = (monitoring: Record<string, unknown>) => loadConfig({ dir: projectPath('config'), env: {}, overrides: { monitoring } });
+    const s = monitoringSettings(config({}), { JIANFU_PUBLIC_URL: 'https://jianfu.example.gov.cn/', JIANFU_DASHBOARD_TOKEN: 't' });
+    expect(s.publicUrl).to.equal('https://jianfu.example.gov.cn');
+    expect(s.minutesSaved.notice).to.equal(20);
+    expect(s.adminToken).to.equal('t');
+    expect(s.linkSecret).to.have.length(64);
+    expect(monitoringSettings(config({ minutesSaved: { notice: 30 } }), {}).minutesSaved).to.deep.include({ notice: 30, entry: 3 });
+    expect(() => monitoringSettings(config({ minutesSave: {} }), {})).to.throw(ConfigError, /未知的配置项 monitoring\.minutesSave/);
+    expect(() => monitoringSettings(config({ scoreWeights: { urgnt: 1 } }), {})).to.throw(ConfigError, /monitoring\.scoreWeights\.urgnt/);
+    expect(() => monitoringSettings(config({ weeklyAt: '9点' }), {})).to.throw(ConfigError, /monitoring\.weeklyAt/);
   });
 });

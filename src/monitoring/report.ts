@@ -89,13 +89,19 @@ export function weeklyDue(cal: WorkCalendar, now: Date, at: string): boolean {
   return false;
 }
 
-/** The job: last week's report to every admin and supervision group, once (a KvState mark). */
+/** The job: last week's report to every admin and supervision group, once (a KvState mark), unless the week was empty. */
 export async function pushWeeklyReport(em: EntityManager, now: Date, deps: ReportDeps): Promise<number> {
   if (!weeklyDue(deps.cal, now, deps.settings.weeklyAt)) return 0;
   const monday = mondayOf(localDate(now));
   if (await em.findOne(KvState, { where: { key: sentKey(monday) } })) return 0;
   const period = weekPeriod(addDays(monday, -7));
   const f = await deps.figures(em, period);
+  // A week with nothing to report is marked done without a message: no one needs a page of zeros.
+  const quiet = f.received + f.complaints.filed + f.incidents.length === 0;
+  if (quiet) {
+    await em.save(em.create(KvState, { key: sentKey(monday), value: JSON.stringify({ period: period.key, groups: 0, quiet: true, at: now.toISOString() }) }));
+    return 0;
+  }
   const body = { kind: 'markdown' as const, title: '减负周报', text: reportMarkdown(f, reportLinks(deps, period, now), deps.settings.minutesSaved) };
   const groups = [...(await groupsOfKind(em, 'admin')), ...(await groupsOfKind(em, 'supervision'))];
   for (const g of groups) {

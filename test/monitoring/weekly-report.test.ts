@@ -71,6 +71,7 @@ describe('monitoring: the weekly report after a simulated week', function () {
   };
 
   it('is pushed once on Monday 09:00 to the admin and supervision groups, with figures equal to the stored rows', async () => {
+    expect(h.botMessages('g-admin').filter((m) => m.includes('减负周报')), 'the empty week before is not reported').to.have.length(1);
     expect(pushed('g-admin')).to.have.length(1);
     expect(pushed('g-supervision')).to.have.length(1);
     expect(await h.app.ds.manager.findOneBy(KvState, { key: 'monitoring.weekly-report:2026-11-30' })).to.not.equal(null);

@@ -65,8 +65,9 @@ export function heatOption(f: Figures): Option {
 }
 
 export function whistleOption(f: Figures): Option | null {
-  if (!f.whistle?.length) return null;
+  if (!f.whistle) return null;
   const w = f.whistle;
+  const pct = (part: number, whole: number) => (whole ? Math.round((100 * part) / whole) : 0);
   return {
     title: { text: '吹哨响应（按时率）', left: 'center', textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'axis', renderMode: 'richText' },
@@ -75,8 +76,9 @@ export function whistleOption(f: Figures): Option | null {
     xAxis: { type: 'category', data: w.map((r) => r.department) },
     yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: [
-      { type: 'bar', name: '按时报到', data: w.map((r) => (r.tickets ? Math.round((100 * r.reportedOnTime) / r.tickets) : 0)) },
-      { type: 'bar', name: '按时办结', data: w.map((r) => (r.tickets ? Math.round((100 * r.closedOnTime) / r.tickets) : 0)) },
+      { type: 'bar', name: '按时报到', data: w.map((r) => pct(r.reportedOnTime, r.reported)) },
+      { type: 'bar', name: '按时办结', data: w.map((r) => pct(r.doneOnTime, r.done)) },
+      { type: 'bar', name: '满意率', data: w.map((r) => pct(r.satisfied + r.basicallySatisfied, r.rated)) },
     ],
   };
 }

@@ -61,6 +61,16 @@ export async function exportXlsx(f: Figures): Promise<Buffer> {
       queued: yes(r.queued), emergency: yes(r.emergency), cancelledActivity: r.cancelledActivity, text: safe(r.text),
     });
   }
+  if (f.whistle) {
+    const w = wb.addWorksheet('吹哨');
+    w.columns = [
+      { header: '部门', key: 'department', width: 18 }, { header: '接单', key: 'received', width: 8 }, { header: '报到', key: 'reported', width: 8 },
+      { header: '按时报到', key: 'reportedOnTime', width: 10 }, { header: '办结', key: 'done', width: 8 }, { header: '按时办结', key: 'doneOnTime', width: 10 },
+      { header: '退回', key: 'returns', width: 8 }, { header: '评价', key: 'rated', width: 8 }, { header: '满意', key: 'satisfied', width: 8 },
+      { header: '基本满意', key: 'basicallySatisfied', width: 10 },
+    ];
+    for (const r of f.whistle) w.addRow({ ...r, department: safe(r.department) });
+  }
   for (const ws of wb.worksheets) ws.getRow(1).font = { bold: true };
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

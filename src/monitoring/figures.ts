@@ -56,17 +56,37 @@ export interface SavedItem {
   minutesEach: number;
 }
 
-/** What the whistle desk may offer as service 'whistle.figures' (shown as 暂无 when absent). */
+/**
+ * One department's whistle tickets, as the whistle desk's service 'whistle.figures' reports them
+ * (byDepartment(em, from, to)). Read by shape, not by import: without that unit the report says 暂无.
+ */
 export interface WhistleRow {
   department: string;
-  tickets: number;
+  received: number;
+  reported: number;
   reportedOnTime: number;
-  closedOnTime: number;
+  done: number;
+  doneOnTime: number;
+  rated: number;
+  satisfied: number;
+  basicallySatisfied: number;
   returns: number;
-  satisfaction: number | null;
 }
 
-/** What the ledger may offer as service 'ledger.figures'. */
+const WHISTLE_COUNTS = ['received', 'reported', 'reportedOnTime', 'done', 'doneOnTime', 'rated', 'satisfied', 'basicallySatisfied', 'returns'] as const;
+
+/** Keeps rows that look like whistle figures; anything else is ignored rather than shown wrong. */
+export function whistleRows(raw: unknown): WhistleRow[] | null {
+  if (!Array.isArray(raw)) return null;
+  const rows = raw.filter((r): r is WhistleRow => typeof r === 'object' && r !== null && typeof (r as WhistleRow).department === 'string'
+    && WHISTLE_COUNTS.every((k) => typeof (r as unknown as Record<string, unknown>)[k] === 'number'));
+  return rows.length ? rows.map((r) => ({ department: r.department, ...Object.fromEntries(WHISTLE_COUNTS.map((k) => [k, r[k]])) }) as WhistleRow) : null;
+}
+
+/** 满意 and 基本满意 among rated tickets, in whole percent. */
+export const satisfaction = (w: WhistleRow): number => Math.round((100 * (w.satisfied + w.basicallySatisfied)) / w.rated);
+
+/** What the ledger may offer as service 'ledger.figures' (avoided(em, from, to)); other shapes are ignored. */
 export interface LedgerFigures {
   entriesAvoided: number;
   answeredFromLedger: number;
@@ -212,7 +232,9 @@ export async function computeFigures(em: EntityManager, period: Period, deps: Fi
   const m = settings.minutesSaved;
   const neverSent = rows.filter((r) => r.heldBy.length && ['held', 'rejected', 'withdrawn'].includes(r.status));
   const fixedFirst = rows.filter((r) => r.heldBy.length && (r.status === 'sent' || r.status === 'scheduled'));
-  const ledger = await optional<LedgerFigures>(deps.services, 'ledger.figures', 'avoided', em, period.from, period.to);
+  const rawLedger = await optional<Partial<LedgerFigures>>(deps.services, 'ledger.figures', 'avoided', em, period.from, period.to);
+  const ledger = typeof rawLedger?.entriesAvoided === 'number' && typeof rawLedger.answeredFromLedger === 'number'
+    ? { entriesAvoided: rawLedger.entriesAvoided, answeredFromLedger: rawLedger.answeredFromLedger } : null;
   const items: SavedItem[] = [
     { label: '拦下未发出的通知（×社区数）', count: neverSent.reduce((s, r) => s + r.communities, 0), minutesEach: m.notice },
     { label: '修改后才发出、免于重发更正的通知（×社区数）', count: fixedFirst.reduce((s, r) => s + r.communities, 0), minutesEach: m.resubmission },
@@ -246,7 +268,7 @@ export async function computeFigures(em: EntityManager, period: Period, deps: Fi
     incidents: [...incidentMap].map(([department, count]) => ({ department, count })),
     complaints: { filed: complaints.length, open: complaints.filter((c) => c.status !== 'closed').length },
     ledger,
-    whistle: await optional<WhistleRow[]>(deps.services, 'whistle.figures', 'byDepartment', em, period.from, period.to),
+    whistle: whistleRows(await optional<unknown>(deps.services, 'whistle.figures', 'byDepartment', em, period.from, period.to)),
     rows,
   };
 }

@@ -3,6 +3,7 @@ import { GateDecision, InboundMessage, OutboxMessage } from '../../entities';
 import { Complaint } from '../../entities/complaint';
 import type { Db } from '../db';
 import type { Services } from '../unit';
+import { whistleRows } from './figures';
 
 interface Count {
   key: string;
@@ -70,16 +71,16 @@ export function createMetrics(db: Db, services: Services): Registry {
     },
   });
   if (services.has('whistle.figures')) {
-    const svc = services.get<{ breaches?: (em: unknown) => Promise<number> }>('whistle.figures');
-    if (typeof svc.breaches === 'function') {
-      const breaches = svc.breaches.bind(svc);
-      new Gauge({
-        name: 'jianfu_sla_breaches', help: 'Whistle tickets past their SLA, from the whistle desk', registers: [register],
-        async collect() {
-          this.set(await breaches(db.manager));
-        },
-      });
-    }
+    new Gauge({
+      name: 'jianfu_sla_breaches', help: 'Whistle tickets reported or finished late, from the whistle desk', labelNames: ['stage'], registers: [register],
+      async collect() {
+        this.reset();
+        const svc = services.get<{ byDepartment?: (em: unknown) => Promise<unknown> }>('whistle.figures');
+        const rows = whistleRows(typeof svc.byDepartment === 'function' ? await svc.byDepartment(db.manager) : null) ?? [];
+        this.set({ stage: 'report' }, rows.reduce((s, r) => s + r.reported - r.reportedOnTime, 0));
+        this.set({ stage: 'done' }, rows.reduce((s, r) => s + r.done - r.doneOnTime, 0));
+      },
+    });
   }
   return register;
 }

@@ -4,7 +4,7 @@ import { addDays, localDate, localMinutes, parseClock } from '../calendar/time';
 import type { WorkCalendar } from '../calendar/work-calendar';
 import type { CommandContext } from '../chat/context';
 import { enqueue } from '../outbox/outbox';
-import type { Figures } from './figures';
+import { type Figures, satisfaction } from './figures';
 import { groupsOfKind } from './figures';
 import { mondayOf, parsePeriod, type Period, weekPeriod } from './period';
 import type { MonitoringSettings } from './settings';
@@ -42,7 +42,7 @@ export function reportMarkdown(f: Figures, links: { chart: string; xlsx: string 
     '',
     `**估算节省工时**：约 ${f.saved.hours} 小时（${f.saved.items.map((i) => `${i.label}${i.count}项×${i.minutesEach}分钟`).join('；')}）。`,
     `台账免填：${f.ledger ? `免于重复填报${f.ledger.entriesAvoided}项，由台账直接答复${f.ledger.answeredFromLedger}次` : NONE}。`,
-    `吹哨响应：${f.whistle?.length ? f.whistle.map((w) => `${w.department} ${w.tickets}件，按时报到${w.reportedOnTime}、按时办结${w.closedOnTime}、退回${w.returns}${w.satisfaction == null ? '' : `、满意度${w.satisfaction}`}`).join('；') : NONE}。`,
+    `吹哨响应：${f.whistle ? f.whistle.map((w) => `${w.department} 接单${w.received}，报到${w.reported}（按时${w.reportedOnTime}），办结${w.done}（按时${w.doneOnTime}），退回${w.returns}${w.rated ? `，满意率${satisfaction(w)}%` : ''}`).join('；') : NONE}。`,
     `社区反映未经机器人的通知：${f.incidents.map((i) => `${i.department}${i.count}`).join('、') || '无'}；匿名反映 ${f.complaints.filed} 条（未办结 ${f.complaints.open}）。`,
     '',
     `口径：按通知提交时间统计；负担分=通知×1+急件×2+字段×0.2+非工作时间发文×2（权重见配置 monitoring.scoreWeights）；`

@@ -3,7 +3,6 @@ import { WorkChannel } from '../../entities/work-channel';
 import type { CommandContext } from '../chat/context';
 import type { CommandDef } from '../chat/registry';
 import { findCommunity, findDepartment } from '../directory/lookup';
-import { type CancelledItem, currentCancelledList, editCancelledList } from './cancelled';
 
 const KIND_WORDS: Record<string, 'group' | 'app'> = { 群: 'group', 工作群: 'group', 应用: 'app', APP: 'app', app: 'app', 公众号: 'app', 小程序: 'app' };
 const ALL = new Set(['全部', '全部社区', '所有社区']);
@@ -79,32 +78,5 @@ export function channelCommands(): CommandDef[] {
     args: [{ name: '操作', choices: ['登记', '查看', '删除'] }, { name: '内容', optional: true, rest: true }],
     examples: ['/群与应用 登记 群 养老服务群 人民社区 民政科', '/群与应用 登记 应用 平安通APP 全部社区 应急管理办', '/群与应用 查看 人民社区'],
     handler: (ctx, a) => (a['操作'] === '登记' ? register(ctx, a['内容'] ?? '') : a['操作'] === '删除' ? remove(ctx, a['内容'] ?? '') : list(ctx, a['内容'] ?? '')),
-  }];
-}
-
-/** /取消清单: the street's cancelled evaluations, from config/ plus admins' edits. */
-export function cancelledListCommands(base: CancelledItem[]): CommandDef[] {
-  return [{
-    name: '取消清单', summary: '查看或修改已取消的考核评比清单', roles: ['admin'],
-    args: [{ name: '操作', choices: ['查看', '添加', '删除'] }, { name: '内容', optional: true, rest: true }],
-    examples: ['/取消清单 查看', '/取消清单 添加 最美楼道评比 最美楼道', '/取消清单 删除 美丽庭院评比'],
-    handler: async (ctx, a) => {
-      const [name, ...keywords] = (a['内容'] ?? '').split(/\s+/).filter(Boolean);
-      if (a['操作'] !== '查看') {
-        if (!name || [...name].length > 64) {
-          await ctx.reply(a['操作'] === '添加' ? '用法：/取消清单 添加 名称 关键词…' : '用法：/取消清单 删除 名称');
-          return;
-        }
-        const current = await currentCancelledList(ctx.em, base);
-        if (a['操作'] === '删除' && !current.some((i) => i.name === name)) {
-          await ctx.reply(`清单中没有「${name}」。`);
-          return;
-        }
-        await editCancelledList(ctx.em, a['操作'] === '添加' ? { add: { name, keywords: keywords.length ? keywords : [name] } } : { remove: name });
-        await ctx.audit({ action: `cancelled-list.${a['操作'] === '添加' ? 'add' : 'remove'}`, entity: 'cancelled_list', entityId: name, after: keywords });
-      }
-      const list = await currentCancelledList(ctx.em, base);
-      await ctx.reply([`已取消的考核评比（${list.length}项）：`, ...list.map((i, n) => `${n + 1}. ${i.name}（关键词：${i.keywords.join('、')}）`)].join('\n'));
-    },
   }];
 }

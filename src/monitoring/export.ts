@@ -58,7 +58,7 @@ export async function exportXlsx(f: Figures): Promise<Buffer> {
     rows.addRow({
       id: r.id, at: formatLocal(r.createdAt), department: safe(r.department), cls: r.cls, status: STATUS[r.status] ?? r.status,
       communities: r.communities, fields: r.fields, urgent: yes(r.urgent), offHours: yes(r.offHours), heldBy: r.heldBy.join('、'),
-      queued: yes(r.queued), emergency: yes(r.emergency), cancelledActivity: r.cancelledActivity, text: safe(r.text),
+      queued: yes(r.queued), emergency: yes(r.emergency), cancelledActivity: yes(r.cancelledActivity), text: safe(r.text),
     });
   }
   if (f.whistle) {

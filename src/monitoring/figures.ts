@@ -5,7 +5,6 @@ import { WorkChannel } from '../../entities/work-channel';
 import { localParts } from '../calendar/time';
 import type { WorkCalendar } from '../calendar/work-calendar';
 import type { Services } from '../unit';
-import { type CancelledItem, matchCancelled } from './cancelled';
 import { classifyNotice, countRequestedFields, NOTICE_CLASSES, type NoticeClass } from './classify';
 import type { Period } from './period';
 import type { MonitoringSettings } from './settings';
@@ -46,7 +45,8 @@ export interface NoticeRow {
   heldBy: string[];
   queued: boolean;
   emergency: boolean;
-  cancelledActivity: string;
+  /** The gate found it organises an evaluation on the cancelled list. */
+  cancelledActivity: boolean;
   text: string;
 }
 
@@ -121,7 +121,6 @@ export interface FigureDeps {
   cal: WorkCalendar;
   settings: MonitoringSettings;
   services: Services;
-  cancelled: CancelledItem[];
 }
 
 const STOPPED = new Set(['held', 'pending_approval']);
@@ -170,7 +169,7 @@ export async function computeFigures(em: EntityManager, period: Period, deps: Fi
       heldBy: stopped && !heldBy.length ? ['其他'] : heldBy,
       queued: findings.some((f) => f.ruleId === 'quiet_time' && f.outcome === 'defer'),
       emergency: findings.some((f) => f.ruleId === 'emergency' && f.outcome === 'warn'),
-      cancelledActivity: matchCancelled(n.text, deps.cancelled)?.name ?? '',
+      cancelledActivity: findings.some((f) => f.ruleId === 'cancelled_evaluation' && f.outcome !== 'pass'),
       text: n.text,
     };
   });
@@ -184,7 +183,7 @@ export async function computeFigures(em: EntityManager, period: Period, deps: Fi
     d.fields += r.fields;
     d.offHours += Number(r.offHours);
     d.held += Number(r.heldBy.length > 0);
-    d.cancelledActivities += Number(!!r.cancelledActivity);
+    d.cancelledActivities += Number(r.cancelledActivity);
     d.classes[r.cls]++;
     deptMap.set(r.department, d);
   }

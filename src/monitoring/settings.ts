@@ -19,7 +19,6 @@ const schema = z.object({
     field: z.number().nonnegative().default(0.2),
     offHours: z.number().nonnegative().default(2),
   }).strict().prefault({}),
-  cancelledList: z.string().default('config/cancelled-evaluations.yaml'),
   complaintsPerDay: z.number().int().positive().default(3),
 }).strict();
 

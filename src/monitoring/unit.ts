@@ -3,10 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { Complaint } from '../../entities/complaint';
 import { WorkChannel } from '../../entities/work-channel';
 import type { CommandContext } from '../chat/context';
-import { projectPath } from '../config';
 import type { Unit } from '../unit';
-import { currentCancelledList, loadCancelledList } from './cancelled';
-import { cancelledListCommands, channelCommands } from './channels';
+import { channelCommands } from './channels';
 import { ComplaintDesk, forgetSentReceipts } from './complaints';
 import { computeFigures, type Figures } from './figures';
 import { createMetrics } from './metrics';
@@ -34,9 +32,7 @@ export const monitoringUnit: Unit = {
   setup: ({ config, calendar, services, clock, log, db }) => {
     const settings = monitoringSettings(config);
     const signer = new LinkSigner(settings.linkSecret);
-    const cancelledBase = loadCancelledList(projectPath(settings.cancelledList));
-    const figures = async (em: EntityManager, period: Period) =>
-      computeFigures(em, period, { cal: calendar.cal, settings, services, cancelled: await currentCancelledList(em, cancelledBase) });
+    const figures = (em: EntityManager, period: Period) => computeFigures(em, period, { cal: calendar.cal, settings, services });
     services.provide<MonitoringFigures>('monitoring.figures', { figures });
     const reports: ReportDeps = { figures, cal: calendar.cal, settings, signer };
     const complaints = new ComplaintDesk(settings.complaintsPerDay);
@@ -55,7 +51,6 @@ export const monitoringUnit: Unit = {
         { name: '看板', summary: '获取减负监测看板链接（私信，24小时有效）', roles: ['admin'], handler: dashboardLink },
         ...complaints.commands(),
         ...channelCommands(),
-        ...cancelledListCommands(cancelledBase),
       ],
       jobs: [
         { name: 'weekly-report', run: (em, now) => pushWeeklyReport(em, now, reports) },

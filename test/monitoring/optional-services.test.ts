@@ -21,7 +21,7 @@ describe('monitoring: figures from the whistle desk and the ledger when they are
 
   const figuresWith = async (services: Services) => {
     const settings = monitoringSettings(h.app.config, {});
-    return computeFigures(h.app.ds.manager, weekPeriod('2026-11-23'), { cal: h.app.calendar.cal, settings, services, cancelled: [] });
+    return computeFigures(h.app.ds.manager, weekPeriod('2026-11-23'), { cal: h.app.calendar.cal, settings, services });
   };
 
   it('shows 暂无 without them, and their figures with them', async () => {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { AuditLog, KvState } from '../../entities';
+import { AuditLog } from '../../entities';
 import { Harness } from '../helpers/harness';
 
-describe('monitoring: the register of work groups and apps, and the cancelled-evaluations list', function () {
+describe('monitoring: the register of work groups and apps, and the cancelled-evaluations rule', function () {
   this.timeout(60_000);
   let h: Harness;
 
@@ -28,18 +28,20 @@ describe('monitoring: the register of work groups and apps, and the cancelled-ev
     expect(await h.app.ds.manager.countBy(AuditLog, { entity: 'work_channel' })).to.equal(3);
   });
 
-  it('lets admins edit the cancelled-evaluations list, and the weekly report counts notices organising one', async () => {
-    const shown = (await h.say('admin', 'g-admin', '/取消清单 查看'))[0];
-    expect(shown).to.contain('文明社区评比（关键词：文明社区、文明村）');
-    const added = (await h.say('admin', 'g-admin', '/取消清单 添加 最美楼道评比 最美楼道'))[0];
-    expect(added).to.contain('最美楼道评比（关键词：最美楼道）');
-    expect((await h.say('admin', 'g-admin', '/取消清单 删除 文明社区评比'))[0]).to.not.contain('文明社区评比');
-    expect(await h.say('admin', 'g-admin', '/取消清单 删除 没有这项')).to.deep.equal(['清单中没有「没有这项」。']);
-    expect(await h.app.ds.manager.findOneBy(KvState, { key: 'monitoring.cancelled-list' })).to.not.equal(null);
+  it('holds a notice organising a cancelled evaluation for approval; admins edit the list, and the report counts them', async () => {
+    const shown = (await h.say('admin', 'g-admin', '/规则 查看'))[0];
+    expect(shown).to.contain('已取消的考核评比');
+    expect(shown).to.contain('文明社区');
+    expect((await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前申报文明社区评比材料 依据:L12'))[0]).to.contain('已列入取消清单');
+    expect(h.botMessages('g-admin').at(-1), 'the admins are asked').to.contain('第1号通知待审批');
+    expect((await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前推荐最美楼道评比候选 依据:L12'))[0]).to.contain('已发送');
 
-    await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前推荐最美楼道评比候选 依据:L12');
-    await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前申报文明社区评比材料 依据:L12');
+    expect((await h.say('admin', 'g-admin', '/规则 设置 已取消的考核评比 最美楼道、美丽庭院'))[0]).to.contain('最美楼道、美丽庭院');
+    expect((await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前推荐最美楼道评比候选 依据:L12'))[0]).to.contain('已列入取消清单');
+    expect((await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前报送文明社区评比得分 依据:L12'))[0], 'no longer on the list').to.contain('已发送');
+
     const report = (await h.say('admin', 'g-admin', '/周报'))[0];
-    expect(report, 'the removed item no longer counts, the added one does').to.contain('组织已取消的考核评比 1 条');
+    expect(report).to.contain('组织已取消的考核评比 2 条');
+    expect(report).to.match(/拦截原因：[^。]*已取消的考核评比2/);
   });
 });

@@ -22,7 +22,7 @@ export async function exportXlsx(f: Figures): Promise<Buffer> {
   summary.addRows([
     { k: '期间', v: f.period.label }, { k: '收到通知', v: f.received }, { k: '通过', v: f.passed }, { k: '拦截（退回或送审）', v: f.held },
     { k: '待审批', v: f.pendingApproval }, { k: '驳回', v: f.rejected }, { k: '撤回', v: f.withdrawn },
-    { k: '非工作时间顺延', v: f.queuedOffHours }, { k: '紧急通道', v: f.emergencies }, { k: '组织已取消的考核评比', v: f.cancelledActivities },
+    { k: '非工作时间顺延', v: f.queuedOffHours }, { k: '合并推送少发的消息', v: f.merged }, { k: '紧急通道', v: f.emergencies }, { k: '组织已取消的考核评比', v: f.cancelledActivities },
     ...f.heldByRule.map((r) => ({ k: `拦截规则：${r.rule}`, v: r.count })),
     ...f.saved.items.map((i) => ({ k: `${i.label}（每项${i.minutesEach}分钟）`, v: i.count })),
     { k: '估算节省工时（小时）', v: f.saved.hours },

@@ -102,6 +102,8 @@ export interface Figures {
   rejected: number;
   withdrawn: number;
   queuedOffHours: number;
+  /** Deliveries that went out inside a digest with others: messages a group did not get. */
+  merged: number;
   emergencies: number;
   cancelledActivities: number;
   departments: DepartmentFigures[];
@@ -242,6 +244,10 @@ export async function computeFigures(em: EntityManager, period: Period, deps: Fi
   if (ledger) items.push({ label: '台账已有、免于重复填报的数据项', count: ledger.entriesAvoided, minutesEach: m.entry });
   const hours = Math.round(items.reduce((s, i) => s + i.count * i.minutesEach, 0) / 6) / 10;
 
+  const perMessage = new Map<number, number>();
+  for (const d of delivered) if (d.outboxId !== null) perMessage.set(d.outboxId, (perMessage.get(d.outboxId) ?? 0) + 1);
+  const merged = [...perMessage.values()].reduce((sum, n) => sum + n - 1, 0);
+
   const incidents = await em.find(Incident, { where: { at: range } });
   const incidentMap = new Map<string, number>();
   for (const i of incidents) incidentMap.set(i.departmentName || '未注明', (incidentMap.get(i.departmentName || '未注明') ?? 0) + 1);
@@ -257,6 +263,7 @@ export async function computeFigures(em: EntityManager, period: Period, deps: Fi
     rejected: rows.filter((r) => r.status === 'rejected').length,
     withdrawn: rows.filter((r) => r.status === 'withdrawn').length,
     queuedOffHours: rows.filter((r) => r.queued).length,
+    merged,
     emergencies: rows.filter((r) => r.emergency).length,
     cancelledActivities: rows.filter((r) => r.cancelledActivity).length,
     departments,

@@ -27,7 +27,7 @@ export function reportMarkdown(f: Figures, links: { chart: string; xlsx: string 
     `### ${title} ${f.period.label}`,
     `收到通知 **${f.received}** 条：通过 ${f.passed}，拦截 ${f.held}（退回或送审），待审批 ${f.pendingApproval}，驳回 ${f.rejected}，撤回 ${f.withdrawn}。`,
     `拦截原因：${f.heldByRule.map((r) => `${r.rule}${r.count}`).join('、') || '无'}。`,
-    `非工作时间发文顺延 ${f.queuedOffHours} 条；紧急通道 ${f.emergencies} 次；组织已取消的考核评比 ${f.cancelledActivities} 条。`,
+    `非工作时间发文顺延 ${f.queuedOffHours} 条；合并推送少发 ${f.merged} 条消息；紧急通道 ${f.emergencies} 次；组织已取消的考核评比 ${f.cancelledActivities} 条。`,
     '',
     '**加负榜**',
     ...(f.departments.length

@@ -108,7 +108,7 @@ describe('monitoring: dashboard and metrics', function () {
     const held = await h.app.ds.manager.countBy(GateDecision, { verdict: 'held' });
     expect(held).to.be.greaterThan(0);
     expect(value('jianfu_gate_verdicts{verdict="held"}')).to.equal(held);
-    expect(value('jianfu_gate_rule_findings{rule="quiet_time",outcome="defer"}')).to.equal(2);
+    expect(value('jianfu_gate_rule_findings{rule="quiet_time",outcome="defer"}')).to.equal(3);
     expect(value('jianfu_messages_in{status="processed"}')).to.be.greaterThan(15);
     expect(value('jianfu_outbox_depth{status="parked"}')).to.equal(0);
     expect(value('jianfu_send_failures')).to.equal(0);

@@ -30,6 +30,8 @@ async function countFromRows(h: Harness) {
     perDept.set(name, (perDept.get(name) ?? 0) + 1);
   }
   const sent = await em.find(NoticeDelivery, { where: { status: 'sent', sentAt: range } });
+  const perMessage = new Map<number, number>();
+  for (const d of sent) perMessage.set(d.outboxId!, (perMessage.get(d.outboxId!) ?? 0) + 1);
   const perCommunity = new Map<string, number>();
   for (const c of await em.find(Community)) perCommunity.set(c.name, new Set(sent.filter((d) => d.communityId === c.id).map((d) => d.noticeId)).size);
   return {
@@ -41,6 +43,7 @@ async function countFromRows(h: Harness) {
     pending: notices.filter((n) => n.status === 'pending_approval').length,
     queued: notices.filter((n) => has(n, 'quiet_time', 'defer')).length,
     emergencies: notices.filter((n) => has(n, 'emergency', 'warn')).length,
+    merged: [...perMessage.values()].filter((n) => n > 1).reduce((sum, n) => sum + n - 1, 0),
     byRule, perDept, perCommunity,
   };
 }
@@ -82,11 +85,12 @@ describe('monitoring: the weekly report after a simulated week', function () {
     const report = pushed('g-admin')[0];
     const rows = await countFromRows(h);
     // The simulated week has one of each kind, so equal counts are not equal zeros.
-    expect(rows.received).to.equal(12);
+    expect(rows.received).to.equal(13);
     expect(rows.emergencies).to.equal(1);
     expect(rows.rejected).to.equal(1);
     expect(rows.withdrawn).to.equal(1);
-    expect(rows.queued).to.equal(2);
+    expect(rows.queued).to.equal(3);
+    expect(rows.merged, 'two queued notices reach 和平社区 together').to.equal(1);
     expect(rows.held).to.be.greaterThan(1);
 
     expect(num(report, /收到通知 \*\*(\d+)\*\* 条/)).to.equal(rows.received);
@@ -97,6 +101,7 @@ describe('monitoring: the weekly report after a simulated week', function () {
     expect(num(report, /撤回 (\d+)。/)).to.equal(rows.withdrawn);
     expect(num(report, /非工作时间发文顺延 (\d+) 条/)).to.equal(rows.queued);
     expect(num(report, /紧急通道 (\d+) 次/)).to.equal(rows.emergencies);
+    expect(num(report, /合并推送少发 (\d+) 条消息/)).to.equal(rows.merged);
     expect(num(report, /组织已取消的考核评比 (\d+) 条/)).to.equal(1);
     const ruleLine = /拦截原因：(.*)。/.exec(report)![1];
     expect(Object.fromEntries(ruleLine.split('、').map((s) => [s.replace(/\d+$/, ''), Number(/\d+$/.exec(s)![0])]))).to.deep.equal(Object.fromEntries(rows.byRule));

@@ -118,6 +118,7 @@ describe('monitoring: the weekly report after a simulated week', function () {
     const body = (s: string) => s.slice(0, s.indexOf('![图表]'));
     expect(body(onDemand)).to.equal(body(pushed('g-admin')[0]));
     expect((await h.say('zhangmin', 'g-renmin', '/周报'))[0]).to.contain('权限不足');
+    expect((await h.say('xiaozhou', 'g-supervision', '/周报 上周'))[0], 'anyone in the supervision group').to.contain(WEEK_TITLE);
     expect((await h.say('admin', 'g-admin', '/周报 下周'))[0]).to.contain('请写：/周报');
     expect((await h.say('admin', 'g-admin', '/月报 2026-11'))[0]).to.contain('减负月报 2026年11月');
   });

@@ -146,3 +146,28 @@ describe('monitoring: the weekly report after a simulated week', function () {
     expect(wb.getWorksheet('部门')!.getRow(2).getCell(1).value).to.equal(top);
   });
 });
+
+describe('monitoring: the weekly push follows the working calendar', function () {
+  this.timeout(60_000);
+
+  it('waits out the National Day holiday and reports on the first working day, once', async () => {
+    const h = await Harness.start({ now: '2026-09-29T09:15:00+08:00' });
+    try {
+      await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于10月9日前报送辖区独居老人名单 依据:L09');
+      const reports = () => h.botMessages('g-admin').filter((m) => m.includes('减负周报'));
+      for (const at of ['2026-10-05T09:00', '2026-10-06T10:00', '2026-10-07T16:00', '2026-10-08T08:59']) {
+        await h.advanceTo(`${at}:00+08:00`);
+        expect(reports(), at).to.deep.equal([]);
+      }
+      await h.advanceTo('2026-10-08T09:00:00+08:00');
+      expect(reports()).to.have.length(1);
+      expect(reports()[0]).to.contain('减负周报 2026年第40周（9月28日—10月4日）');
+      expect(reports()[0]).to.contain('收到通知 **1** 条');
+      await h.advanceTo('2026-10-09T09:00:00+08:00');
+      await h.advanceTo('2026-10-12T08:00:00+08:00');
+      expect(reports()).to.have.length(1);
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -9,7 +9,8 @@ import { registerHelp } from './chat/help';
 import { Dispatcher } from './chat/dispatcher';
 import { Inbox } from './chat/inbox';
 import { CommandRegistry } from './chat/registry';
-import { Clock, SystemClock } from './clock';
+import { Clock, DemoClock, SystemClock } from './clock';
+import { registerDemoClock } from './chat/demo-clock';
 import { AppConfig, projectPath } from './config';
 import { Db, openDatabase } from './db';
 import { unitName } from './directory/lookup';
@@ -23,6 +24,9 @@ import type { NoticeDesk } from './gate/notice-desk';
 import { Job, Scheduler } from './jobs';
 import { Services, Unit } from './unit';
 import { UNITS } from './units';
+
+/** How often messages put off while the database was away are tried again. */
+const INBOX_RETRY_MS = 5_000;
 
 export interface AppOptions {
   config: AppConfig;
@@ -65,6 +69,12 @@ export class App {
   ) {
     this.calendar = new CalendarService(config.workHours);
     registerHelp(this.registry);
+    if (clock instanceof DemoClock) {
+      const real = () => [...this.adapters.values()].filter((a) => a.platform !== 'sandbox').map((a) => ({ wecom: '企业微信', dingtalk: '钉钉' })[a.platform as string] ?? a.platform);
+      registerDemoClock(this.registry, clock, () => [...new Set(real())], () => {
+        void this.scheduler.runAll().catch((err) => this.log.error({ err }, 'jobs after a clock change failed'));
+      });
+    }
     const jobs: Job[] = [];
     const listeners: OutboxListener[] = [];
     for (const unit of units) {
@@ -91,7 +101,7 @@ export class App {
   static async create(opts: AppOptions): Promise<App> {
     const log = opts.logger ?? createLogger(opts.config.logLevel);
     const ds = await openDatabase(opts.config.database.url);
-    const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new SystemClock(), log, opts.routes ?? [], opts.units ?? UNITS);
+    const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new DemoClock(new SystemClock()), log, opts.routes ?? [], opts.units ?? UNITS);
     for (const a of opts.adapters ?? []) app.addAdapter(a);
     await app.calendar.reload(ds.manager);
     await app.seed();
@@ -127,19 +137,29 @@ export class App {
     const replayed = await this.inbox.recover();
     if (replayed) this.log.info({ replayed }, '重放了未处理完的消息');
     this.sender.start(this.config.outbox.pollMs);
+    this.inbox.start(INBOX_RETRY_MS);
     if (opts.schedule !== false) this.scheduler.start();
     if (opts.listen !== false) {
-      const routes = [...this.unitRoutes, ...this.extraRoutes];
-      if (this.sandbox) routes.push(sandboxRoutes(this.sandbox, () => this.people()));
+      const routes = [...this.unitRoutes, ...this.extraRoutes, ...this.sandboxRoutes()];
       const http = createHttpApp({ log: this.log, ready: () => this.ready(), modules: routes });
-      this.server = await listen(http, this.config.server.port);
+      this.server = await listen(http, this.config.server.port, this.config.server.host);
     }
   }
 
+  /** The sandbox's page and API, to mount here or on another app's server. */
+  sandboxRoutes(): RouteModule[] {
+    return this.sandbox ? [sandboxRoutes(this.sandbox, () => this.people())] : [];
+  }
+
   async ready(): Promise<{ ok: boolean; detail: string }> {
-    await this.ds.query('SELECT 1');
+    const waiting = this.inbox.waiting();
+    try {
+      await this.ds.query('SELECT 1');
+    } catch {
+      return { ok: false, detail: `数据库不可用${waiting ? `，${waiting} 条消息待处理` : ''}` };
+    }
     const pending = await this.ds.showMigrations();
-    return pending ? { ok: false, detail: '有未执行的迁移' } : { ok: true, detail: 'ok' };
+    return pending ? { ok: false, detail: '有未执行的迁移' } : { ok: true, detail: waiting ? `ok，${waiting} 条消息待处理` : 'ok' };
   }
 
   /** Lets queued work finish: inbound processing, then due outbound sends. */
@@ -171,6 +191,7 @@ export class App {
     }
     await this.scheduler.stop();
     await this.sender.stop();
+    this.inbox.stop();
     for (const a of this.adapters.values()) await a.stop();
     await this.inbox.idle();
     await this.ds.destroy();

@@ -13,8 +13,6 @@ export type { SendOptions } from '../unit';
  */
 export class CommandContext implements Port {
   private seq = 0;
-  /** Set by anonymous channels: the stored inbound row is blanked in this same transaction. */
-  senderForgotten = false;
 
   constructor(
     readonly em: EntityManager,
@@ -24,10 +22,6 @@ export class CommandContext implements Port {
     readonly member: Member,
     readonly group: ChatGroup | null,
   ) {}
-
-  forgetSender(): void {
-    this.senderForgotten = true;
-  }
 
   get actor(): Member {
     return this.member;

@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import { EntityManager, In } from 'typeorm';
-import { OutboxMessage } from '../../entities';
 import { Complaint } from '../../entities/complaint';
 import { localDate } from '../calendar/time';
 import type { CommandContext } from '../chat/context';
@@ -9,13 +7,12 @@ import { groupsOfKind } from './figures';
 
 const STATUS_LABELS: Record<string, string> = { open: '已收到，待处理', handling: '处理中', closed: '已办结' };
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-/** Receipts to the sender are deleted once sent: their address is the only link back to a person. */
-export const RECEIPT_PREFIX = 'anon-receipt:';
 
 const newCode = () => Array.from(crypto.randomBytes(8), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
 
 /**
- * 匿名反映: a complaint about formalism filed in 1:1, stored without the sender. The rate-limit
+ * 匿名反映: a complaint about formalism filed in 1:1, stored without the sender (the command is
+ * `anonymous`, so neither the inbound row nor the sent reply keeps who it was). The rate-limit
  * hash is keyed by a secret that lives only in this process's memory and by the day, so neither
  * the database nor the config can turn it back into a person (a restart only resets the limit).
  */
@@ -28,27 +25,20 @@ export class ComplaintDesk {
     return crypto.createHmac('sha256', this.key).update(`${day}\n${platform}\n${senderId}`).digest('hex');
   }
 
-  /** Replies to the sender go under a key the cleanup job knows, so they are deleted once sent. */
-  private answer(ctx: CommandContext, text: string): Promise<void> {
-    return ctx.send(ctx.here, text, { dedupeKey: RECEIPT_PREFIX + crypto.randomUUID() });
-  }
-
   async file(ctx: CommandContext, text: string): Promise<void> {
-    // Whatever happens next, the stored inbound row must not keep who sent this.
-    ctx.forgetSender();
     const content = text.trim();
     if (!content) {
-      await this.answer(ctx, '请在命令后写明要反映的形式主义问题，例如：/反映 某部门要求每天在群里打卡截图。查询进度：/反映 进度 回执码');
+      await ctx.reply('请在命令后写明要反映的形式主义问题，例如：/反映 某部门要求每天在群里打卡截图。查询进度：/反映 进度 回执码');
       return;
     }
     if ([...content].length > 2000) {
-      await this.answer(ctx, '内容过长，请控制在2000字以内。');
+      await ctx.reply('内容过长，请控制在2000字以内。');
       return;
     }
     const day = localDate(ctx.now);
     const hash = this.senderHash(ctx.msg.platform, ctx.msg.senderId, day);
     if ((await ctx.em.count(Complaint, { where: { senderHash: hash, day } })) >= this.perDay) {
-      await this.answer(ctx, `今天已反映${this.perDay}条，请明天再来。`);
+      await ctx.reply(`今天已反映${this.perDay}条，请明天再来。`);
       return;
     }
     let code = newCode();
@@ -61,17 +51,16 @@ export class ComplaintDesk {
         { dedupeKey: `complaint:${row.code}:${g.id}` });
     }
     const where = groups.length ? '已转纪检监督组' : '监督组尚未设置，已登记待转';
-    await this.answer(ctx, `已匿名收到，${where}。回执码：${row.code}\n查询进度：/反映 进度 ${row.code}\n本系统不记录你的身份。`);
+    await ctx.reply(`已匿名收到，${where}。回执码：${row.code}\n查询进度：/反映 进度 ${row.code}\n本系统不记录你的身份。`);
   }
 
   async progress(ctx: CommandContext, code: string): Promise<void> {
-    ctx.forgetSender();
     const row = await ctx.em.findOne(Complaint, { where: { code: code.trim().toUpperCase() } });
     if (!row) {
-      await this.answer(ctx, '没有这个回执码，请核对。');
+      await ctx.reply('没有这个回执码，请核对。');
       return;
     }
-    await this.answer(ctx, `回执码${row.code}（${row.day}）：${STATUS_LABELS[row.status] ?? row.status}${row.answer ? `。答复：${row.answer}` : ''}`);
+    await ctx.reply(`回执码${row.code}（${row.day}）：${STATUS_LABELS[row.status] ?? row.status}${row.answer ? `。答复：${row.answer}` : ''}`);
   }
 
   async handle(ctx: CommandContext, code: string, action: string, answer: string): Promise<void> {
@@ -95,7 +84,8 @@ export class ComplaintDesk {
   commands(): CommandDef[] {
     return [
       {
-        name: '反映', summary: '匿名反映形式主义问题（单聊）；/反映 进度 回执码 查询', roles: 'any', where: 'direct',
+        // anonymous: the dispatcher blanks the stored message in this transaction, the sender blanks the reply once sent.
+        name: '反映', summary: '匿名反映形式主义问题（单聊）；/反映 进度 回执码 查询', roles: 'any', where: 'direct', anonymous: true,
         args: [{ name: '内容', optional: true, rest: true }], examples: ['/反映 某部门要求每天在群里打卡截图', '/反映 进度 AB12CD34'],
         handler: (ctx, a) => {
           const m = /^进度\s+(\S+)$/.exec(a['内容'] ?? '');
@@ -109,12 +99,4 @@ export class ComplaintDesk {
       },
     ];
   }
-}
-
-/** Deletes sent receipts (they carry the sender's chat id); unsent ones wait for the sender. */
-export async function forgetSentReceipts(em: EntityManager): Promise<number> {
-  const rows = await em.createQueryBuilder(OutboxMessage, 'o').select('o.id', 'id')
-    .where('o.dedupeKey LIKE :p', { p: `${RECEIPT_PREFIX}%` }).andWhere('o.status = :s', { s: 'sent' }).getRawMany<{ id: number }>();
-  if (rows.length) await em.delete(OutboxMessage, { id: In(rows.map((r) => r.id)) });
-  return rows.length;
 }

@@ -5,7 +5,7 @@ import { WorkChannel } from '../../entities/work-channel';
 import type { CommandContext } from '../chat/context';
 import type { Unit } from '../unit';
 import { channelCommands } from './channels';
-import { ComplaintDesk, forgetSentReceipts } from './complaints';
+import { ComplaintDesk } from './complaints';
 import { computeFigures, type Figures } from './figures';
 import { createMetrics } from './metrics';
 import { Monitoring1764600000000 } from './migrations/1764600000000-Monitoring';
@@ -54,7 +54,6 @@ export const monitoringUnit: Unit = {
       ],
       jobs: [
         { name: 'weekly-report', run: (em, now) => pushWeeklyReport(em, now, reports) },
-        { name: 'forget-anonymous-receipts', run: (em) => forgetSentReceipts(em) },
       ],
       routes: [monitoringRoutes({
         db, clock, log, signer, settings, figures,

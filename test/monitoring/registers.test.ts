@@ -34,11 +34,11 @@ describe('monitoring: the register of work groups and apps, and the cancelled-ev
     expect(shown).to.contain('文明社区');
     expect((await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前申报文明社区评比材料 依据:L12'))[0]).to.contain('已列入取消清单');
     expect(h.botMessages('g-admin').at(-1), 'the admins are asked').to.contain('第1号通知待审批');
-    expect((await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前推荐最美楼道评比候选 依据:L12'))[0]).to.contain('已发送');
+    expect((await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前推荐邻里节最美楼道评比候选 依据:L12'))[0]).to.contain('已发送');
 
     expect((await h.say('admin', 'g-admin', '/规则 设置 已取消的考核评比 最美楼道、美丽庭院'))[0]).to.contain('最美楼道、美丽庭院');
-    expect((await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前推荐最美楼道评比候选 依据:L12'))[0]).to.contain('已列入取消清单');
-    expect((await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前报送文明社区评比得分 依据:L12'))[0], 'no longer on the list').to.contain('已发送');
+    expect((await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前推荐邻里节最美楼道评比候选 依据:L12'))[0]).to.contain('已列入取消清单');
+    expect((await h.say('lixia', 'g-minzheng', '/通知 全部社区 请于11月27日前报送邻里节文明社区评比得分 依据:L12'))[0], 'no longer on the list').to.contain('已发送');
 
     const report = (await h.say('admin', 'g-admin', '/周报'))[0];
     expect(report).to.contain('组织已取消的考核评比 2 条');

@@ -5,10 +5,12 @@
 import { benchDeadlines } from './deadlines';
 import { benchDedup } from './dedup';
 import { benchFormalism } from './formalism';
+import { benchReport } from './report';
+import { benchRouting } from './routing';
 import { benchThroughput } from './throughput';
 
 async function main(): Promise<void> {
-  const rows = [await benchDeadlines(), await benchFormalism(), await benchDedup(), await benchThroughput()];
+  const rows = [await benchDeadlines(), await benchFormalism(), await benchDedup(), await benchRouting(), await benchThroughput(), await benchReport()];
   process.stdout.write('\n== summary\n');
   for (const r of rows) process.stdout.write(`${r.name}: jianfu ${r.project} | anchor ${r.anchor}\n`);
 }

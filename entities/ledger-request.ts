@@ -20,5 +20,7 @@ export class LedgerRequest {
   /** For delta and answered requests: the earlier request whose data they build on. */
   @Column({ type: 'integer', nullable: true, default: null }) baseRequestId: number | null;
   @Column({ type: 'text', transformer: jsonText }) communityIds: number[];
+  /** Values communities did not have to type again because of it (answered and delta requests), for the reports. */
+  @Column({ type: 'integer', default: 0 }) entriesAvoided: number;
   @Column({ type: 'datetime' }) createdAt: Date;
 }

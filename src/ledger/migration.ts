@@ -9,7 +9,8 @@ export class Ledger1764300000000 implements MigrationInterface {
     await q.createTable(new Table({
       name: 'ledger_request',
       columns: [id(), nullInt('noticeId'), nullInt('departmentId'), varchar('departmentName', 64, { default: "''" }), nullInt('senderId'),
-        text('text'), text('analysis'), varchar('kind', 16), nullInt('baseRequestId'), text('communityIds'), datetime('createdAt')],
+        text('text'), text('analysis'), varchar('kind', 16), nullInt('baseRequestId'), text('communityIds'), int('entriesAvoided', { default: 0 }),
+        datetime('createdAt')],
       indices: [
         new TableIndex({ name: 'IDX_ledger_request_notice', columnNames: ['noticeId'] }),
         new TableIndex({ name: 'IDX_ledger_request_created', columnNames: ['createdAt'] }),

@@ -6,7 +6,7 @@ import type { Verdict } from '../gate/gate';
 import type { NoticeDesk } from '../gate/notice-desk';
 import type { Finding } from '../gate/rules/types';
 import type { Port } from '../unit';
-import type { RequestBook } from './request-book';
+import { COLLECTING, type RequestBook } from './request-book';
 import type { RequestAnalysis } from './requests';
 import { identityFields } from './store';
 
@@ -27,12 +27,19 @@ export function describe(r: LedgerRequest): string {
 export class RepeatCheck implements NoticeCheck {
   readonly id = 'ledger';
   /** Requests the ledger itself is sending as a delta, by the Port that sends them. */
-  private readonly deltas = new WeakMap<Port, { baseRequestId: number }>();
+  private readonly deltas = new WeakMap<Port, { baseRequestId: number; entriesAvoided: number }>();
+  /** Notices this Port's evaluation found answered by the ledger, for decided() to remember. */
+  private readonly answered = new WeakMap<Port, Map<number, { sourceId: number; entriesAvoided: number }>>();
 
   constructor(private readonly book: RequestBook, private readonly prepare: (em: Port['em']) => Promise<void>) {}
 
   private async ownIds(port: Port, n: Notice): Promise<number[]> {
-    return (await port.em.find(LedgerRequest, { where: { noticeId: n.id } })).map((r) => r.id);
+    return (await port.em.find(LedgerRequest, { where: { noticeId: n.id, kind: In(COLLECTING) } })).map((r) => r.id);
+  }
+
+  /** Rows the ledger holds for a request: what a repeat of it spares the communities. */
+  private async knownRows(port: Port, ids: number[]): Promise<number> {
+    return port.em.count(LedgerRecord, { where: { requestId: In(ids) } });
   }
 
   async match(port: Port, n: Notice): Promise<{ analysis: RequestAnalysis; hit: NonNullable<Awaited<ReturnType<RequestBook['prior']>>> } | null> {
@@ -52,7 +59,10 @@ export class RepeatCheck implements NoticeCheck {
     const source = describe(base ?? request);
     if (c.label === 'same') {
       // Say only what is true: the data may still be on its way from the communities.
-      const rows = await port.em.count(LedgerRecord, { where: { requestId: In([request.id, ...(base ? [base.id] : [])]) } });
+      const rows = await this.knownRows(port, [request.id, ...(base ? [base.id] : [])]);
+      const seen = this.answered.get(port) ?? new Map();
+      seen.set(n.id, { sourceId: (base ?? request).id, entriesAvoided: rows * Math.max(1, m.analysis.fields.length) });
+      this.answered.set(port, seen);
       return {
         ...RULE, outcome: 'hold',
         reason: rows
@@ -72,6 +82,13 @@ export class RepeatCheck implements NoticeCheck {
   }
 
   async decided(port: Port, n: Notice, verdict: Verdict): Promise<void> {
+    const answered = this.answered.get(port)?.get(n.id);
+    if (verdict === 'held' && answered && !(await port.em.count(LedgerRequest, { where: { noticeId: n.id, kind: 'answered' } }))) {
+      await this.book.record(port.em, {
+        noticeId: n.id, departmentId: n.departmentId, senderId: n.senderId, text: n.text, kind: 'answered', baseRequestId: answered.sourceId,
+        communityIds: n.targets.all ? [] : n.targets.communityIds, entriesAvoided: answered.entriesAvoided, now: port.now,
+      });
+    }
     if (verdict !== 'sent' && verdict !== 'scheduled') return;
     if ((await this.ownIds(port, n)).length) return;
     const analysis = this.book.analyze(n.text, n.createdAt);
@@ -79,7 +96,8 @@ export class RepeatCheck implements NoticeCheck {
     const delta = this.deltas.get(port);
     await this.book.record(port.em, {
       noticeId: n.id, departmentId: n.departmentId, senderId: n.senderId, text: n.text, kind: delta ? 'delta' : 'request',
-      baseRequestId: delta?.baseRequestId ?? null, communityIds: n.targets.all ? [] : n.targets.communityIds, now: port.now,
+      baseRequestId: delta?.baseRequestId ?? null, communityIds: n.targets.all ? [] : n.targets.communityIds,
+      entriesAvoided: delta?.entriesAvoided ?? 0, now: port.now,
     });
   }
 
@@ -102,7 +120,7 @@ export class RepeatCheck implements NoticeCheck {
     const text = `请补充${who}的${c.missing.join('、')}：${[...keys, ...c.missing].join('、')}。其余信息已由${source.departmentName || '街道'}通过第${source.noticeId}号采集，无需重复填写；发送「/预填表 通知编号」可取已填好的名单。`;
     const targets = n.targets.all ? [] : (await port.em.find(Community, { where: { id: In(n.targets.communityIds) } })).map((x) => x.name);
     const deadline = n.deadline && n.deadline > port.now ? `${localDate(n.deadline).slice(5).replace('-', '月').replace(/^0/, '')}日${localTime(n.deadline)}` : undefined;
-    this.deltas.set(port, { baseRequestId: source.id });
+    this.deltas.set(port, { baseRequestId: source.id, entriesAvoided: (await this.knownRows(port, [source.id])) * known.length });
     try {
       const sent = await desk.submit(port, { targets, all: n.targets.all, text, ...(deadline ? { deadline } : {}), ...(n.basisItemId ? { basis: n.basisItemId } : {}) });
       if (sent) await desk.withdraw(port, n);

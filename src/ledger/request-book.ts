@@ -1,4 +1,4 @@
-import { EntityManager, In } from 'typeorm';
+import { Between, EntityManager, In } from 'typeorm';
 import { Department, LedgerRequest } from '../../entities';
 import { RequestIndex } from './request-index';
 import { analyzeRequest, compareRequests, type Comparison, type RequestAnalysis } from './requests';
@@ -70,6 +70,15 @@ export class RequestBook {
     return null;
   }
 
+  /** What the ledger spared communities between two instants (service `ledger.figures`, read by the reports). */
+  async avoided(em: EntityManager, from: Date, to: Date): Promise<{ entriesAvoided: number; answeredFromLedger: number }> {
+    const rows = await em.find(LedgerRequest, { where: { kind: In(['answered', 'delta']), createdAt: Between(from, new Date(to.getTime() - 1)) } });
+    return {
+      entriesAvoided: rows.reduce((n, r) => n + r.entriesAvoided, 0),
+      answeredFromLedger: rows.filter((r) => r.kind === 'answered').length,
+    };
+  }
+
   private async indexRow(em: EntityManager, row: LedgerRequest): Promise<void> {
     const base = row.baseRequestId ? await em.findOne(LedgerRequest, { where: { id: row.baseRequestId } }) : null;
     this.index!.add({ id: row.id, createdAt: row.createdAt.getTime(), analysis: this.collected(row, base) });
@@ -84,12 +93,13 @@ export class RequestBook {
     return { ...b, fields };
   }
 
-  async record(em: EntityManager, r: { noticeId: number | null; departmentId: number | null; senderId: number | null; text: string; kind: string; baseRequestId?: number | null; communityIds: number[]; now: Date }): Promise<LedgerRequest> {
+  async record(em: EntityManager, r: { noticeId: number | null; departmentId: number | null; senderId: number | null; text: string; kind: string; baseRequestId?: number | null; communityIds: number[]; entriesAvoided?: number; now: Date }): Promise<LedgerRequest> {
     const a = this.analyze(r.text, r.now);
     const dept = r.departmentId ? await em.findOne(Department, { where: { id: r.departmentId } }) : null;
     const row = await em.save(em.create(LedgerRequest, {
       noticeId: r.noticeId, departmentId: r.departmentId, departmentName: dept?.name ?? '', senderId: r.senderId, text: r.text,
-      analysis: stored(a), kind: r.kind, baseRequestId: r.baseRequestId ?? null, communityIds: r.communityIds, createdAt: r.now,
+      analysis: stored(a), kind: r.kind, baseRequestId: r.baseRequestId ?? null, communityIds: r.communityIds,
+      entriesAvoided: r.entriesAvoided ?? 0, createdAt: r.now,
     }));
     // A first load reads this row too, being in the same transaction.
     if (COLLECTING.includes(r.kind) && this.index) await this.indexRow(em, row);

@@ -91,6 +91,8 @@ export const ledgerUnit: Unit = {
       return termsLoaded;
     };
     services.provide<LedgerServices>('ledger', { vocab, book, store, reader, submissions, prepare });
+    // The shape the monitoring reports read (src/monitoring/figures.ts).
+    services.provide('ledger.figures', { avoided: (em: EntityManager, from: Date, to: Date) => book.avoided(em, from, to) });
     const fetch = services.has('chat.attachments') ? services.get<AttachmentFetcher>('chat.attachments') : null;
     // The gate is listed earlier; without it the ledger still takes submissions and answers /台账.
     const check = services.has('gate.checks') ? new RepeatCheck(book, prepare) : null;

@@ -135,6 +135,11 @@ describe('ledger: request → submit → repeated request answered from the ledg
     expect(await em.count(LedgerRecord)).to.equal(6);
     const reads = await em.find(AuditLog, { where: { entity: 'ledger' } });
     expect(reads.map((a) => a.action)).to.include.members(['ledger.read', 'ledger.export']);
+
+    // What the reports count: one request answered from the ledger (4 people × 3 fields), one delta (4 × 3 known).
+    const figures = h.app.services.get<{ avoided(em: unknown, from: Date, to: Date): Promise<unknown> }>('ledger.figures');
+    expect(await figures.avoided(em, new Date('2026-11-23T00:00:00+08:00'), new Date('2026-11-30T00:00:00+08:00')))
+      .to.deep.equal({ entriesAvoided: 24, answeredFromLedger: 1 });
   });
 });
 

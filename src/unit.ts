@@ -33,9 +33,9 @@ export interface Port {
   audit(e: Omit<AuditEntry, 'actor'>): Promise<void>;
 }
 
-
 /** Fetches an attachment's bytes through the adapter that received the message (service `chat.attachments`). */
 export type AttachmentFetcher = (msg: Pick<IncomingMessage, 'platform' | 'botId'>, a: Attachment) => Promise<{ name: string; data: Buffer }>;
+
 /** Answers whoever made the request; a CLI or a job has nobody to answer. */
 export async function answer(port: Port, body: OutgoingBody | string, opts: SendOptions = {}): Promise<void> {
   if (port.origin) await port.send(port.origin, body, opts);

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { LessThan } from 'typeorm';
 import type { IncomingMessage, InboundSink } from '../../bots/types';
-import { InboundMessage } from '../../entities';
+import { CallbackReplay, InboundMessage } from '../../entities';
 import type { Clock } from '../clock';
 import { Db, isDuplicateKey } from '../db';
 import type { Dispatcher } from './dispatcher';
@@ -89,6 +91,21 @@ export class Inbox implements InboundSink {
     }
     if (this.autoProcess) this.schedule(id);
     return { duplicate: false };
+  }
+
+  async claimOnce(credential: string, expiresAt: Date): Promise<boolean> {
+    const key = createHash('sha256').update(credential).digest('hex');
+    try {
+      await this.db.work(async (em) => {
+        // Expired credentials can never be accepted again (their timestamp is refused), so drop them.
+        await em.delete(CallbackReplay, { expiresAt: LessThan(this.clock.now()) });
+        await em.insert(CallbackReplay, { key, expiresAt });
+      });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
   }
 
   schedule(id: number): void {

@@ -8,6 +8,8 @@ export interface RouteModule {
   mount(router: Router): void;
   /** Largest request body per path prefix, in bytes; other paths get DEFAULT_BODY_LIMIT. */
   bodyLimits?: Record<string, number>;
+  /** Paths whose bodies the module reads itself: small limit, after its own signature checks. */
+  rawBodyPaths?: string[];
 }
 
 /** Platform callbacks and small JSON calls fit easily; a bigger body is refused before it is read. */
@@ -21,9 +23,11 @@ function limitFor(path: string, limits: [string, number][]): number {
 
 /** Refuses oversized bodies from their declared length, then parses within the same limit. */
 function boundedBody(modules: RouteModule[]): Koa.Middleware {
+  const raw = new Set(modules.flatMap((m) => m.rawBodyPaths ?? []));
   const limits = modules.flatMap((m) => Object.entries(m.bodyLimits ?? {})).sort((a, b) => b[0].length - a[0].length);
   const parsers = new Map<number, Koa.Middleware>();
   return async (ctx, next) => {
+    if (raw.has(ctx.path)) return next();
     const limit = limitFor(ctx.path, limits);
     const declared = ctx.get('content-length');
     if (declared && Number(declared) > limit) ctx.throw(413, `请求体过大（上限 ${Math.floor(limit / 1024)} KB）`);

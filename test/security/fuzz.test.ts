@@ -134,7 +134,7 @@ describe('security: fuzz and abuse over loopback', function () {
         const ts = String(Math.floor(h.clock.now().getTime() / 1000));
         const forged = g.r() < 0.4;
         // Only WeCom (holding the key) can seal, and it always seals an object; its fields may be anything.
-        const sealed = sealReply(WX, g.r() < 0.5 ? JSON.stringify({ ...(g.value() as object) }) : JSON.stringify({ msgid: `m${i}`, msgtype: g.pick(['text', 'event', 'stream', 'mixed', 'image', 'voice', 'file']), chattype: g.pick(['group', 'single', 1, null]), chatid: g.value(), from: g.value(), text: g.value(), event: g.value(), mixed: g.value() }), Number(ts));
+        const sealed = sealReply(WX, g.r() < 0.5 ? JSON.stringify({ ...(g.value() as object) }) : JSON.stringify({ msgid: `m${i}`, msgtype: g.pick(['text', 'event', 'stream', 'mixed', 'image', 'voice', 'file']), chattype: g.pick(['group', 'single', 1, null]), chatid: g.value(), from: g.value(), text: g.value(), event: g.value(), mixed: g.value() }), ts, `n${i}`);
         path = `/wecom/callback/wxf?msg_signature=${forged ? g.pick(['', 'x', String(sealed.msgsignature).replace(/^./, '0')]) : sealed.msgsignature}&timestamp=${sealed.timestamp}&nonce=${sealed.nonce}`;
         body = JSON.stringify(g.r() < 0.9 ? { encrypt: sealed.encrypt } : g.value());
       } else {

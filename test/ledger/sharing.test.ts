@@ -59,6 +59,8 @@ describe('ledger: reading the ledger under the sharing rules', () => {
     expect(hundred).to.contain('钱老太 | 幸福路8号');
     expect(hundred).not.to.contain('张桂英');
     expect((await h.say('lixia', 'g-minzheng', '/台账 外星人 字段:姓名'))[0]).to.contain('不认识人群「外星人」');
+    expect((await h.say('lixia', 'g-minzheng', '/台账 80岁以上老人 社区:火星社区'))[0]).to.contain('没有找到社区「火星社区」');
+    expect((await h.say('xiaozhou', 'xiaozhou', '/台账 80岁以上老人'))[0]).to.contain('权限不足');
     expect((await h.say('lixia', 'g-minzheng', '/台账 孕产妇'))[0]).to.contain('台账中还没有「孕产妇」的数据');
   });
 

@@ -61,6 +61,8 @@ describe('security: configuration fails closed', () => {
     ];
     for (const [yaml, msg] of cases) expect(() => loadConfig({ dir: conf(yaml), env: {} }), yaml).to.throw(ConfigError, msg);
     // Empty placeholders and passwordless URLs are fine.
-    expect(() => loadConfig({ dir: conf('wecom:\n  token: ""\ndatabase:\n  url: mysql://root@127.0.0.1:3306/jianfu\n'), env: {} })).to.not.throw();
+    // (an empty placeholder is not a secret; the unknown section is refused for its own reason)
+    expect(() => loadConfig({ dir: conf('wecom:\n  token: ""\n'), env: {} })).to.throw(ConfigError, /未知的配置项 wecom/);
+    expect(() => loadConfig({ dir: conf('database:\n  url: mysql://root@127.0.0.1:3306/jianfu\n'), env: {} })).to.not.throw();
   });
 });

@@ -38,7 +38,8 @@ export function dashboardHtml(f: Figures, weeks: Figures[], links: PageLinks): s
 <style>
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f4f5f7;color:#222}
 header{background:#c9302c;color:#fff;padding:12px 20px}header h1{font-size:20px;margin:0}header nav a{color:#fff;margin-right:12px;font-size:14px}
-main{padding:16px 20px;display:grid;gap:16px;grid-template-columns:repeat(auto-fit,minmax(420px,1fr))}
+main{padding:16px 20px;display:grid;gap:16px;grid-template-columns:repeat(auto-fit,minmax(min(420px,100%),1fr))}
+section{min-width:0;overflow-x:auto}
 .tiles{display:flex;flex-wrap:wrap;gap:12px;grid-column:1/-1}.tile{background:#fff;border-radius:6px;padding:10px 16px;min-width:110px}
 .tile .v{font-size:24px;font-weight:bold}.tile .l{font-size:13px;color:#666}
 section{background:#fff;border-radius:6px;padding:12px}section h2{font-size:15px;margin:0 0 8px}.chart{height:320px}

@@ -93,6 +93,13 @@ describe('monitoring: dashboard and metrics', function () {
       expect(inkShare(shot), 'the page is not blank').to.be.greaterThan(0.05);
       expect(colourCount(shot), 'charts drawn, not one flat fill').to.be.greaterThan(200);
 
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(() => {
+        const w = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+        return w.document.documentElement.scrollWidth - w.innerWidth;
+      });
+      expect(overflow, 'fits a phone without sideways scrolling').to.be.at.most(0);
+
       await page.locator('nav a', { hasText: '本周' }).click();
       await page.locator('h1', { hasText: '2026年第49周' }).waitFor();
       expect(errors).to.deep.equal([]);

@@ -129,7 +129,9 @@ export const ledgerUnit: Unit = {
     };
     return {
       commands: collectCommands((r) => registerLedgerCommands(r, {
-        vocab, book, reader, submissions, fetch, prepare, check, desk, exportMinutes: settings.exportMinutes, publicUrl: settings.publicUrl,
+        vocab, book, reader, submissions, fetch, prepare, check, desk, exportMinutes: settings.exportMinutes,
+        // Like the reports' links: configured, else JIANFU_PUBLIC_URL, else this machine.
+        publicUrl: (settings.publicUrl || process.env.JIANFU_PUBLIC_URL || `http://localhost:${config.server.port}`).replace(/\/+$/, ''),
       })),
       jobs: [{ name: 'ledger-rekey', run: (em) => rekey(em, store, cipher) }, { name: 'ledger-redact', run: (em) => redactPasted(em) }],
       routes: [exportRoute],

@@ -15,14 +15,15 @@ import { RuleSetting } from './rule-setting';
 import { Incident } from './incident';
 import { KvState } from './kv-state';
 import { PendingAction } from './pending-action';
+import { Lease } from './lease';
 
 export * from './common';
 export { AuditLog, ChatGroup, Community, Department, InboundMessage, Member, OutboxMessage, Street };
-export { Notice, GateDecision, NoticeDelivery, NoticeReceipt, HolidayDay, RuleSetting, Incident, KvState, PendingAction };
+export { Notice, GateDecision, NoticeDelivery, NoticeReceipt, HolidayDay, RuleSetting, Incident, KvState, PendingAction, Lease };
 export type { NoticeStatus, NoticeTargets } from './notice';
 export type { StoredFinding } from './gate-decision';
 
 /** The core's tables; each unit in src/units.ts declares its own. */
 export const CORE_ENTITIES = [
-  Street, Community, Department, Member, ChatGroup, AuditLog, InboundMessage, OutboxMessage, HolidayDay, KvState, PendingAction,
+  Street, Community, Department, Member, ChatGroup, AuditLog, InboundMessage, OutboxMessage, HolidayDay, KvState, PendingAction, Lease,
 ];

@@ -24,7 +24,12 @@ export const configSchema = z.object({
     pollMs: z.coerce.number().int().positive(),
     maxAttempts: z.coerce.number().int().positive(),
     backoffBaseMs: z.coerce.number().int().nonnegative(),
+    claimMs: z.coerce.number().int().positive().default(60_000),
   }),
+  cluster: z.object({
+    leaseTtlMs: z.coerce.number().int().min(2000).default(10_000),
+    jobsCron: z.string().default('* * * * *'),
+  }).default({ leaseTtlMs: 10_000, jobsCron: '* * * * *' }),
 }).passthrough();
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -17,6 +17,9 @@ export interface DispatcherOptions {
  * the handler's decisions, its outgoing messages and the 'processed' mark commit together.
  */
 export class Dispatcher {
+  /** Told after each message's outcome is committed (the load benchmark times decisions with it). */
+  readonly observers: ((inboundId: number, status: 'processed' | 'failed') => void)[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly registry: CommandRegistry,
@@ -27,9 +30,10 @@ export class Dispatcher {
 
   async process(inboundId: number): Promise<void> {
     try {
-      await this.db.work(async (em) => {
-        const row = await em.findOne(InboundMessage, { where: { id: inboundId } });
-        if (!row || row.status === 'processed') return;
+      const done = await this.db.work(async (em) => {
+        // Another instance replaying the same row holds its lock and will finish it.
+        const row = await em.findOne(InboundMessage, { where: { id: inboundId }, lock: this.db.skipLocked });
+        if (!row || row.status === 'processed') return false;
         const now = this.clock.now();
         const msg = row.payload as IncomingMessage;
         const member = await memberFor(em, msg, now);
@@ -38,14 +42,14 @@ export class Dispatcher {
           : null;
         const ctx = new CommandContext(em, now, msg, row.id, member, group);
         await this.handle(ctx);
-        row.status = 'processed';
-        row.processedAt = now;
-        row.attempts += 1;
-        await em.save(row);
-      });
+        await em.update(InboundMessage, { id: row.id }, { status: 'processed', processedAt: now, attempts: row.attempts + 1 });
+        return true;
+      }, { retryDuplicate: true });
+      if (done) for (const o of this.observers) o(inboundId, 'processed');
     } catch (err) {
       this.log.error({ err, inboundId }, 'inbound processing failed');
       await this.markFailed(inboundId, err);
+      for (const o of this.observers) o(inboundId, 'failed');
     }
   }
 

@@ -1,6 +1,7 @@
 import { EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { ChatGroup, Notice, NoticeDelivery, NoticeReceipt } from '../../entities';
 import { localDate } from '../calendar/time';
+import { skipLocked } from '../db';
 import { enqueue } from '../outbox/outbox';
 import { deliveryCard, digestMessage, NoticeView } from './notice-format';
 import type { NoticeDesk } from './notice-desk';
@@ -17,6 +18,7 @@ export async function deliverDue(em: EntityManager, now: Date, desk: NoticeDesk,
   const due = await em.find(NoticeDelivery, {
     where: { status: 'pending', deliverAt: LessThanOrEqual(now), ...(only ? { noticeId: only.noticeId } : {}) },
     order: { id: 'ASC' },
+    lock: skipLocked(em),
   });
   if (!due.length) return 0;
   const digestOn = (await ruleStates(em, desk.env.ruleDefaults)).get('digest')?.enabled !== false;

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { ChatType, OutgoingBody, Platform } from '../../bots/types';
 import { OutboxMessage } from '../../entities';
+import { isDuplicateKey } from '../db';
 
 export interface Address {
   platform: Platform | string;
@@ -22,8 +23,6 @@ export interface EnqueueOptions {
  * messages it causes commit together.
  */
 export async function enqueue(em: EntityManager, to: Address, body: OutgoingBody, opts: EnqueueOptions): Promise<OutboxMessage | null> {
-  const existing = await em.findOne(OutboxMessage, { where: { dedupeKey: opts.dedupeKey } });
-  if (existing) return null;
   const row = em.create(OutboxMessage, {
     platform: to.platform,
     botId: to.botId,
@@ -40,5 +39,14 @@ export async function enqueue(em: EntityManager, to: Address, body: OutgoingBody
     createdAt: opts.now,
     sentAt: null,
   });
-  return em.save(row);
+  // The unique key decides, not a read before the write: two instances enqueueing the same key
+  // at once then still produce one row, and the common case costs one statement.
+  try {
+    const r = await em.insert(OutboxMessage, { ...row, body: row.body as object });
+    row.id = (r.identifiers[0] as { id: number }).id;
+  } catch (err) {
+    if (isDuplicateKey(err)) return null;
+    throw err;
+  }
+  return row;
 }

@@ -1,5 +1,6 @@
+import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import { LessThanOrEqual } from 'typeorm';
+import { In, MoreThan } from 'typeorm';
 import type { BotAdapter, IncomingMessage, OutgoingMessage, Platform } from '../../bots/types';
 import { ChatGroup, InboundMessage, OutboxMessage } from '../../entities';
 import type { Clock } from '../clock';
@@ -10,33 +11,50 @@ import { splitBody } from './split';
 export interface SenderOptions {
   maxAttempts: number;
   backoffBaseMs: number;
+  /** How long a claimed row stays invisible to other instances; after a crash it is sent again after this. */
+  claimMs: number;
 }
 
-/** Sliding one-minute window per chat, so a burst waits instead of hitting the platform's limit. */
-class ChatRateLimiter {
-  private readonly sent = new Map<string, number[]>();
+/** Rows claimed per pass, and chats sent to at once within a pass. */
+const BATCH = 200;
+const CHAT_CONCURRENCY = 8;
+
+/**
+ * Sliding one-minute window of one chat's sends, seeded from the database so every instance
+ * counts the others' sends too; a burst waits instead of hitting the platform's limit.
+ */
+class ChatWindow {
+  constructor(private readonly times: number[], private readonly perMinute: number | undefined) {}
 
   /** Milliseconds until a send is allowed; 0 means now. */
-  waitMs(key: string, perMinute: number | undefined, now: number): number {
-    if (!perMinute) return 0;
-    const recent = (this.sent.get(key) ?? []).filter((t) => now - t < 60_000);
-    this.sent.set(key, recent);
-    return recent.length < perMinute ? 0 : 60_000 - (now - recent[0]);
+  waitMs(now: number): number {
+    if (!this.perMinute) return 0;
+    const recent = this.times.filter((t) => now - t < 60_000).sort((a, b) => a - b);
+    return recent.length < this.perMinute ? 0 : 60_000 - (now - recent[recent.length - this.perMinute]);
   }
 
-  record(key: string, now: number): void {
-    const list = this.sent.get(key) ?? [];
-    list.push(now);
-    this.sent.set(key, list);
+  record(now: number): void {
+    this.times.push(now);
   }
+}
+
+type ReplyTarget = OutgoingMessage['replyTo'];
+
+/** One pass's hold on the rows it took: a random token, and when the hold ends (epoch ms, sender clock). */
+interface Claim {
+  token: string;
+  until: number;
 }
 
 /**
  * Delivers due outbox rows through the adapters: split by bytes, rate-limited per chat,
  * retried with exponential backoff, parked (and the admin group told) after maxAttempts.
+ * Rows are claimed before sending (row locks with SKIP LOCKED on MySQL/MariaDB), so several
+ * instances on one database send each row once; chats are served side by side, each in order.
  */
 export class OutboxSender {
-  private readonly limiter = new ChatRateLimiter();
+  /** Adapters configured here but run by another instance (an elected long connection): their rows are left alone. */
+  readonly standby = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
 
@@ -76,35 +94,90 @@ export class OutboxSender {
   }
 
   private async pass(): Promise<number> {
-    let delivered = 0;
     const now = this.clock.now();
-    const due = await this.db.manager.find(OutboxMessage, {
-      where: { status: 'pending', notBefore: LessThanOrEqual(now) },
-      order: { id: 'ASC' },
-      take: 200,
-    });
-    const blockedChats = new Set<string>();
-    for (const row of due) {
+    const claim = { token: crypto.randomBytes(12).toString('hex'), until: now.getTime() + this.opts.claimMs };
+    const claimed = await this.claim(now, claim);
+    if (!claimed.length) return 0;
+    const targets = await this.replyTargets(claimed);
+    const byChat = new Map<string, OutboxMessage[]>();
+    for (const row of claimed) {
       const chatKey = `${row.platform}:${row.botId}:${row.chatId}`;
-      // Keep each chat's messages in order: once one waits, the later ones wait too.
-      if (blockedChats.has(chatKey)) continue;
-      const adapter = this.adapters.get(OutboxSender.key(row.platform, row.botId));
-      if (!adapter) {
-        await this.fail(row, `没有可用的机器人：${row.platform}/${row.botId}`, false);
-        continue;
-      }
-      const ok = await this.deliver(row, adapter, chatKey);
-      if (ok) delivered++;
-      else blockedChats.add(chatKey);
+      byChat.set(chatKey, [...(byChat.get(chatKey) ?? []), row]);
     }
+    const chats = [...byChat.values()];
+    let delivered = 0;
+    const worker = async () => {
+      for (let rows = chats.shift(); rows; rows = chats.shift()) delivered += await this.deliverChat(rows, targets, now, claim);
+    };
+    await Promise.all(Array.from({ length: Math.min(CHAT_CONCURRENCY, chats.length) }, worker));
     return delivered;
   }
 
-  private async deliver(row: OutboxMessage, adapter: BotAdapter, chatKey: string): Promise<boolean> {
-    const replyTo = await this.replyTarget(row);
+  /** Takes due rows for this pass: marks them with its token and hides them from others until the claim ends. */
+  private claim(now: Date, claim: Claim): Promise<OutboxMessage[]> {
+    return this.db.work(async (em) => {
+      const q = em.createQueryBuilder(OutboxMessage, 'o')
+        .where('o.status = :status', { status: 'pending' })
+        .andWhere('o.notBefore <= :now', { now })
+        .orderBy('o.id', 'ASC')
+        .limit(BATCH);
+      [...this.standby].forEach((key, i) => {
+        const [platform, botId] = key.split(/:(.*)/s);
+        q.andWhere(`NOT (o.platform = :sp${i} AND o.botId = :sb${i})`, { [`sp${i}`]: platform, [`sb${i}`]: botId });
+      });
+      if (this.db.skipLocked) q.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const rows = await q.getMany();
+      if (rows.length) {
+        await em.update(OutboxMessage, { id: In(rows.map((r) => r.id)) }, { notBefore: new Date(claim.until), claimedBy: claim.token });
+      }
+      return rows;
+    });
+  }
+
+  /** One chat's claimed rows, in order; once one must wait, the rest are handed back unsent. */
+  private async deliverChat(rows: OutboxMessage[], targets: Map<number, ReplyTarget>, now: Date, claim: Claim): Promise<number> {
+    const adapter = this.adapters.get(OutboxSender.key(rows[0].platform, rows[0].botId));
+    if (!adapter) {
+      for (const row of rows) await this.fail(row, `没有可用的机器人：${row.platform}/${row.botId}`, false);
+      return 0;
+    }
+    const window = new ChatWindow(adapter.perChatPerMinute ? await this.recentSends(rows[0], now) : [], adapter.perChatPerMinute);
+    for (let i = 0; i < rows.length; i++) {
+      if (!(await this.stillOurs(rows[i], claim))) continue;
+      const ok = await this.deliver(rows[i], adapter, rows[i].inReplyTo ? targets.get(rows[i].inReplyTo!) : undefined, window, claim);
+      if (!ok) {
+        const rest = rows.slice(i + 1).map((r) => r.id);
+        if (rest.length) await this.db.write((em) => em.update(OutboxMessage, { id: In(rest) }, { notBefore: now }));
+        return i;
+      }
+    }
+    return rows.length;
+  }
+
+  /**
+   * A slow pass (a long backlog, a slow platform) could outlive its claim and another instance
+   * take the row; past half its life the claim is renewed, and a row that is no longer ours is left alone.
+   */
+  private async stillOurs(row: OutboxMessage, claim: Claim): Promise<boolean> {
+    const now = this.clock.now().getTime();
+    if (claim.until - now > this.opts.claimMs / 2) return true;
+    const r = await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token, status: 'pending' }, { notBefore: new Date(now + this.opts.claimMs) }));
+    return r.affected === 1;
+  }
+
+  /** Parts sent to this chat in the last minute, by any instance. */
+  private async recentSends(chat: OutboxMessage, now: Date): Promise<number[]> {
+    const sent = await this.db.manager.find(OutboxMessage, {
+      select: { id: true, sentAt: true, partsSent: true },
+      where: { chatId: chat.chatId, platform: chat.platform, botId: chat.botId, status: 'sent', sentAt: MoreThan(new Date(now.getTime() - 60_000)) },
+    });
+    return sent.flatMap((r) => Array<number>(r.partsSent).fill(r.sentAt!.getTime()));
+  }
+
+  private async deliver(row: OutboxMessage, adapter: BotAdapter, replyTo: ReplyTarget, window: ChatWindow, claim: Claim): Promise<boolean> {
     const parts = splitBody(row.body as OutgoingMessage['body'], adapter.maxBytes({ body: row.body as OutgoingMessage['body'], replyTo }));
     while (row.partsSent < parts.length) {
-      const wait = this.limiter.waitMs(chatKey, adapter.perChatPerMinute, this.clock.now().getTime());
+      const wait = window.waitMs(this.clock.now().getTime());
       if (wait > 0) {
         await this.postpone(row, wait, '');
         return false;
@@ -133,20 +206,25 @@ export class OutboxSender {
         }
         return false;
       }
-      this.limiter.record(chatKey, this.clock.now().getTime());
+      const at = this.clock.now();
+      window.record(at.getTime());
       row.partsSent += 1;
-      await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { partsSent: row.partsSent }));
+      // One autocommit statement right after the platform accepted: a crash can repeat a part
+      // only inside this round trip (and the claim keeps other instances off meanwhile).
+      const done = row.partsSent === parts.length;
+      await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, done
+        ? { partsSent: row.partsSent, status: 'sent', sentAt: at, lastError: '' }
+        : { partsSent: row.partsSent }));
     }
-    await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: this.clock.now(), lastError: '' }));
     return true;
   }
 
-  private async replyTarget(row: OutboxMessage): Promise<OutgoingMessage['replyTo']> {
-    if (!row.inReplyTo) return undefined;
-    const inbound = await this.db.manager.findOne(InboundMessage, { where: { id: row.inReplyTo } });
-    if (!inbound) return undefined;
-    const payload = inbound.payload as IncomingMessage;
-    return { messageId: inbound.messageId, replyContext: payload.replyContext };
+  /** Reply channels of every claimed row in one read. */
+  private async replyTargets(rows: OutboxMessage[]): Promise<Map<number, ReplyTarget>> {
+    const ids = [...new Set(rows.map((r) => r.inReplyTo).filter((id): id is number => !!id))];
+    if (!ids.length) return new Map();
+    const inbound = await this.db.manager.find(InboundMessage, { select: { id: true, messageId: true, payload: true }, where: { id: In(ids) } });
+    return new Map(inbound.map((m) => [m.id, { messageId: m.messageId, replyContext: (m.payload as IncomingMessage).replyContext }]));
   }
 
   private async postpone(row: OutboxMessage, ms: number, error: string): Promise<void> {

@@ -17,7 +17,9 @@ const SENDS_IN_FLIGHT = 8;
  * Several instances (child processes) on one MariaDB, killed with SIGKILL under load. Loopback
  * only; each test is bounded to well under a minute.
  */
-describe('scale: several instances on one MariaDB', function () {
+const why = onMysql(testDatabaseUrl()) ? '' : ' (skipped: needs DATABASE_URL=mysql://…; several instances share a server database, SQLite is one process)';
+
+describe(`scale: several instances on one MariaDB${why}`, function () {
   this.timeout(90_000);
   const url = testDatabaseUrl();
   let nodes: Instance[] = [];

@@ -21,6 +21,7 @@ export * from './common';
 export { AuditLog, ChatGroup, Community, Department, InboundMessage, Member, OutboxMessage, Street };
 export { Notice, GateDecision, NoticeDelivery, NoticeReceipt, HolidayDay, RuleSetting, Incident, KvState, PendingAction, Lease };
 export type { NoticeStatus, NoticeTargets } from './notice';
+export type { DeliveryStatus } from './notice-delivery';
 export type { StoredFinding } from './gate-decision';
 
 /** The core's tables; each unit in src/units.ts declares its own. */

@@ -11,6 +11,7 @@ export interface NoticeTargets {
 /** A notice or data request a department posted through the bot, with the gate's current view of it. */
 @Entity('notice')
 @Index('IDX_notice_department', ['departmentId', 'createdAt'])
+@Index('IDX_notice_open_deadline', ['status', 'deadline'])
 export class Notice {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'integer', nullable: true, default: null }) departmentId: number | null;
@@ -31,6 +32,8 @@ export class Notice {
   /** Approval an admin gave (admission or frequency), so a re-check does not ask again. */
   @Column({ type: 'boolean', default: false }) approved: boolean;
   @Column({ type: 'varchar', length: 20 }) status: NoticeStatus;
+  /** '' none asked, queued (request in the outbox), received (an admin group got it), failed. */
+  @Column({ type: 'varchar', length: 10, default: '' }) approvalState: string;
   @Column({ type: 'datetime', nullable: true, default: null }) deliverAt: Date | null;
   @Column({ type: 'datetime' }) createdAt: Date;
 }

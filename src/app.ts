@@ -11,12 +11,14 @@ import { registerHelp } from './chat/help';
 import { Dispatcher } from './chat/dispatcher';
 import { Inbox } from './chat/inbox';
 import { CommandRegistry } from './chat/registry';
-import { Clock, SystemClock } from './clock';
+import { Clock, DemoClock, SystemClock } from './clock';
+import { registerDemoClock } from './chat/demo-clock';
 import { AppConfig, projectPath } from './config';
 import { Db, openDatabase } from './db';
 import { unitName } from './directory/lookup';
 import { ensureAdmins, loadDemoIfEmpty, readDemo } from './directory/seed';
 import { createLogger } from './logger';
+import type { OutboxListener } from './outbox/outbox';
 import { OutboxSender } from './outbox/sender';
 import { createHttpApp, listen, RouteModule } from './server/http';
 import { CalendarService } from './calendar/calendar-service';
@@ -73,16 +75,25 @@ export class App {
   ) {
     this.calendar = new CalendarService(config.workHours);
     registerHelp(this.registry);
+    if (clock instanceof DemoClock) {
+      const real = () => [...this.adapters.values()].filter((a) => a.platform !== 'sandbox').map((a) => ({ wecom: '企业微信', dingtalk: '钉钉' })[a.platform as string] ?? a.platform);
+      registerDemoClock(this.registry, clock, () => [...new Set(real())], () => {
+        void this.scheduler.runAll().catch((err) => this.log.error({ err }, 'jobs after a clock change failed'));
+      });
+    }
     const jobs: Job[] = [];
+    const listeners: OutboxListener[] = [];
     for (const unit of units) {
       const parts = unit.setup({ config, clock, log, db, calendar: this.calendar, services: this.services });
       for (const def of parts.commands ?? []) this.registry.register(def);
+      for (const [name, resolver] of Object.entries(parts.argTypes ?? {})) this.registry.addArgType(name, resolver);
       jobs.push(...(parts.jobs ?? []));
       this.unitRoutes.push(...(parts.routes ?? []));
+      listeners.push(...(parts.outboxListeners ?? []));
     }
     this.dispatcher = new Dispatcher(db, this.registry, clock, { maxMessageLength: config.chat.maxMessageLength }, log);
     this.inbox = new Inbox(db, this.dispatcher, clock);
-    this.sender = new OutboxSender(db, clock, this.adapters, config.outbox, log);
+    this.sender = new OutboxSender(db, clock, this.adapters, config.outbox, log, listeners);
     this.sandbox = config.sandbox.enabled ? new SandboxAdapter(clock) : null;
     if (this.sandbox) this.addAdapter(this.sandbox);
     // After the jobs: pick up messages a dead instance stored but never processed. Three lease
@@ -102,7 +113,7 @@ export class App {
   static async create(opts: AppOptions): Promise<App> {
     const log = opts.logger ?? createLogger(opts.config.logLevel);
     const ds = await openDatabase(opts.config.database.url);
-    const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new SystemClock(), log, opts.routes ?? [], opts.units ?? UNITS);
+    const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new DemoClock(new SystemClock()), log, opts.routes ?? [], opts.units ?? UNITS);
     for (const a of opts.adapters ?? []) app.addAdapter(a);
     await app.calendar.reload(ds.manager);
     await app.seed();
@@ -185,7 +196,8 @@ export class App {
   /** Lets queued work finish: inbound processing, then due outbound sends. */
   async settle(): Promise<void> {
     await this.inbox.idle();
-    await this.sender.flush();
+    // A send can cause another (a delivery's follow-up to its sender); let those go too.
+    for (let pass = 0; pass < 5 && (await this.sender.flush()) > 0; pass++);
   }
 
   /** One pass of the scheduled jobs at the clock's current time (tests call this after advancing it). */

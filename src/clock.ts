@@ -35,3 +35,29 @@ export class ManualClock implements Clock {
     this.advance(minutes * 60_000);
   }
 }
+
+/**
+ * The service's clock, which an admin may move while only the sandbox is connected, so a
+ * newcomer can see night deferral, holidays and reminders without waiting for them.
+ */
+export class DemoClock implements Clock {
+  private offset = 0;
+
+  constructor(private readonly base: Clock) {}
+
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.offset);
+  }
+
+  set(at: Date): void {
+    this.offset = at.getTime() - this.base.now().getTime();
+  }
+
+  reset(): void {
+    this.offset = 0;
+  }
+
+  get moved(): boolean {
+    return this.offset !== 0;
+  }
+}

@@ -6,18 +6,19 @@ import { z } from 'zod';
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '应为 HH:MM，例如 08:30');
 
 export const configSchema = z.object({
-  server: z.object({ port: z.coerce.number().int().min(0).max(65535) }),
+  server: z.object({ port: z.coerce.number().int().min(0).max(65535) }).strict(),
   database: z.object({
     url: z.string().regex(/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/, '应为 sqlite:路径 或 mysql://用户:密码@主机:端口/库名'),
-  }),
+  }).strict(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   timezone: z.literal('Asia/Shanghai'),
-  chat: z.object({ maxMessageLength: z.coerce.number().int().positive() }),
-  sandbox: z.object({ enabled: z.coerce.boolean() }),
-  demo: z.object({ loadOnEmpty: z.coerce.boolean(), file: z.string() }),
-  admins: z.array(z.object({ platform: z.string(), userId: z.string(), name: z.string() })),
-  workHours: z.object({ start: hhmm, end: hhmm }),
-  rules: z.record(z.string(), z.object({ enabled: z.boolean(), value: z.unknown().optional() })),
+  chat: z.object({ maxMessageLength: z.coerce.number().int().positive() }).strict(),
+  sandbox: z.object({ enabled: z.coerce.boolean() }).strict(),
+  demo: z.object({ loadOnEmpty: z.coerce.boolean(), file: z.string() }).strict(),
+  admins: z.array(z.object({ platform: z.string(), userId: z.string(), name: z.string() }).strict()),
+  workHours: z.object({ start: hhmm, end: hhmm }).strict(),
+  // Keys and values are checked against each rule's own schema when the gate starts (src/gate/settings.ts).
+  rules: z.record(z.string(), z.object({ enabled: z.boolean().optional(), value: z.unknown().optional() }).strict()).default({}),
   admissionList: z.string(),
   formalismPatterns: z.string(),
   outbox: z.object({
@@ -25,12 +26,12 @@ export const configSchema = z.object({
     maxAttempts: z.coerce.number().int().positive(),
     backoffBaseMs: z.coerce.number().int().nonnegative(),
     claimMs: z.coerce.number().int().positive().default(60_000),
-  }),
+  }).strict(),
   cluster: z.object({
     leaseTtlMs: z.coerce.number().int().min(2000).default(10_000),
     jobsCron: z.string().default('* * * * *'),
-  }).default({ leaseTtlMs: 10_000, jobsCron: '* * * * *' }),
-}).passthrough();
+  }).strict().default({ leaseTtlMs: 10_000, jobsCron: '* * * * *' }),
+}).strict();
 
 export type AppConfig = z.infer<typeof configSchema>;
 
@@ -99,6 +100,11 @@ export function loadConfig(opts: LoadOptions = {}): AppConfig {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
+    // A misspelt key would otherwise be kept and silently ignored.
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((k) => [...issue.path, k].join('.'));
+      throw new ConfigError(`未知的配置项 ${keys.join('、')}：请检查拼写（可用的键见 config/default.yaml）`);
+    }
     const key = issue.path.join('.') || '(根)';
     throw new ConfigError(`配置项 ${key} 无效：${issue.message}`);
   }

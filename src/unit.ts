@@ -4,12 +4,12 @@ import type { OutgoingBody } from '../bots/types';
 import type { Member } from '../entities';
 import type { AuditEntry } from './audit';
 import type { CalendarService } from './calendar/calendar-service';
-import type { CommandDef } from './chat/registry';
+import type { ArgResolver, CommandDef } from './chat/registry';
 import type { Clock } from './clock';
 import type { AppConfig } from './config';
 import type { Db } from './db';
 import type { Job } from './jobs';
-import type { Address } from './outbox/outbox';
+import type { Address, OutboxListener } from './outbox/outbox';
 import type { RouteModule } from './server/http';
 
 export interface SendOptions {
@@ -25,8 +25,17 @@ export interface Port {
   actor: Member;
   em: EntityManager;
   now: Date;
+  /** Where the request came from (answers go there), or null for a CLI or a job. */
+  origin: Address | null;
+  /** Unique per request, so what it enqueues is enqueued once even if the request is replayed. */
+  ref: string;
   send(to: Address, body: OutgoingBody | string, opts?: SendOptions): Promise<void>;
   audit(e: Omit<AuditEntry, 'actor'>): Promise<void>;
+}
+
+/** Answers whoever made the request; a CLI or a job has nobody to answer. */
+export async function answer(port: Port, body: OutgoingBody | string, opts: SendOptions = {}): Promise<void> {
+  if (port.origin) await port.send(port.origin, body, opts);
 }
 
 /** Services one unit offers to the units set up after it (never the other way round). */
@@ -62,8 +71,12 @@ export interface UnitContext {
 /** What a unit adds to the running service. */
 export interface UnitParts {
   commands?: CommandDef[];
+  /** Typed command arguments this unit resolves (e.g. a notice number to a notice). */
+  argTypes?: Record<string, ArgResolver>;
   jobs?: Job[];
   routes?: RouteModule[];
+  /** Told when a queued message was sent or parked. */
+  outboxListeners?: OutboxListener[];
 }
 
 /**

@@ -27,6 +27,14 @@ export class CommandContext implements Port {
     return this.member;
   }
 
+  get origin(): Address {
+    return this.here;
+  }
+
+  get ref(): string {
+    return `in:${this.inboundId}`;
+  }
+
   get here(): Address {
     return { platform: this.msg.platform, botId: this.msg.botId, chatId: this.msg.chatId, chatType: this.msg.chatType };
   }

@@ -104,7 +104,12 @@ export class Dispatcher {
           await ctx.reply(`/${def.name} 请在与我的单聊中使用。`);
           return;
         }
-        await def.handler(ctx, parsed.args);
+        const resolved = await this.registry.resolve(ctx, def, parsed.args);
+        if ('error' in resolved) {
+          await ctx.reply(resolved.error);
+          return;
+        }
+        await def.handler(ctx, parsed.args, resolved.vals);
       }
     }
   }

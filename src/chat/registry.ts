@@ -4,11 +4,19 @@ import type { CommandContext } from './context';
 
 export interface ArgSpec {
   name: string;
+  /** A typed argument, resolved before the handler runs (see ArgResolver). */
+  type?: string;
   /** Takes the rest of the line, spaces included. */
   rest?: boolean;
   optional?: boolean;
   choices?: string[];
 }
+
+/**
+ * Turns an argument's text into the object it names, or a reply saying why it cannot (does not
+ * exist, not yours, already closed). `spec` carries the declaration's options.
+ */
+export type ArgResolver = (ctx: CommandContext, raw: string, spec: ArgSpec) => Promise<{ value: unknown } | { error: string }>;
 
 export interface CommandDef {
   name: string;
@@ -19,7 +27,9 @@ export interface CommandDef {
   /** Who may run it; 'any' includes unregistered people. */
   roles: Role[] | 'any';
   where?: 'group' | 'direct' | 'any';
-  handler: (ctx: CommandContext, args: Record<string, string>) => Promise<void>;
+  /** `vals` holds typed arguments, resolved. */
+   
+  handler: (ctx: CommandContext, args: Record<string, string>, vals: Record<string, any>) => Promise<void>;
 }
 
 /** Where a unit's register functions put their commands. */
@@ -50,6 +60,26 @@ const SEPARATOR = /^[\s:：,，?？!！]/;
 export class CommandRegistry implements CommandSink {
   private readonly defs: CommandDef[] = [];
   private names: { word: string; def: CommandDef }[] = [];
+  private readonly types = new Map<string, ArgResolver>();
+
+  addArgType(name: string, resolver: ArgResolver): void {
+    if (this.types.has(name)) throw new Error(`argument type declared twice: ${name}`);
+    this.types.set(name, resolver);
+  }
+
+  /** Resolves a command's typed arguments; the first failure is the reply. */
+  async resolve(ctx: CommandContext, def: CommandDef, args: Record<string, string>): Promise<{ vals: Record<string, unknown> } | { error: string }> {
+    const vals: Record<string, unknown> = {};
+    for (const spec of def.args ?? []) {
+      if (!spec.type || args[spec.name] === undefined) continue;
+      const resolver = this.types.get(spec.type);
+      if (!resolver) throw new Error(`no resolver for argument type ${spec.type}`);
+      const r = await resolver(ctx, args[spec.name], spec);
+      if ('error' in r) return r;
+      vals[spec.name] = r.value;
+    }
+    return { vals };
+  }
 
   register(def: CommandDef): void {
     for (const word of [def.name, ...(def.aliases ?? [])]) {

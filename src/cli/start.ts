@@ -20,6 +20,13 @@ export async function main(_args: string[]): Promise<number> {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    process.once('SIGHUP', stop);
+    // `npm start` puts a shell between npm and us; killing npm leaves that chain orphaned
+    // instead of passing the signal on, so a changed parent means "stop" too.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) stop();
+    }, 500).unref();
   });
   app.log.info('正在停止…');
   await app.stop();

@@ -1,8 +1,9 @@
-import { EntityManager, In, LessThanOrEqual } from 'typeorm';
-import { ChatGroup, Notice, NoticeDelivery, NoticeReceipt } from '../../entities';
+import { Between, EntityManager, In, LessThanOrEqual, Like } from 'typeorm';
+import { ChatGroup, Notice, NoticeDelivery, NoticeReceipt, OutboxMessage } from '../../entities';
 import { localDate } from '../calendar/time';
 import { skipLocked } from '../db';
-import { enqueue } from '../outbox/outbox';
+import { enqueue, type OutboxListener } from '../outbox/outbox';
+import { mergesDeliveries } from './gate';
 import { deliveryCard, digestMessage, NoticeView } from './notice-format';
 import type { NoticeDesk } from './notice-desk';
 import { formatWhen, WORKDAY_MINUTES } from './rules/time-format';
@@ -10,9 +11,16 @@ import { ruleStates } from './settings';
 
 const groupAddress = (g: ChatGroup) => ({ platform: g.platform, botId: g.botId, chatId: g.chatId, chatType: 'group' as const });
 
+/** Enqueues once per key and returns the row either way, so a replay finds the same row. */
+async function enqueueOnce(em: EntityManager, g: ChatGroup, body: Parameters<typeof enqueue>[2], key: string, now: Date): Promise<OutboxMessage> {
+  return (await enqueue(em, groupAddress(g), body, { dedupeKey: key, notBefore: now, now }))
+    ?? em.findOneOrFail(OutboxMessage, { where: { dedupeKey: key.slice(0, 191) } });
+}
+
 /**
- * Sends every delivery that is due, in the caller's transaction. Several non-urgent notices
+ * Queues every delivery that is due, in the caller's transaction. Several non-urgent notices
  * due for one group go out as one digest message, so a group is not flooded at 08:30.
+ * A delivery is only 'queued' here; it becomes 'sent' when the platform accepts it.
  */
 export async function deliverDue(em: EntityManager, now: Date, desk: NoticeDesk, only?: { noticeId: number }): Promise<number> {
   const due = await em.find(NoticeDelivery, {
@@ -21,65 +29,115 @@ export async function deliverDue(em: EntityManager, now: Date, desk: NoticeDesk,
     lock: skipLocked(em),
   });
   if (!due.length) return 0;
-  const digestOn = (await ruleStates(em, desk.env.ruleDefaults)).get('digest')?.enabled !== false;
+  const merge = mergesDeliveries(await ruleStates(em, desk.env.ruleDefaults));
   const notices = new Map((await em.find(Notice, { where: { id: In([...new Set(due.map((d) => d.noticeId))]) } })).map((n) => [n.id, n]));
+  const groups = new Map((await em.find(ChatGroup, { where: { id: In([...new Set(due.map((d) => d.groupId))]) } })).map((g) => [g.id, g]));
   const byGroup = new Map<number, NoticeDelivery[]>();
+  const cancelled: number[] = [];
   for (const d of due) {
     const n = notices.get(d.noticeId);
-    if (!n || n.status === 'withdrawn' || n.status === 'rejected') {
-      await em.update(NoticeDelivery, { id: d.id }, { status: 'cancelled' });
-      continue;
-    }
-    byGroup.set(d.groupId, [...(byGroup.get(d.groupId) ?? []), d]);
+    if (!n || n.status === 'withdrawn' || n.status === 'rejected' || !groups.has(d.groupId)) cancelled.push(d.id);
+    else byGroup.set(d.groupId, [...(byGroup.get(d.groupId) ?? []), d]);
   }
-  let sent = 0;
+  if (cancelled.length) await em.update(NoticeDelivery, { id: In(cancelled) }, { status: 'cancelled' });
+  let queued = 0;
   for (const [groupId, list] of byGroup) {
-    const g = await em.findOne(ChatGroup, { where: { id: groupId } });
-    if (!g) {
-      for (const d of list) await em.update(NoticeDelivery, { id: d.id }, { status: 'cancelled' });
-      continue;
-    }
-    const views: NoticeView[] = [];
-    for (const d of list) views.push(await desk.view(em, notices.get(d.noticeId)!));
-    const urgent = views.filter((v) => v.notice.emergencyCategory);
-    const normal = views.filter((v) => !v.notice.emergencyCategory);
-    for (const v of urgent) await enqueue(em, groupAddress(g), deliveryCard(v, now), { dedupeKey: `deliver:${v.notice.id}:${g.id}`, notBefore: now, now });
-    if (normal.length > 1 && digestOn) {
-      const ids = normal.map((v) => v.notice.id).join(',');
-      await enqueue(em, groupAddress(g), digestMessage(normal, now), { dedupeKey: `digest:${g.id}:${ids}`.slice(0, 191), notBefore: now, now });
+    const g = groups.get(groupId)!;
+    const views = new Map<number, NoticeView>();
+    for (const d of list) views.set(d.noticeId, await desk.view(em, notices.get(d.noticeId)!));
+    const urgent = list.filter((d) => notices.get(d.noticeId)!.emergencyCategory);
+    const normal = list.filter((d) => !notices.get(d.noticeId)!.emergencyCategory);
+    const one = async (d: NoticeDelivery) => {
+      const row = await enqueueOnce(em, g, deliveryCard(views.get(d.noticeId)!, now), `deliver:${d.noticeId}:${g.id}`, now);
+      await em.update(NoticeDelivery, { id: d.id }, { status: 'queued', outboxId: row.id });
+    };
+    for (const d of urgent) await one(d);
+    if (normal.length > 1 && merge) {
+      const ids = normal.map((d) => d.noticeId).join(',');
+      const row = await enqueueOnce(em, g, digestMessage(normal.map((d) => views.get(d.noticeId)!), now), `digest:${g.id}:${ids}`, now);
+      await em.update(NoticeDelivery, { id: In(normal.map((d) => d.id)) }, { status: 'queued', outboxId: row.id });
     } else {
-      for (const v of normal) await enqueue(em, groupAddress(g), deliveryCard(v, now), { dedupeKey: `deliver:${v.notice.id}:${g.id}`, notBefore: now, now });
+      for (const d of normal) await one(d);
     }
-    for (const d of list) await em.update(NoticeDelivery, { id: d.id }, { status: 'sent', sentAt: now });
-    for (const v of views) if (v.notice.status === 'scheduled') await em.update(Notice, { id: v.notice.id }, { status: 'sent' });
-    sent += list.length;
+    queued += list.length;
   }
-  return sent;
+  const released = [...notices.values()].filter((n) => n.status === 'scheduled').map((n) => n.id);
+  if (released.length) await em.update(Notice, { id: In(released) }, { status: 'sent' });
+  return queued;
 }
+
+/**
+ * A delivery follows its outbox row: sent when the platform accepted it, parked when retries
+ * ran out — and then the sender hears it once, with the group that did not get it.
+ */
+export const followDeliveries: OutboxListener = async (em, row, outcome, now) => {
+  if (!/^(deliver|digest):/.test(row.dedupeKey)) return;
+  const list = await em.find(NoticeDelivery, { where: { outboxId: row.id } });
+  if (!list.length) return;
+  await em.update(NoticeDelivery, { id: In(list.map((d) => d.id)) }, outcome === 'sent' ? { status: 'sent', sentAt: now } : { status: 'parked' });
+  if (outcome !== 'parked') return;
+  const group = await em.findOne(ChatGroup, { where: { id: list[0].groupId } });
+  for (const n of await em.find(Notice, { where: { id: In(list.map((d) => d.noticeId)) } })) {
+    await enqueue(em, { platform: n.platform, botId: n.botId, chatId: n.sourceChatId, chatType: n.sourceChatType as 'group' | 'direct' },
+      { kind: 'text', text: `第${n.id}号通知未能送达${group?.title ?? '一个社区群'}（平台多次拒收）。已通知管理员处理，送达情况见 /进度 ${n.id}。` },
+      { dedupeKey: `undelivered:${n.id}`, notBefore: now, now });
+  }
+};
+
+/** The sender hears「已提交管理组审批」only once an admin group has the request. */
+export const followApprovals: OutboxListener = async (em, row, outcome, now) => {
+  const m = /^approval:(\d+):/.exec(row.dedupeKey);
+  if (!m) return;
+  const n = await em.findOne(Notice, { where: { id: Number(m[1]) } });
+  if (!n || n.approvalState !== 'queued') return;
+  const to = { platform: n.platform, botId: n.botId, chatId: n.sourceChatId, chatType: n.sourceChatType as 'group' | 'direct' };
+  if (outcome === 'sent') {
+    await em.update(Notice, { id: n.id }, { approvalState: 'received' });
+    await enqueue(em, to, { kind: 'text', text: `第${n.id}号通知已提交管理组审批，审批结果会告诉你。` }, { dedupeKey: `approval-received:${n.id}`, notBefore: now, now });
+    return;
+  }
+  const others = await em.count(OutboxMessage, { where: { dedupeKey: Like(`approval:${n.id}:%`), status: In(['pending', 'sent']) } });
+  if (others) return;
+  await em.update(Notice, { id: n.id }, { approvalState: 'failed' });
+  await enqueue(em, to, { kind: 'text', text: `第${n.id}号通知的审批请求未能送达管理组，请联系管理员。` }, { dedupeKey: `approval-failed:${n.id}`, notBefore: now, now });
+};
+
+/** How far ahead the reminder sweep looks: the last working day before a deadline, across a long holiday. */
+const HORIZON_DAYS = 12;
+/** A reminder right after the notice itself arrived only adds noise. */
+const QUIET_AFTER_DELIVERY_MS = 60 * 60_000;
 
 /**
  * Reminds a community group about an unfinished notice: only in working time, at most once a
  * day, only within the last working day before the deadline, never once it is done or past.
+ * It starts from notices still open, so its cost follows today's work, not the history.
  */
 export async function sendReminders(em: EntityManager, now: Date, desk: NoticeDesk): Promise<number> {
   const cal = desk.env.calendar.cal;
   if (!cal.isWorkingTime(now)) return 0;
   const today = localDate(now);
-  const sent = await em.find(NoticeDelivery, { where: { status: 'sent' } });
+  const open = (await em.find(Notice, {
+    where: { status: 'sent', deadline: Between(new Date(now.getTime() + 1), new Date(now.getTime() + HORIZON_DAYS * 86_400_000)) },
+  })).filter((n) => cal.workingMinutesBetween(now, n.deadline!) <= WORKDAY_MINUTES(cal));
+  if (!open.length) return 0;
+  const ids = open.map((n) => n.id);
+  const deliveries = await em.find(NoticeDelivery, { where: { noticeId: In(ids), status: 'sent' } });
+  const done = new Set((await em.find(NoticeReceipt, { where: { noticeId: In(ids), kind: 'done' } })).map((r) => `${r.noticeId}:${r.communityId}`));
+  const due = deliveries.filter((d) => d.communityId && d.lastReminder !== today && !done.has(`${d.noticeId}:${d.communityId}`)
+    && d.sentAt && now.getTime() - d.sentAt.getTime() >= QUIET_AFTER_DELIVERY_MS);
+  if (!due.length) return 0;
+  const groups = new Map((await em.find(ChatGroup, { where: { id: In([...new Set(due.map((d) => d.groupId))]) } })).map((g) => [g.id, g]));
+  const byId = new Map(open.map((n) => [n.id, n]));
   let count = 0;
-  for (const d of sent) {
-    if (d.lastReminder === today || !d.communityId) continue;
-    const n = await em.findOne(Notice, { where: { id: d.noticeId } });
-    if (!n || n.status !== 'sent' || !n.deadline || n.deadline.getTime() <= now.getTime()) continue;
-    if (cal.workingMinutesBetween(now, n.deadline) > WORKDAY_MINUTES(cal)) continue;
-    const done = await em.findOne(NoticeReceipt, { where: { noticeId: n.id, communityId: d.communityId, kind: 'done' } });
-    if (done) continue;
-    const g = await em.findOne(ChatGroup, { where: { id: d.groupId } });
+  for (const d of due) {
+    const g = groups.get(d.groupId);
+    const n = byId.get(d.noticeId)!;
     if (!g) continue;
-    await enqueue(em, groupAddress(g), { kind: 'text', text: `提醒：第${n.id}号通知将于${formatWhen(n.deadline, now)}截止，完成后请回复 /完成 ${n.id}。` },
+    await enqueue(em, groupAddress(g), { kind: 'text', text: `提醒：第${n.id}号通知将于${formatWhen(n.deadline!, now)}截止，完成后请回复 /完成 ${n.id}。` },
       { dedupeKey: `remind:${n.id}:${g.id}:${today}`, notBefore: now, now });
-    await em.update(NoticeDelivery, { id: d.id }, { lastReminder: today });
     count++;
   }
+  const reminded = due.filter((d) => groups.has(d.groupId)).map((d) => d.id);
+  if (reminded.length) await em.update(NoticeDelivery, { id: In(reminded) }, { lastReminder: today });
   return count;
 }

@@ -2,9 +2,8 @@ import type { WorkCalendar } from '../calendar/work-calendar';
 import type { AdmissionList } from './admission';
 import type { FormalismPatterns } from './formalism';
 import { RULES } from './rules';
-import { emergencyCategories } from './rules/emergency';
-import type { Finding, GateInput } from './rules/types';
-import type { RuleState } from './settings';
+import type { AnyRule, Finding, GateInput, RuleContext } from './rules/types';
+import type { RuleStates } from './settings';
 
 export type Verdict = 'sent' | 'scheduled' | 'held' | 'pending_approval';
 
@@ -20,43 +19,67 @@ export interface GateResult {
   findings: Finding[];
   deliverAt: Date;
   proposedDeadline: Date | null;
-  emergencyAccepted: boolean;
+  /** A rule (the emergency channel) let it through as urgent. */
+  urgent: boolean;
 }
 
 export interface GateDeps {
   cal: WorkCalendar;
   admission: AdmissionList;
   formalism: FormalismPatterns;
-  states: Map<string, RuleState>;
+  states: RuleStates;
 }
 
-/** When a notice posted now would reach the groups, given quiet time. */
-export function deliveryTime(deps: GateDeps, postedAt: Date, emergencyAccepted: boolean): Date {
-  const quiet = deps.states.get('quiet_time');
-  if (emergencyAccepted || quiet?.enabled === false) return postedAt;
-  return deps.cal.nextWorkingStart(postedAt);
+function enabledRules(deps: GateDeps): AnyRule[] {
+  return RULES.filter((r) => deps.states.get(r.id)?.enabled !== false);
 }
 
-export function emergencyAccepted(deps: GateDeps, e: GateInput['emergency']): boolean {
-  const s = deps.states.get('emergency');
-  return !!e && s?.enabled !== false && emergencyCategories(s?.value).includes(e.category) && e.reason.trim().length > 0;
+function contextFor(rule: AnyRule, deps: GateDeps, urgent: boolean): RuleContext {
+  return { cal: deps.cal, value: deps.states.get(rule.id)?.value, admission: deps.admission, formalism: deps.formalism, urgent };
 }
 
-/** Runs every enabled rule and folds the findings into one verdict. */
-export function judge(input: Omit<GateInput, 'deliverAt'>, deps: GateDeps): GateResult {
-  const accepted = emergencyAccepted(deps, input.emergency);
-  const deliverAt = deliveryTime(deps, input.postedAt, accepted);
-  const n: GateInput = { ...input, deliverAt };
-  const findings: Finding[] = [];
-  for (const rule of RULES) {
-    const state = deps.states.get(rule.id);
-    if (state?.enabled === false) continue;
-    const f = rule.check(n, { cal: deps.cal, value: state?.value, admission: deps.admission, formalism: deps.formalism, emergencyAccepted: accepted });
-    if (f) findings.push(f);
-  }
+function fold(findings: Finding[], deliverAt: Date, urgent: boolean): GateResult {
   const has = (o: Finding['outcome']) => findings.some((f) => f.outcome === o);
   const verdict: Verdict = has('hold') ? 'held' : has('approval') ? 'pending_approval' : has('defer') ? 'scheduled' : 'sent';
   const proposals = findings.map((f) => f.proposedDeadline).filter((d): d is Date => !!d);
   const proposedDeadline = proposals.length ? new Date(Math.max(...proposals.map((d) => d.getTime()))) : null;
-  return { verdict, findings, deliverAt, proposedDeadline, emergencyAccepted: accepted };
+  return { verdict, findings, deliverAt, proposedDeadline, urgent };
+}
+
+/** Runs every enabled rule and folds the findings into one verdict. */
+export function judge(input: Omit<GateInput, 'deliverAt'>, deps: GateDeps): GateResult {
+  const rules = enabledRules(deps);
+  const draft: GateInput = { ...input, deliverAt: input.postedAt };
+  const urgent = rules.some((r) => r.grantsUrgency?.(draft, contextFor(r, deps, false)) ?? false);
+  let deliverAt = input.postedAt;
+  if (!urgent) {
+    for (const r of rules) {
+      const later = r.delay?.(input.postedAt, contextFor(r, deps, urgent));
+      if (later && later.getTime() > deliverAt.getTime()) deliverAt = later;
+    }
+  }
+  const n: GateInput = { ...input, deliverAt };
+  const findings: Finding[] = [];
+  for (const r of rules) {
+    const f = r.check?.(n, contextFor(r, deps, urgent));
+    if (f) findings.push(f);
+  }
+  return fold(findings, deliverAt, urgent);
+}
+
+/** The same rules read for a notice that reached a community without the bot (/评估). */
+export function judgeReceived(input: Omit<GateInput, 'deliverAt'>, deps: GateDeps): GateResult {
+  const n: GateInput = { ...input, deliverAt: input.postedAt };
+  const findings: Finding[] = [];
+  for (const r of enabledRules(deps)) {
+    const ctx = contextFor(r, deps, false);
+    const f = r.checkReceived ? r.checkReceived(n, ctx) : r.check?.(n, ctx);
+    if (f) findings.push(f);
+  }
+  return fold(findings, input.postedAt, false);
+}
+
+/** Whether deliveries due together for one group may be merged into one message. */
+export function mergesDeliveries(states: RuleStates): boolean {
+  return RULES.some((r) => r.mergesDeliveries && states.get(r.id)?.enabled !== false);
 }

@@ -2,30 +2,35 @@ import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import { ChatGroup, Community, Department, GateDecision, Notice, NoticeDelivery, NoticeStatus, type StoredFinding } from '../../entities';
 import { addDays, localDate, parseLocal, weekdayOf } from '../calendar/time';
 import type { CalendarService } from '../calendar/calendar-service';
-import type { CommandContext } from '../chat/context';
 import { findCommunity } from '../directory/lookup';
-import { findItem, type AdmissionList } from './admission';
+import type { Address } from '../outbox/outbox';
+import { answer, type Port } from '../unit';
+import { findItem, type AdmissionItem, type AdmissionList } from './admission';
 import { extractDeadline } from './deadline';
 import type { FormalismPatterns } from './formalism';
 import { GateDeps, GateResult, judge, VERDICT_LABELS } from './gate';
 import { deliverDue } from './delivery';
-import { NoticeView, verdictCard } from './notice-format';
-import type { ParsedNotice } from './notice-parse';
+import { markReplaced, NoticeView, verdictCard } from './notice-format';
+import { IMMEDIATE_WORDS, type ParsedNotice } from './notice-parse';
 import { formatWhen } from './rules/time-format';
-import { ruleStates } from './settings';
+import { ruleStates, type RuleStates } from './settings';
 
 export interface GateEnv {
   calendar: CalendarService;
   admission: AdmissionList;
   formalism: FormalismPatterns;
-  ruleDefaults: Record<string, { enabled: boolean; value?: unknown }>;
+  /** Rule defaults after config/ overrides (see settings.ruleDefaults). */
+  ruleDefaults: RuleStates;
 }
 
 type Fail = { error: string };
 
+const groupAddress = (g: ChatGroup): Address => ({ platform: g.platform, botId: g.botId, chatId: g.chatId, chatType: 'group' });
+
 /**
  * The notice gate as a service: takes a department's notice, judges it against the rules,
- * stores the decision with its reasons, and queues deliveries — all in the caller's transaction.
+ * stores the decision with its reasons, and queues deliveries — all in the caller's
+ * transaction, through a Port, so chat, CLI and tests drive the same code.
  */
 export class NoticeDesk {
   constructor(readonly env: GateEnv) {}
@@ -37,39 +42,47 @@ export class NoticeDesk {
   async view(em: EntityManager, n: Notice): Promise<NoticeView> {
     const dept = n.departmentId ? await em.findOne(Department, { where: { id: n.departmentId } }) : null;
     const item = n.basisItemId ? findItem(this.env.admission, n.basisItemId) : undefined;
-    return { notice: n, departmentName: dept?.name ?? '街道管理组', basisLabel: item ? `${item.id} ${item.name}（${item.basis}）` : '' };
+    // A moved deadline must not leave the old one standing in the text the community reads.
+    const text = n.deadlineSource === 'adopted' ? markReplaced(n.text, extractDeadline(n.text, n.createdAt, this.env.calendar.cal).matches) : n.text;
+    return { notice: n, text, departmentName: dept?.name ?? '街道管理组', basisLabel: item ? `${item.id} ${item.name}（${item.basis}）` : '' };
+  }
+
+  private async resolveTargets(em: EntityManager, p: ParsedNotice): Promise<Fail | Community[]> {
+    const communities: Community[] = [];
+    if (p.all) return em.find(Community, { order: { id: 'ASC' } });
+    for (const t of p.targets) {
+      const found = await findCommunity(em, t);
+      // A bound community group's title works as a target too (人民社区工作群).
+      const group = found.ok ? null : await em.findOne(ChatGroup, { where: { kind: 'community', title: t } });
+      const community = found.ok ? found.value : group?.communityId ? await em.findOne(Community, { where: { id: group.communityId } }) : null;
+      if (!community) return { error: `${found.ok ? '' : found.message}发送对象写「全部社区」、社区名称或社区群名（用顿号分隔）。` };
+      if (!communities.some((c) => c.id === community.id)) communities.push(community);
+    }
+    return communities;
   }
 
   /** Resolves targets, deadline and basis; returns an error text instead of storing anything half-valid. */
-  async prepare(ctx: CommandContext, p: ParsedNotice): Promise<Fail | { communities: Community[]; deadline: Date | null; source: string; basis: string }> {
-    const communities: Community[] = [];
-    if (p.all) communities.push(...(await ctx.em.find(Community, { order: { id: 'ASC' } })));
-    else {
-      for (const t of p.targets) {
-        const found = await findCommunity(ctx.em, t);
-        // A bound community group's title works as a target too (人民社区工作群).
-        const group = found.ok ? null : await ctx.em.findOne(ChatGroup, { where: { kind: 'community', title: t } });
-        const community = found.ok ? found.value : group?.communityId ? await ctx.em.findOne(Community, { where: { id: group.communityId } }) : null;
-        if (!community) return { error: `${found.ok ? '' : found.message}发送对象写「全部社区」、社区名称或社区群名（用顿号分隔）。` };
-        if (!communities.some((c) => c.id === community.id)) communities.push(community);
-      }
-    }
+  async prepare(port: Port, p: ParsedNotice): Promise<Fail | { communities: Community[]; deadline: Date | null; source: string; basis: string }> {
+    const communities = await this.resolveTargets(port.em, p);
+    if ('error' in communities) return communities;
     if (!communities.length) return { error: '没有可发送的社区。' };
     const cal = this.env.calendar.cal;
-    const fromText = extractDeadline(p.text, ctx.now, cal);
+    const fromText = extractDeadline(p.text, port.now, cal);
     let deadline = fromText.deadline;
     let source = deadline ? 'text' : '';
     if (p.deadline !== undefined) {
-      const explicit = extractDeadline(p.deadline, ctx.now, cal);
-      if (!explicit.deadline) return { error: `看不懂截止时间「${p.deadline}」，可写成：截止:11月25日17:30 或 截止:3个工作日内。` };
-      if (fromText.deadline && fromText.deadline.getTime() !== explicit.deadline.getTime()) {
-        return { error: `正文中的截止时间（${formatWhen(fromText.deadline, ctx.now)}）与「截止:」（${formatWhen(explicit.deadline, ctx.now)}）不一致，请统一。` };
+      const explicit = IMMEDIATE_WORDS.test(p.deadline.trim()) ? port.now : extractDeadline(p.deadline, port.now, cal).deadline;
+      if (!explicit) return { error: `看不懂截止时间「${p.deadline}」，可写成：截止:11月25日17:30、截止:3个工作日内 或 截止:立即。` };
+      if (deadline && deadline.getTime() !== explicit.getTime() && !fromText.immediate) {
+        return { error: `正文中的截止时间（${formatWhen(deadline, port.now)}）与「截止:」（${formatWhen(explicit, port.now)}）不一致，请统一。` };
       }
-      deadline = explicit.deadline;
+      deadline = explicit;
       source = 'field';
     }
-    if (deadline && deadline.getTime() < ctx.now.getTime()) {
-      return { error: `截止时间${formatWhen(deadline, ctx.now)}已经过去，请重新填写。` };
+    if (deadline && deadline.getTime() < port.now.getTime()) {
+      // In an emergency a time already past describes what happened (昨夜暴雨), not a deadline.
+      if (p.emergency) deadline = null;
+      else return { error: `截止时间${formatWhen(deadline, port.now)}已经过去，请重新填写。` };
     }
     let basis = '';
     if (p.basis) {
@@ -80,21 +93,23 @@ export class NoticeDesk {
     return { communities, deadline, source, basis };
   }
 
-  async submit(ctx: CommandContext, p: ParsedNotice): Promise<void> {
-    const prepared = await this.prepare(ctx, p);
+  async submit(port: Port, p: ParsedNotice): Promise<Notice | null> {
+    const prepared = await this.prepare(port, p);
     if ('error' in prepared) {
-      await ctx.reply(prepared.error);
-      return;
+      await answer(port, prepared.error);
+      return null;
     }
-    const n = await ctx.em.save(ctx.em.create(Notice, {
-      departmentId: ctx.member.departmentId, senderId: ctx.member.id, platform: ctx.msg.platform, botId: ctx.msg.botId,
-      sourceChatId: ctx.msg.chatId, sourceChatType: ctx.msg.chatType, text: p.text,
+    const origin = port.origin ?? { platform: port.actor.platform, botId: port.actor.botId, chatId: port.actor.externalId, chatType: 'direct' as const };
+    const n = await port.em.save(port.em.create(Notice, {
+      departmentId: port.actor.departmentId, senderId: port.actor.id, platform: origin.platform, botId: origin.botId,
+      sourceChatId: origin.chatId, sourceChatType: origin.chatType, text: p.text,
       targets: { all: p.all, communityIds: prepared.communities.map((c) => c.id) },
       deadline: prepared.deadline, deadlineSource: prepared.source, proposedDeadline: null, basisItemId: prepared.basis,
-      emergencyCategory: p.emergency?.category ?? '', emergencyReason: p.emergency?.reason ?? '', approved: false,
-      status: 'held' as NoticeStatus, deliverAt: null, createdAt: ctx.now,
+      emergencyCategory: p.emergency?.category.slice(0, 32) ?? '', emergencyReason: p.emergency?.reason.slice(0, 255) ?? '', approved: false,
+      status: 'held' as NoticeStatus, approvalState: '', deliverAt: null, createdAt: port.now,
     }));
-    await this.evaluate(ctx, n, 'submit');
+    await this.evaluate(port, n, 'submit');
+    return n;
   }
 
   async targetCommunities(em: EntityManager, n: Notice): Promise<Community[]> {
@@ -115,87 +130,151 @@ export class NoticeDesk {
     return counts;
   }
 
-  /** Judges the notice as it stands now, stores the decision, and acts on the verdict. */
-  async evaluate(ctx: CommandContext, n: Notice, action: string): Promise<GateResult> {
-    const communities = await this.targetCommunities(ctx.em, n);
-    const deps = await this.deps(ctx.em);
+  /**
+   * Judges the notice as it stands now, stores the decision, and acts on the verdict.
+   * `change` says what the action just did; the card leads with it, so every click answers.
+   */
+  async evaluate(port: Port, n: Notice, action: string, change = ''): Promise<GateResult> {
+    const communities = await this.targetCommunities(port.em, n);
+    const deps = await this.deps(port.em);
     const r = judge({
-      text: n.text, deadline: n.deadline, postedAt: ctx.now, basisItemId: n.basisItemId,
+      text: n.text, deadline: n.deadline, postedAt: port.now, basisItemId: n.basisItemId,
       emergency: n.emergencyCategory ? { category: n.emergencyCategory, reason: n.emergencyReason } : null,
-      approved: n.approved, weekCounts: await this.weekCounts(ctx.em, n, communities),
+      approved: n.approved, weekCounts: await this.weekCounts(port.em, n, communities),
     }, deps);
     n.status = r.verdict;
     n.proposedDeadline = r.proposedDeadline;
     n.deliverAt = r.verdict === 'sent' || r.verdict === 'scheduled' ? r.deliverAt : null;
-    await ctx.em.save(n);
-    const reason = r.findings.filter((f) => f.outcome !== 'warn').map((f) => f.reason).join(' ') || '通过全部规则';
-    await this.record(ctx, n, action, r.verdict, reason,
-      r.findings.map((f) => ({ ruleId: f.ruleId, ruleName: f.ruleName, outcome: f.outcome, reason: f.reason })));
     const extra: string[] = [];
+    if (r.verdict === 'pending_approval' && n.approvalState !== 'queued' && n.approvalState !== 'received') {
+      const why = r.findings.filter((f) => f.outcome !== 'defer').map((f) => `【${f.ruleName}】${f.reason}`);
+      const asked = await this.askAdmins(port, n, `第${n.id}号通知待审批`, why);
+      n.approvalState = asked ? 'queued' : 'failed';
+      extra.push(asked ? '审批请求已发往管理组，管理组收到后会告诉你。' : '尚未绑定管理组，审批请求无法送出，请联系管理员。');
+    }
+    await port.em.save(n);
+    const reason = r.findings.filter((f) => f.outcome !== 'warn').map((f) => f.reason).join(' ') || '通过全部规则';
+    await this.record(port, n, action, r.verdict, reason,
+      r.findings.map((f) => ({ ruleId: f.ruleId, ruleName: f.ruleName, outcome: f.outcome, reason: f.reason })));
     if (r.verdict === 'sent' || r.verdict === 'scheduled') {
-      const { reached, missing } = await this.queueDeliveries(ctx.em, n, communities, r.deliverAt);
-      if (r.verdict === 'sent') extra.push(`已送达：${reached.join('、') || '无'}。`);
+      const { reached, missing } = await this.queueDeliveries(port.em, n, communities, r.deliverAt);
+      if (reached.length) extra.push(`${r.verdict === 'sent' ? '已发往' : '届时发往'}：${reached.join('、')}（送达情况：/进度 ${n.id}）。`);
       if (missing.length) extra.push(`未绑定群、无法送达：${missing.join('、')}。`);
     }
-    const v = await this.view(ctx.em, n);
-    if (r.verdict === 'pending_approval') {
-      const why = r.findings.filter((f) => f.outcome === 'approval' || f.ruleId === 'formalism').map((f) => `【${f.ruleName}】${f.reason}`);
-      await this.askAdmins(ctx, n, `第${n.id}号通知待审批（${v.departmentName}）`, why);
-    }
-    await ctx.send(this.senderAddress(n), verdictCard(v, r, ctx.now, extra), { dedupeKey: `verdict:${n.id}:${ctx.inboundId}` });
-    if (r.verdict === 'sent') await deliverDue(ctx.em, ctx.now, this, { noticeId: n.id });
+    const v = await this.view(port.em, n);
+    await port.send(this.senderAddress(n), verdictCard(v, r, port.now, change, extra), { dedupeKey: `verdict:${n.id}:${port.ref}` });
+    if (r.verdict === 'sent') await deliverDue(port.em, port.now, this, { noticeId: n.id });
     return r;
   }
 
-  senderAddress(n: Notice) {
+  senderAddress(n: Notice): Address {
     return { platform: n.platform, botId: n.botId, chatId: n.sourceChatId, chatType: n.sourceChatType as 'group' | 'direct' };
   }
 
   private async queueDeliveries(em: EntityManager, n: Notice, communities: Community[], at: Date): Promise<{ reached: string[]; missing: string[] }> {
     const reached: string[] = [];
     const missing: string[] = [];
+    const groups = await em.find(ChatGroup, { where: { kind: 'community', communityId: In(communities.map((c) => c.id)) } });
+    const existing = new Set((await em.find(NoticeDelivery, { where: { noticeId: n.id } })).map((d) => d.groupId));
     for (const c of communities) {
-      const groups = await em.find(ChatGroup, { where: { kind: 'community', communityId: c.id } });
-      if (!groups.length) missing.push(c.name);
-      else reached.push(c.name);
-      for (const g of groups) {
-        const existing = await em.findOne(NoticeDelivery, { where: { noticeId: n.id, groupId: g.id } });
-        if (existing) continue;
-        await em.save(em.create(NoticeDelivery, { noticeId: n.id, groupId: g.id, communityId: c.id, status: 'pending', deliverAt: at, sentAt: null, lastReminder: '' }));
+      const mine = groups.filter((g) => g.communityId === c.id);
+      (mine.length ? reached : missing).push(c.name);
+      for (const g of mine) {
+        if (existing.has(g.id)) continue;
+        await em.save(em.create(NoticeDelivery, { noticeId: n.id, groupId: g.id, communityId: c.id, status: 'pending', outboxId: null, deliverAt: at, sentAt: null, lastReminder: '' }));
       }
     }
     return { reached, missing };
   }
 
   /** Every change of a notice's state is a decision row: the gate's audit trail. */
-  async record(ctx: CommandContext, n: Notice, action: string, verdict: string, reason: string, findings: StoredFinding[] = []): Promise<void> {
-    await ctx.em.save(ctx.em.create(GateDecision, { noticeId: n.id, at: ctx.now, actorId: ctx.member.id, action, verdict, reason: reason.slice(0, 500), findings }));
+  async record(port: Port, n: Notice, action: string, verdict: string, reason: string, findings: StoredFinding[] = []): Promise<void> {
+    await port.em.save(port.em.create(GateDecision, { noticeId: n.id, at: port.now, actorId: port.actor.id, action, verdict, reason: reason.slice(0, 500), findings }));
   }
 
-  /** An approval card in every admin group, with 批准/驳回 behind text commands. */
-  async askAdmins(ctx: CommandContext, n: Notice, title: string, lines: string[]): Promise<void> {
-    const admins = await ctx.em.find(ChatGroup, { where: { kind: 'admin' } });
+  /** An approval card in every admin group, with 批准/驳回 behind text commands. Returns how many groups were asked. */
+  async askAdmins(port: Port, n: Notice, title: string, lines: string[]): Promise<number> {
+    const admins = await port.em.find(ChatGroup, { where: { kind: 'admin' } });
+    const v = await this.view(port.em, n);
     for (const g of admins) {
-      await ctx.sendToGroup(g, {
-        kind: 'card', title, body: [n.text.slice(0, 300), ...lines].join('\n'),
+      await port.send(groupAddress(g), {
+        kind: 'card', title: `${title}（${v.departmentName}）`, body: [n.text.slice(0, 300), ...lines].join('\n'),
         buttons: [{ label: '批准', command: `/准入 批准 ${n.id}` }, { label: '驳回', command: `/准入 驳回 ${n.id}` }],
-      }, { dedupeKey: `approval:${n.id}:${g.id}:${ctx.inboundId}` });
+      }, { dedupeKey: `approval:${n.id}:${g.id}:${port.ref}` });
     }
+    return admins.length;
   }
 
-  async withdraw(ctx: CommandContext, n: Notice): Promise<void> {
+  /** The sender's own request for approval of a held notice (formalism, a basis they cannot find). */
+  async requestApproval(port: Port, n: Notice, why: string): Promise<void> {
+    if (n.status !== 'held') {
+      await answer(port, `第${n.id}号通知当前${VERDICT_LABELS[n.status as keyof typeof VERDICT_LABELS] ?? n.status}，不需要申请审批。`);
+      return;
+    }
+    const last = await port.em.findOne(GateDecision, { where: { noticeId: n.id }, order: { id: 'DESC' } });
+    const asked = await this.askAdmins(port, n, `第${n.id}号通知申请审批`, [`退回原因：${last?.reason ?? ''}`, ...(why ? [`申请理由：${why}`] : [])]);
+    if (!asked) {
+      await answer(port, '尚未绑定管理组，审批请求无法送出，请联系管理员。');
+      return;
+    }
+    n.status = 'pending_approval';
+    n.approvalState = 'queued';
+    await port.em.save(n);
+    await this.record(port, n, 'request', 'pending_approval', why || '申请审批');
+    await answer(port, `第${n.id}号通知的审批请求已发往管理组，管理组收到后会告诉你。`);
+  }
+
+  /** An admin's approval: re-judged with approval granted; the answer says what happens now. */
+  async approve(port: Port, n: Notice): Promise<void> {
+    n.approved = true;
+    const r = await this.evaluate(port, n, 'approve', `管理组已批准（${port.actor.name}）。`);
+    const open = r.findings.filter((f) => f.outcome === 'hold' || f.outcome === 'approval').map((f) => f.ruleName);
+    const now = r.verdict === 'sent' ? '已发往各社区'
+      : r.verdict === 'scheduled' ? `将于${formatWhen(r.deliverAt, port.now)}送达`
+      : `仍需发送人修改（${open.join('、')}），已告知发送人`;
+    await answer(port, `已批准第${n.id}号通知：${now}。`);
+  }
+
+  async reject(port: Port, n: Notice, why: string): Promise<void> {
+    n.status = 'rejected';
+    await port.em.save(n);
+    await this.record(port, n, 'reject', 'rejected', why);
+    await port.send(this.senderAddress(n), `第${n.id}号通知被管理组驳回：${why}`, { dedupeKey: `reject:${n.id}` });
+    await answer(port, `已驳回第${n.id}号通知，已告知发送人。`);
+  }
+
+  async adopt(port: Port, n: Notice): Promise<void> {
+    if (!n.proposedDeadline) {
+      await answer(port, `第${n.id}号通知没有建议的截止时间。`);
+      return;
+    }
+    n.deadline = n.proposedDeadline;
+    n.deadlineSource = 'adopted';
+    await this.evaluate(port, n, 'adopt', `已采纳：截止时间改为${formatWhen(n.deadline, port.now)}。`);
+  }
+
+  async setBasis(port: Port, n: Notice, item: AdmissionItem): Promise<void> {
+    n.basisItemId = item.id;
+    await this.evaluate(port, n, 'basis', `已确认依据：${item.id} ${item.name}。`);
+  }
+
+  async setEmergency(port: Port, n: Notice, category: string, reason: string): Promise<void> {
+    n.emergencyCategory = category.slice(0, 32);
+    n.emergencyReason = reason.slice(0, 255);
+    await this.evaluate(port, n, 'emergency', `已申请紧急：${n.emergencyCategory}（${n.emergencyReason}）。`);
+  }
+
+  async withdraw(port: Port, n: Notice): Promise<void> {
     const before = n.status;
     n.status = 'withdrawn';
-    await ctx.em.save(n);
-    const deliveries = await ctx.em.find(NoticeDelivery, { where: { noticeId: n.id } });
-    for (const d of deliveries) {
-      if (d.status === 'pending') await ctx.em.update(NoticeDelivery, { id: d.id }, { status: 'cancelled' });
-      if (d.status === 'sent') {
-        const g = await ctx.em.findOne(ChatGroup, { where: { id: d.groupId } });
-        if (g) await ctx.sendToGroup(g, `第${n.id}号通知已撤回，无需办理。`, { dedupeKey: `withdraw:${n.id}:${g.id}` });
-      }
+    await port.em.save(n);
+    const deliveries = await port.em.find(NoticeDelivery, { where: { noticeId: n.id } });
+    const told = deliveries.filter((d) => d.status === 'queued' || d.status === 'sent').map((d) => d.groupId);
+    await port.em.update(NoticeDelivery, { noticeId: n.id, status: 'pending' }, { status: 'cancelled' });
+    for (const g of told.length ? await port.em.find(ChatGroup, { where: { id: In(told) } }) : []) {
+      await port.send(groupAddress(g), `第${n.id}号通知已撤回，无需办理。`, { dedupeKey: `withdraw:${n.id}:${g.id}` });
     }
-    await this.record(ctx, n, 'withdraw', 'withdrawn', `由${ctx.member.name}撤回（原状态：${VERDICT_LABELS[before as keyof typeof VERDICT_LABELS] ?? before}）`);
-    await ctx.reply(`第${n.id}号通知已撤回。`);
+    await this.record(port, n, 'withdraw', 'withdrawn', `由${port.actor.name}撤回（原状态：${VERDICT_LABELS[before as keyof typeof VERDICT_LABELS] ?? before}）`);
+    await answer(port, `第${n.id}号通知已撤回${told.length ? '，已告知收到的社区' : ''}。`);
   }
 }

@@ -4,6 +4,7 @@ import { addDays, localDate, parseLocal } from '../calendar/time';
 import type { CommandContext } from '../chat/context';
 import type { CommandSink } from '../chat/registry';
 import { VERDICT_LABELS } from './gate';
+import { emergency } from './rules/emergency';
 import { formatWhen } from './rules/time-format';
 
 /**
@@ -26,7 +27,7 @@ async function report(ctx: CommandContext, raw: string): Promise<void> {
   for (const n of notices) byStatus.set(n.status, (byStatus.get(n.status) ?? 0) + 1);
   const ruleHits = new Map<string, number>();
   for (const d of decisions) for (const f of d.findings) if (f.outcome === 'hold' || f.outcome === 'approval') ruleHits.set(f.ruleName, (ruleHits.get(f.ruleName) ?? 0) + 1);
-  const emergencies = decisions.filter((d) => d.findings.some((f) => f.ruleId === 'emergency' && f.outcome === 'warn'));
+  const emergencies = decisions.filter((d) => d.findings.some((f) => f.ruleId === emergency.id && f.outcome === 'warn'));
   const noticeById = new Map(notices.map((n) => [n.id, n]));
   const incidentsByDept = new Map<string, number>();
   for (const i of incidents) incidentsByDept.set(i.departmentName || '未注明', (incidentsByDept.get(i.departmentName || '未注明') ?? 0) + 1);

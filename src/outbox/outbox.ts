@@ -50,3 +50,11 @@ export async function enqueue(em: EntityManager, to: Address, body: OutgoingBody
   }
   return row;
 }
+
+export type OutboxOutcome = 'sent' | 'parked';
+
+/**
+ * Told, inside the transaction that marks the row, when the platform accepted a message or
+ * retries ran out: how a unit learns that what it queued really arrived.
+ */
+export type OutboxListener = (em: EntityManager, row: OutboxMessage, outcome: OutboxOutcome, now: Date) => Promise<void>;

@@ -5,7 +5,7 @@ import type { BotAdapter, IncomingMessage, OutgoingMessage, Platform } from '../
 import { ChatGroup, InboundMessage, OutboxMessage } from '../../entities';
 import type { Clock } from '../clock';
 import { Db } from '../db';
-import { enqueue } from './outbox';
+import { enqueue, OutboxListener } from './outbox';
 import { splitBody } from './split';
 
 export interface SenderOptions {
@@ -64,6 +64,7 @@ export class OutboxSender {
     private readonly adapters: Map<string, BotAdapter>,
     private readonly opts: SenderOptions,
     private readonly log: Logger,
+    private readonly listeners: OutboxListener[] = [],
   ) {}
 
   static key(platform: Platform | string, botId: string): string {
@@ -107,7 +108,10 @@ export class OutboxSender {
     const chats = [...byChat.values()];
     let delivered = 0;
     const worker = async () => {
-      for (let rows = chats.shift(); rows; rows = chats.shift()) delivered += await this.deliverChat(rows, targets, now, claim);
+      for (let rows = chats.shift(); rows; rows = chats.shift()) {
+        const n = await this.deliverChat(rows, targets, now, claim);
+        delivered += n; // not `delivered += await …`: that reads the total before the wait and loses the other workers' counts
+      }
     };
     await Promise.all(Array.from({ length: Math.min(CHAT_CONCURRENCY, chats.length) }, worker));
     return delivered;
@@ -209,12 +213,17 @@ export class OutboxSender {
       const at = this.clock.now();
       window.record(at.getTime());
       row.partsSent += 1;
-      // One autocommit statement right after the platform accepted: a crash can repeat a part
-      // only inside this round trip (and the claim keeps other instances off meanwhile).
-      const done = row.partsSent === parts.length;
-      await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, done
-        ? { partsSent: row.partsSent, status: 'sent', sentAt: at, lastError: '' }
-        : { partsSent: row.partsSent }));
+      // Marked right after the platform accepted, without waiting behind other work: a crash can
+      // repeat a part only inside this round trip (and the claim keeps other instances off meanwhile).
+      if (row.partsSent < parts.length) {
+        await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, { partsSent: row.partsSent }));
+        continue;
+      }
+      await this.db.work(async (em) => {
+        const r = await em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, { partsSent: row.partsSent, status: 'sent', sentAt: at, lastError: '' });
+        if (r.affected !== 1) return;
+        for (const l of this.listeners) await l(em, row, 'sent', at);
+      });
     }
     return true;
   }
@@ -243,6 +252,7 @@ export class OutboxSender {
     }
     await this.db.work(async (em) => {
       await em.update(OutboxMessage, { id: row.id }, { attempts, status: 'parked', lastError: error.slice(0, 500) });
+      for (const l of this.listeners) await l(em, row, 'parked', now);
       if (row.dedupeKey.startsWith('park:')) return;
       const admins = await em.find(ChatGroup, { where: { kind: 'admin' } });
       const preview = JSON.stringify(row.body).slice(0, 80);

@@ -232,6 +232,31 @@ describe('foundation: the sandbox chat page in a browser', function () {
       return w.document.documentElement.scrollWidth - w.innerWidth;
     });
     expect(overflow).to.be.at.most(0);
+
+    // A long conversation scrolls inside its pane; the input stays at the bottom; the newest is in view.
+    for (let i = 0; i < 12; i++) await pushBot('g-minzheng', { kind: 'text', text: `第${i + 1}条较长的消息，用来把会话撑满屏幕。\n第二行\n第三行` });
+    await botSays('第12条较长的消息').waitFor();
+    await send('/我是谁');
+    await page.locator('#messages .msg.bot').nth(13).waitFor({ state: 'attached' });
+    await page.waitForTimeout(300);
+    const layout = await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number }; scrollHeight: number; clientHeight: number } | null; querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { top: number; bottom: number } }>; documentElement: { scrollHeight: number } }; innerHeight: number });
+      const list = d.document.querySelector('#messages')!;
+      const msgs = d.document.querySelectorAll('#messages .msg');
+      const last = msgs[msgs.length - 1].getBoundingClientRect();
+      const box = list.getBoundingClientRect();
+      return {
+        pageScroll: d.document.documentElement.scrollHeight - d.innerHeight,
+        listScrolls: list.scrollHeight > list.clientHeight,
+        composerBottom: d.document.querySelector('#composer')!.getBoundingClientRect().bottom,
+        innerHeight: d.innerHeight,
+        lastInView: last.bottom <= box.bottom + 1 && last.top >= box.top - 1,
+      };
+    });
+    expect(layout.pageScroll, 'the page itself does not scroll').to.be.at.most(0);
+    expect(layout.listScrolls, 'the message list scrolls inside its pane').to.equal(true);
+    expect(layout.composerBottom, 'the input sits at the bottom of the screen').to.be.within(layout.innerHeight - 2, layout.innerHeight + 1);
+    expect(layout.lastInView, 'the newest message is in view').to.equal(true);
     await page.screenshot({ path: SCREENSHOT.replace('.png', '-phone.png') });
   });
 });

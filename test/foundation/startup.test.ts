@@ -47,7 +47,7 @@ class Service {
     }));
   }
 
-  static async start(databaseUrl: string): Promise<Service> {
+  static async start(databaseUrl: string, viaNpm = false): Promise<Service> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', JIANFU_SANDBOX: 'true', JIANFU_DEMO: 'true',
@@ -55,7 +55,9 @@ class Service {
     // The repository's own config, not whatever the developer's shell points at.
     delete env.JIANFU_CONFIG_DIR;
     delete env.JIANFU_ADMINS;
-    const child = spawn(process.execPath, [ENTRY, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = viaNpm
+      ? spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [ENTRY, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     return new Service(child, port);
   }
 
@@ -167,6 +169,21 @@ describe('foundation: npm start', function () {
 
     expect(await s.terminate(), `exit code after SIGTERM:\n${s.output}`).to.equal(0);
     firstStartDone = true;
+  });
+
+  it('stops when the npm process that started it is killed (Ctrl-C or SIGTERM to npm start)', async () => {
+    const s = await Service.start(url, true);
+    services.push(s);
+    await s.waitHealthy();
+    s.child.kill('SIGTERM');
+    await s.exited;
+    let stopped = false;
+    for (let i = 0; i < 60 && !stopped; i++) {
+      await sleep(250);
+      stopped = await fetch(s.url('/healthz'), { signal: AbortSignal.timeout(1000) }).then(() => false, () => true);
+    }
+    expect(stopped, `the service still answers after npm was killed:\n${s.output}`).to.equal(true);
+    expect(s.output).to.contain('正在停止');
   });
 
   it('starts again on the same database without loading the demo data twice', async () => {

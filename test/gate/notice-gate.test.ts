@@ -48,12 +48,15 @@ describe('notice gate: sandbox conversations', () => {
 
       const adopted = await h.say('lixia', DEPT_GROUP, '/采纳 1');
       expect(adopted[0]).to.contain('第1号通知：已发送');
-      expect(adopted[0]).to.contain('已送达：人民社区、和平社区、东湖村');
+      expect(adopted[0]).to.contain('✓ 已采纳：截止时间改为明天（11月24日）17:30。');
+      expect(adopted[0]).to.contain('已发往：人民社区、和平社区、东湖村');
       for (const g of COMMUNITY_GROUPS) {
         const got = h.botMessages(g, mark);
         expect(got).to.have.length(1);
         expect(got[0]).to.contain('【第1号通知】民政科');
         expect(got[0]).to.contain('截止：明天（11月24日）17:30（已按减负规则调整）');
+        // The old deadline in the body is marked, so nobody reads two deadlines.
+        expect(got[0]).to.contain('12点前（已改期，以截止时间为准）上交');
         expect(got[0]).to.contain('[收到](/收到 1)');
       }
       const n = await lastNotice(h);
@@ -67,7 +70,7 @@ describe('notice gate: sandbox conversations', () => {
       const replies = await h.say('lixia', DEPT_GROUP, `/通知 人民社区、和平社区 请于11月27日前报送辖区80岁以上老人名单 依据:${basis}`);
       expect(replies[0]).to.contain('第1号通知：已发送');
       expect(h.botMessages('g-donghu')).to.deep.equal([]);
-      expect((await h.say('lixia', DEPT_GROUP, `/通知 东湖村工作群 请于11月27日前报送高龄老人名单 依据:${basis}`))[0]).to.contain('已送达：东湖村');
+      expect((await h.say('lixia', DEPT_GROUP, `/通知 东湖村工作群 请于11月27日前报送高龄老人名单 依据:${basis}`))[0]).to.contain('已发往：东湖村');
       expect(await h.say('zhangmin', 'g-renmin', '/收到 1')).to.deep.equal(['已登记：人民社区收到第1号通知。']);
       expect(await h.say('zhangmin', 'g-renmin', '/收到 1')).to.deep.equal(['人民社区已登记过收到第1号通知。']);
       expect(await h.say('liuyang', 'g-donghu', '/完成 1')).to.deep.equal(['第1号通知没有发给你的社区。']);
@@ -75,7 +78,8 @@ describe('notice gate: sandbox conversations', () => {
       const progress = (await h.say('lixia', DEPT_GROUP, '/进度 1'))[0];
       expect(progress).to.contain('已完成（1）：和平社区');
       expect(progress).to.contain('已收到（1）：人民社区');
-      expect(progress).to.contain('未回复（0）');
+      expect(progress).to.contain('已送达未回复（0）');
+      expect(progress).not.to.contain('尚未送达');
       expect((await h.say('zhaogang', 'g-yingji', '/进度 1'))[0]).to.contain('不是你所在部门发的');
     });
 
@@ -85,12 +89,14 @@ describe('notice gate: sandbox conversations', () => {
       expect(replies[0]).to.contain('【形式主义要求】');
       expect(replies[0]).to.contain('[申请审批](/申请审批 1)');
       const mark = h.mark();
-      expect(await h.say('lixia', DEPT_GROUP, '/申请审批 1 需留存走访记录')).to.deep.equal(['第1号通知已提交管理组审批。']);
+      // The sender hears 已提交 only once the admin group has the request.
+      expect(await h.say('lixia', DEPT_GROUP, '/申请审批 1 需留存走访记录')).to.deep.equal([
+        '第1号通知的审批请求已发往管理组，管理组收到后会告诉你。', '第1号通知已提交管理组审批，审批结果会告诉你。']);
       const adminCard = h.botMessages('g-admin', mark);
       expect(adminCard[0]).to.contain('第1号通知申请审批');
       expect(adminCard[0]).to.contain('[批准](/准入 批准 1)');
       expect((await h.say('zhangmin', 'g-renmin', '/准入 批准 1'))[0]).to.contain('权限不足');
-      expect(await h.say('admin', 'g-admin', '/准入 批准 1')).to.deep.equal(['已批准第1号通知：已发送。']);
+      expect(await h.say('admin', 'g-admin', '/准入 批准 1')).to.deep.equal(['已批准第1号通知：已发往各社区。']);
       expect(h.botMessages('g-renmin', mark).at(-1)).to.contain('【第1号通知】');
     });
 
@@ -110,14 +116,14 @@ describe('notice gate: sandbox conversations', () => {
       expect(replies[0]).to.contain('待审批');
       expect(replies[0]).to.contain('不在社区准入清单内');
       expect(h.botMessages('g-admin', mark)[0]).to.contain('第1号通知待审批（民政科）');
-      expect(await h.say('admin', 'g-admin', '/准入 驳回 1 不属于社区职责')).to.deep.equal(['已驳回第1号通知。']);
+      expect(await h.say('admin', 'g-admin', '/准入 驳回 1 不属于社区职责')).to.deep.equal(['已驳回第1号通知，已告知发送人。']);
       expect(h.botMessages(DEPT_GROUP).at(-1)).to.equal('第1号通知被管理组驳回：不属于社区职责');
       expect((await lastNotice(h)).status).to.equal('rejected');
-      expect(await h.say('lixia', DEPT_GROUP, '/采纳 1')).to.deep.equal(['第1号通知已驳回，请重新发送。']);
+      expect(await h.say('lixia', DEPT_GROUP, '/采纳 1')).to.deep.equal(['第1号通知已被驳回，请重新发送。']);
     });
 
     it('caps notices per department per community per week, with approval beyond the cap', async () => {
-      expect(await h.say('admin', 'g-admin', '/规则 设置 frequency 2')).to.deep.equal(['已更新规则 frequency（频次上限）：开启，值：2。']);
+      expect(await h.say('admin', 'g-admin', '/规则 设置 频次上限 2')).to.deep.equal(['已更新规则「频次上限」：开启，2条/周/社区。']);
       for (let i = 0; i < 2; i++) {
         expect((await h.say('lixia', DEPT_GROUP, `/通知 人民社区 请于11月27日前报送第${i + 1}批养老补贴名单 依据:${basis}`))[0]).to.contain('已发送');
       }
@@ -133,7 +139,7 @@ describe('notice gate: sandbox conversations', () => {
       expect((await h.say('lixia', DEPT_GROUP, '/通知 火星社区 请于11月27日前报送'))[0]).to.contain('没有找到社区「火星社区」');
       expect(await h.say('lixia', DEPT_GROUP, '/通知 全部社区 昨天前报送名单')).to.deep.equal(['截止时间11月22日（周日）17:30已经过去，请重新填写。']);
       expect((await h.say('lixia', DEPT_GROUP, '/通知 全部社区 请于11月27日前报送名单 截止:11月30日')).at(0)).to.contain('不一致');
-      expect(await h.say('lixia', DEPT_GROUP, '/通知 全部社区 依据:X01')).to.deep.equal(['通知内容为空，请在发送对象后写明内容。']);
+      expect(await h.say('lixia', DEPT_GROUP, '/通知 全部社区 依据:X01')).to.deep.equal(['已识别 对象：全部社区；依据：X01。缺少：通知内容。请补全后重发。']);
       expect((await h.say('lixia', DEPT_GROUP, '/通知 全部社区 请报送 截止:下辈子'))[0]).to.contain('看不懂截止时间');
       expect((await h.say('lixia', DEPT_GROUP, '/通知 全部社区 请报送 依据:Z99'))[0]).to.contain('不在准入清单中');
       expect((await h.say('lixia', DEPT_GROUP, '/通知 全部社区 请报送 依据:X01 依据:X02'))[0]).to.contain('写了两次');
@@ -176,9 +182,9 @@ describe('notice gate: sandbox conversations', () => {
 
     it('lets admins view and change rules, and refuses others', async () => {
       const view = (await h.say('admin', 'g-admin', '/规则 查看'))[0];
-      expect(view).to.contain('lead_time（最短提前量）：开启，值：1');
-      expect(view).to.contain('digest（合并推送）：开启');
-      expect(await h.say('admin', 'g-admin', '/规则 关闭 lead_time')).to.deep.equal(['已更新规则 lead_time（最短提前量）：关闭。']);
+      expect(view).to.contain('最短提前量（lead_time）：开启，1个工作日');
+      expect(view).to.contain('合并推送（digest）：开启');
+      expect(await h.say('admin', 'g-admin', '/规则 关闭 lead_time')).to.deep.equal(['已更新规则「最短提前量」：关闭，1个工作日。']);
       expect((await h.say('admin', 'g-admin', '/规则 设置 lead_time 十一'))[0]).to.contain('值无效');
       expect((await h.say('lixia', DEPT_GROUP, '/规则 查看'))[0]).to.contain('权限不足');
       const replies = await h.say('lixia', DEPT_GROUP, `/通知 全部社区 请各社区下午4点前上交养老补贴名单 依据:${basis}`);
@@ -189,7 +195,7 @@ describe('notice gate: sandbox conversations', () => {
       await h.say('lixia', DEPT_GROUP, `/通知 人民社区 请于11月27日前报送养老服务需求表 依据:${basis}`);
       const mark = h.mark();
       expect(await h.say('zhaogang', 'g-yingji', '/撤回 1')).to.deep.equal(['第1号通知不是你所在部门发的，不能操作。']);
-      expect(await h.say('lixia', DEPT_GROUP, '/撤回 1')).to.deep.equal(['第1号通知已撤回。']);
+      expect(await h.say('lixia', DEPT_GROUP, '/撤回 1')).to.deep.equal(['第1号通知已撤回，已告知收到的社区。']);
       expect(h.botMessages('g-renmin', mark)).to.deep.equal(['第1号通知已撤回，无需办理。']);
     });
   });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { App, AppOptions } from '../../src/app';
-import { ManualClock } from '../../src/clock';
+import { DemoClock, ManualClock } from '../../src/clock';
 import { deepMerge, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import type { OutgoingBody } from '../../bots/types';
@@ -16,6 +16,8 @@ export interface HarnessOptions {
   listen?: boolean;
   adapters?: AppOptions['adapters'];
   routes?: AppOptions['routes'];
+  /** Wrap the manual clock in the service's demo clock, as npm start does with the system clock. */
+  demoClock?: boolean;
 }
 
 export function textOf(body: OutgoingBody): string {
@@ -34,7 +36,7 @@ export class Harness {
     const config = deepMerge(base as Record<string, unknown>, deepMerge({
       database: { url }, server: { port: 0 }, logLevel: 'silent', outbox: { pollMs: 3_600_000, maxAttempts: 4, backoffBaseMs: 1000 },
     }, opts.config ?? {})) as typeof base;
-    const app = await App.create({ config, clock, logger: createLogger('silent'), adapters: opts.adapters, routes: opts.routes });
+    const app = await App.create({ config, clock: opts.demoClock ? new DemoClock(clock) : clock, logger: createLogger('silent'), adapters: opts.adapters, routes: opts.routes });
     await app.start({ listen: opts.listen ?? false, schedule: false });
     return new Harness(app, clock, url);
   }

@@ -1,23 +1,34 @@
 import { findItem, looksExcluded, suggestItems, SUGGEST_THRESHOLD } from '../admission';
-import type { Rule } from './types';
+import { finding, type Rule } from './types';
 
 /** 准入清单: only listed duties may be pushed down to communities. */
 export const admission: Rule = {
   id: 'admission',
   name: '准入清单',
+  summary: '须注明依据的社区准入事项；清单外事项交管理组审批',
+  enabledByDefault: true,
   check(n, ctx) {
-    if (ctx.emergencyAccepted || n.approved) return null;
+    if (ctx.urgent || n.approved) return null;
     if (n.basisItemId && findItem(ctx.admission, n.basisItemId)) return null;
     const excluded = looksExcluded(ctx.admission, n.text);
     const suggestions = excluded ? [] : suggestItems(ctx.admission, n.text, 3).filter((s) => s.score >= SUGGEST_THRESHOLD);
     if (!suggestions.length) {
       const what = excluded ? `属于「${excluded.name}」，` : '';
-      return { ruleId: this.id, ruleName: this.name, outcome: 'approval', reason: `该事项${what}不在社区准入清单内，已提交管理组审批。` };
+      return finding(this, 'approval', `该事项${what}不在社区准入清单内，须管理组审批。`);
     }
     const list = suggestions.map((s) => `${s.item.id} ${s.item.name}`).join('；');
-    return {
-      ruleId: this.id, ruleName: this.name, outcome: 'hold', suggestions: suggestions.map((s) => ({ id: s.item.id, name: s.item.name })),
-      reason: `未注明依据。最接近的准入事项：${list}。请确认一项。`,
-    };
+    return finding(this, 'hold', `未注明依据。最接近的准入事项：${list}。请确认一项。`, {
+      fixes: [
+        ...suggestions.map((s) => ({ label: `依据 ${s.item.id} ${s.item.name}`, command: `/依据 {id} ${s.item.id}` })),
+        { label: '申请审批', command: '/申请审批 {id}' },
+      ],
+    });
+  },
+  // A received notice names no basis; whether its matter is on the list at all is what counts.
+  checkReceived(n, ctx) {
+    const excluded = looksExcluded(ctx.admission, n.text);
+    if (excluded) return finding(this, 'hold', `该事项属于「${excluded.name}」，不在社区准入清单内。`);
+    const best = suggestItems(ctx.admission, n.text, 1)[0];
+    return best && best.score >= SUGGEST_THRESHOLD ? null : finding(this, 'approval', '未找到对应的社区准入事项，应经街道审批。');
   },
 };

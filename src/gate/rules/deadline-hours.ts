@@ -1,12 +1,14 @@
 import { formatWhen, proposeDeadline } from './time-format';
-import type { Rule } from './types';
+import { DEADLINE_FIXES, finding, type Rule } from './types';
 
 /** A deadline at 22:00 or on Sunday means someone works at 22:00 or on Sunday. */
 export const deadlineHours: Rule = {
   id: 'deadline_hours',
   name: '截止须在工作时间',
+  summary: '截止在下班后、上班前或节假日的，建议改到下一个工作日下班',
+  enabledByDefault: true,
   check(n, ctx) {
-    if (!n.deadline || ctx.emergencyAccepted) return null;
+    if (!n.deadline || ctx.urgent) return null;
     const d = n.deadline;
     const date = ctx.cal.localDate(d);
     const onWorkingDay = ctx.cal.isWorkingDay(date);
@@ -15,9 +17,8 @@ export const deadlineHours: Rule = {
     if (inHours) return null;
     const proposal = proposeDeadline(ctx.cal, d, 0, d);
     const why = onWorkingDay ? '在下班后或上班前' : `是${ctx.cal.dayName(date) ?? '休息日'}`;
-    return {
-      ruleId: this.id, ruleName: this.name, outcome: 'hold', proposedDeadline: proposal,
-      reason: `截止时间${formatWhen(d, n.postedAt)}${why}。建议改为${formatWhen(proposal, n.postedAt)}。`,
-    };
+    return finding(this, 'hold', `截止时间${formatWhen(d, n.postedAt)}${why}。建议改为${formatWhen(proposal, n.postedAt)}。`, {
+      proposedDeadline: proposal, fixes: DEADLINE_FIXES,
+    });
   },
 };

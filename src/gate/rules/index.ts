@@ -1,14 +1,21 @@
 import { admission } from './admission';
 import { deadlineHours } from './deadline-hours';
+import { digest } from './digest';
 import { emergency } from './emergency';
 import { formalism } from './formalism';
 import { frequency } from './frequency';
 import { leadTime } from './lead-time';
 import { quietTime } from './quiet-time';
-import type { Rule } from './types';
+import type { AnyRule } from './types';
 
-/** Order matters only for how findings are listed to the sender. */
-export const RULES: Rule[] = [emergency, leadTime, deadlineHours, quietTime, admission, formalism, frequency];
+/**
+ * Every gate rule. Adding one is a module and a line here. Order matters only for how findings
+ * are listed, except that rules granting urgency come first (later rules read `urgent`).
+ */
+export const RULES: AnyRule[] = [emergency, leadTime, deadlineHours, quietTime, admission, formalism, frequency, digest];
 
-/** Rules with a setting but no check of their own (applied by delivery). */
-export const BEHAVIOURS: { id: string; name: string }[] = [{ id: 'digest', name: '合并推送' }];
+/** By id or by Chinese name, as admins type them (/规则 设置 最短提前量 2). */
+export function findRule(word: string): AnyRule | undefined {
+  const w = word.trim();
+  return RULES.find((r) => r.id === w || r.name === w);
+}

@@ -1,0 +1,78 @@
+import { In } from 'typeorm';
+import { Community, Department, Incident, Notice, NoticeDelivery, NoticeReceipt } from '../../entities';
+import { answer, type Port } from '../unit';
+import { extractDeadline } from './deadline';
+import { judgeReceived, VERDICT_LABELS } from './gate';
+import type { NoticeDesk } from './notice-desk';
+import { formatWhen } from './rules/time-format';
+
+/** 收到 / 完成 from a community the notice reached. */
+export async function recordReceipt(port: Port, n: Notice, communityId: number, kind: 'received' | 'done'): Promise<void> {
+  const delivered = await port.em.findOne(NoticeDelivery, { where: { noticeId: n.id, communityId, status: In(['queued', 'sent', 'parked']) } });
+  if (!delivered) {
+    await answer(port, `第${n.id}号通知没有发给你的社区。`);
+    return;
+  }
+  const community = await port.em.findOneOrFail(Community, { where: { id: communityId } });
+  const kinds = kind === 'done' ? ['received', 'done'] : ['received'];
+  const have = new Set((await port.em.find(NoticeReceipt, { where: { noticeId: n.id, communityId } })).map((r) => r.kind));
+  let fresh = false;
+  for (const k of kinds) {
+    if (have.has(k)) continue;
+    await port.em.save(port.em.create(NoticeReceipt, { noticeId: n.id, communityId, memberId: port.actor.id, kind: k, at: port.now }));
+    fresh = fresh || k === kind;
+  }
+  const label = kind === 'done' ? '完成' : '收到';
+  await answer(port, fresh ? `已登记：${community.name}${label}第${n.id}号通知。` : `${community.name}已登记过${label}第${n.id}号通知。`);
+}
+
+const DELIVERY_LABEL: Record<string, string> = { pending: '待送达', queued: '发送中', parked: '未送达' };
+
+/** Who received, who finished, and which groups the platform never accepted the notice for. */
+export async function progressText(port: Port, n: Notice): Promise<string> {
+  const deliveries = await port.em.find(NoticeDelivery, { where: { noticeId: n.id } });
+  const ids = [...new Set(deliveries.filter((d) => d.status !== 'cancelled').map((d) => d.communityId).filter((x): x is number => x !== null))];
+  if (!ids.length) return `第${n.id}号通知状态：${VERDICT_LABELS[n.status as keyof typeof VERDICT_LABELS] ?? n.status}，尚未发往任何社区。`;
+  const receipts = await port.em.find(NoticeReceipt, { where: { noticeId: n.id } });
+  const communities = await port.em.find(Community, { where: { id: In(ids) }, order: { id: 'ASC' } });
+  const done: string[] = [];
+  const got: string[] = [];
+  const none: string[] = [];
+  const notArrived: string[] = [];
+  for (const c of communities) {
+    const mine = deliveries.filter((d) => d.communityId === c.id && d.status !== 'cancelled');
+    const has = (k: string) => receipts.some((r) => r.communityId === c.id && r.kind === k);
+    if (has('done')) done.push(c.name);
+    else if (has('received')) got.push(c.name);
+    else if (mine.some((d) => d.status === 'sent')) none.push(c.name);
+    else notArrived.push(`${c.name}（${DELIVERY_LABEL[mine[0]?.status ?? 'pending']}）`);
+  }
+  const passed = n.deadline && n.deadline.getTime() <= port.now.getTime();
+  const deadline = n.deadline ? `（${passed ? '已于' : ''}${formatWhen(n.deadline, port.now)}截止）` : '';
+  return [
+    `第${n.id}号通知进度${deadline}：`,
+    `已完成（${done.length}）：${done.join('、') || '无'}`,
+    `已收到（${got.length}）：${got.join('、') || '无'}`,
+    `已送达未回复（${none.length}）：${none.join('、') || '无'}`,
+    ...(notArrived.length ? [`尚未送达（${notArrived.length}）：${notArrived.join('、')}`] : []),
+    ...(passed && none.length + got.length ? ['截止时间已过，不再提醒。'] : []),
+  ].join('\n');
+}
+
+/** A community worker asks "is this notice OK?" about one that reached them without the bot. */
+export async function assessReceived(port: Port, desk: NoticeDesk, text: string): Promise<void> {
+  const deps = await desk.deps(port.em);
+  const dept = (await port.em.find(Department)).find((d) => text.includes(d.name));
+  const deadline = extractDeadline(text, port.now, deps.cal).deadline;
+  const r = judgeReceived({ text, deadline, postedAt: port.now, basisItemId: '', emergency: null, approved: false, weekCounts: new Map() }, deps);
+  await port.em.save(port.em.create(Incident, {
+    at: port.now, departmentName: dept?.name ?? '', text: text.slice(0, 4000),
+    findings: r.findings.map((f) => ({ ruleId: f.ruleId, outcome: f.outcome, reason: f.reason })),
+  }));
+  const problems = r.findings.filter((f) => f.outcome === 'hold' || f.outcome === 'approval');
+  const lines = problems.length
+    ? [`发现${problems.length}处不合规：`, ...problems.map((f) => `✗【${f.ruleName}】${f.reason}`)]
+    : ['未发现不合规之处。'];
+  lines.push(`已匿名记录${dept ? `（${dept.name}）` : ''}，用于减负监测，不记录你的身份。`);
+  await answer(port, lines.join('\n'));
+}

@@ -14,7 +14,7 @@ import { CommandRegistry } from './chat/registry';
 import { Clock, DemoClock, SystemClock } from './clock';
 import { registerDemoClock } from './chat/demo-clock';
 import { AppConfig, projectPath } from './config';
-import { Db, openDatabase } from './db';
+import { Db, exclusively, openDatabase } from './db';
 import { unitName } from './directory/lookup';
 import { ensureAdmins, loadDemoIfEmpty, readDemo } from './directory/seed';
 import { createLogger } from './logger';
@@ -116,7 +116,7 @@ export class App {
     const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new DemoClock(new SystemClock()), log, opts.routes ?? [], opts.units ?? UNITS);
     for (const a of opts.adapters ?? []) app.addAdapter(a);
     await app.calendar.reload(ds.manager);
-    await app.seed();
+    await exclusively(ds, 'seed', () => app.seed());
     return app;
   }
 

@@ -20,8 +20,27 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
       await ds.initialize();
     }
   }
-  if (opts.migrate !== false) await ds.runMigrations({ transaction: 'each' });
+  if (opts.migrate !== false) await exclusively(ds, 'migrate', () => ds.runMigrations({ transaction: 'each' }));
   return ds;
+}
+
+/**
+ * Runs fn while holding a server-wide named lock (MySQL/MariaDB GET_LOCK), so instances started
+ * together migrate and seed one after another instead of racing; SQLite has one process anyway.
+ */
+export async function exclusively<T>(ds: DataSource, name: string, fn: () => Promise<T>): Promise<T> {
+  if (ds.options.type === 'better-sqlite3') return fn();
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  const lock = `jianfu:${ds.driver.database ?? ''}:${name}`.slice(0, 64);
+  try {
+    const [{ got }] = await runner.query('SELECT GET_LOCK(?, 300) AS got', [lock]);
+    if (Number(got) !== 1) throw new Error(`等待其他实例完成「${name}」超时`);
+    return await fn();
+  } finally {
+    await runner.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
+    await runner.release();
+  }
 }
 
 export async function pendingMigrations(ds: DataSource): Promise<boolean> {

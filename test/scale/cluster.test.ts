@@ -48,6 +48,17 @@ describe(`scale: several instances on one MariaDB${why}`, function () {
   });
   const alive = () => nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
 
+  it('three instances started at once on an empty database migrate and load the demo once', async () => {
+    nodes = await Promise.all([startInstance(env()), startInstance(env()), startInstance(env())]);
+    ds = await openDatabase(url, { migrate: false });
+    expect(await ds.showMigrations()).to.equal(false);
+    const [{ n }] = await ds.query(`SELECT COUNT(*) AS n FROM community`);
+    expect(Number(n)).to.equal(3);
+    for (const [i, node] of nodes.entries()) expect(await postAny(() => [node.port], whoAmI('start', i))).to.equal(true);
+    await quiet(ds, 10_000);
+    expect(await ds.manager.countBy(InboundMessage, { status: 'processed' })).to.equal(3);
+  });
+
   it('kill -9 of one instance under load: the others take over jobs, stranded messages and the outbox; nothing lost, nothing sent twice but a send the platform took in the last round trip', async () => {
     for (let k = 0; k < 3; k++) nodes.push(await startInstance(env()));
     ds = await openDatabase(url, { migrate: false });

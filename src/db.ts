@@ -20,8 +20,22 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
       await ds.initialize();
     }
   }
+  if (ds.options.type !== 'better-sqlite3') await readCommitted(ds);
   if (opts.migrate !== false) await exclusively(ds, 'migrate', () => ds.runMigrations({ transaction: 'each' }));
   return ds;
+}
+
+/**
+ * READ COMMITTED on every pooled connection: no gap locks, so claiming due rows with a locking
+ * read does not block every insert of a new pending row behind it, and each statement sees what
+ * is committed, which is all the code assumes. Set once per connection rather than per transaction.
+ */
+async function readCommitted(ds: DataSource): Promise<void> {
+  const sql = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
+  const pool = (ds.driver as unknown as { pool: { on(event: 'connection', cb: (c: { query(sql: string, cb: () => void): void }) => void): void } }).pool;
+  pool.on('connection', (c) => c.query(sql, () => undefined));
+  // TypeORM opened one connection to check the credentials before the listener existed.
+  await ds.query(sql);
 }
 
 /**
@@ -77,9 +91,7 @@ export class Db {
 
   /** Runs fn in a transaction; with retryDuplicate a unique-key race (two first messages of one new member) is retried too. */
   work<T>(fn: (em: EntityManager) => Promise<T>, opts: { retryDuplicate?: boolean } = {}): Promise<T> {
-    // READ COMMITTED: no gap locks, so claiming due rows does not block every insert of a new
-    // pending row behind it; each statement sees what is committed, which is all the code assumes.
-    if (this.concurrent) return this.retrying(() => this.ds.transaction('READ COMMITTED', fn), opts.retryDuplicate);
+    if (this.concurrent) return this.retrying(() => this.ds.transaction(fn), opts.retryDuplicate);
     return this.queued(() => this.ds.transaction(fn));
   }
 

@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { DataSource, In } from 'typeorm';
 import { Department, InboundMessage, Member, Notice, OutboxMessage } from '../entities';
 import { openDatabase } from '../src/db';
@@ -72,6 +73,15 @@ async function waitQuiet(ds: DataSource, maxMs: number): Promise<boolean> {
   return false;
 }
 
+/** When each message left the load generator: latency counts from here, queueing in front of the instance included. */
+const leftAt = new Map<string, number>();
+const wall = () => performance.timeOrigin + performance.now();
+
+function send(port: number, m: Message): Promise<boolean> {
+  leftAt.set(m.messageId, wall());
+  return post(port, m);
+}
+
 /** Open loop: messages leave at the given rate whatever the answers, as a platform pushes them. */
 async function openLoop(ports: number[], msgs: Message[], rate: number): Promise<number> {
   const t0 = Date.now();
@@ -80,7 +90,7 @@ async function openLoop(ports: number[], msgs: Message[], rate: number): Promise
     const due = t0 + (i * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 2) await new Promise((r) => setTimeout(r, wait));
-    pending.push(post(ports[i % ports.length], msgs[i]));
+    pending.push(send(ports[i % ports.length], msgs[i]));
   }
   return (await Promise.all(pending)).filter(Boolean).length;
 }
@@ -91,7 +101,7 @@ async function closedLoop(ports: number[], msgs: Message[]): Promise<{ ok: numbe
   let ok = 0;
   const t0 = process.hrtime.bigint();
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (let i = next++; i < msgs.length; i = next++) if (await post(ports[i % ports.length], msgs[i])) ok++;
+    for (let i = next++; i < msgs.length; i = next++) if (await send(ports[i % ports.length], msgs[i])) ok++;
   }));
   return { ok, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
@@ -138,7 +148,7 @@ async function stageRow(ds: DataSource, j: Joined, tag: string, label: string, o
   const toSend: number[] = [];
   let lastDecision = window.start;
   for (const r of rows) {
-    const t0 = j.receipt.get(r.messageId);
+    const t0 = leftAt.get(r.messageId) ?? j.receipt.get(r.messageId);
     const td = j.decision.get(r.id);
     if (t0 === undefined || td === undefined) continue;
     toDecision.push(td - t0);
@@ -191,7 +201,8 @@ async function exactlyOnce(ds: DataSource, j: Joined, generated: number): Promis
 
 async function runScenario(url: string, instances: number, label: string): Promise<{ rows: StageRow[]; burst: StageRow & { acceptedPerS: number }; check: Check }> {
   await resetDatabase(url);
-  const env = { DATABASE_URL: url, LOAD_POLL_MS: '50' };
+  // One timeline for all instances, as NTP gives real ones: claims written by one are read by the others.
+  const env = { DATABASE_URL: url, LOAD_POLL_MS: '50', LOAD_ANCHOR_AT: String(Date.now()) };
   const nodes: Instance[] = [await startInstance(env)];
   for (let k = 1; k < instances; k++) nodes.push(await startInstance(env));
   const ds = await openDatabase(url, { migrate: false });
@@ -253,6 +264,7 @@ const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
 function print(db: string, anchor: number, instances: number, r: Awaited<ReturnType<typeof runScenario>>): string {
   const out: string[] = [];
   out.push(`\n== load: ${db}, ${instances} instance${instances > 1 ? 's' : ''} (anchor: bare Koa + one INSERT ${f(anchor)} req/s)`);
+  out.push('latency from the moment the platform (load generator) sent a message; "sent" = its reply accepted by the platform');
   out.push('offered   decided/s  p50→decision  p99→decision  p50→sent  p99→sent  sustained');
   for (const s of [...r.rows, r.burst]) {
     out.push(`${s.stage.padEnd(9)} ${f(s.decidedPerS).padStart(9)}  ${f(s.p50d).padStart(10)}ms  ${f(s.p99d).padStart(10)}ms  ${f(s.p50s).padStart(6)}ms  ${f(s.p99s).padStart(6)}ms  ${s.stage === 'flat out' ? `accepted ${f(r.burst.acceptedPerS)}/s` : s.sustained ? 'yes' : 'no'}`);

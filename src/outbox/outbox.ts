@@ -57,4 +57,13 @@ export type OutboxOutcome = 'sent' | 'parked';
  * Told, inside the transaction that marks the row, when the platform accepted a message or
  * retries ran out: how a unit learns that what it queued really arrived.
  */
-export type OutboxListener = (em: EntityManager, row: OutboxMessage, outcome: OutboxOutcome, now: Date) => Promise<void>;
+export interface OutboxListener {
+  (em: EntityManager, row: OutboxMessage, outcome: OutboxOutcome, now: Date): Promise<void>;
+  /** The rows it cares about, by dedupe key (all when absent): the others are marked in one statement, without a transaction. */
+  readonly keys?: RegExp;
+}
+
+/** A listener told only about rows whose dedupe key matches. */
+export function listenFor(keys: RegExp, fn: (em: EntityManager, row: OutboxMessage, outcome: OutboxOutcome, now: Date) => Promise<void>): OutboxListener {
+  return Object.assign(fn, { keys });
+}

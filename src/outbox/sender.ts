@@ -219,10 +219,16 @@ export class OutboxSender {
         await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, { partsSent: row.partsSent }));
         continue;
       }
+      const sent = { partsSent: row.partsSent, status: 'sent' as const, sentAt: at, lastError: '' };
+      const listeners = this.listeners.filter((l) => !l.keys || l.keys.test(row.dedupeKey));
+      if (!listeners.length) {
+        await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, sent));
+        continue;
+      }
       await this.db.work(async (em) => {
-        const r = await em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, { partsSent: row.partsSent, status: 'sent', sentAt: at, lastError: '' });
+        const r = await em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, sent);
         if (r.affected !== 1) return;
-        for (const l of this.listeners) await l(em, row, 'sent', at);
+        for (const l of listeners) await l(em, row, 'sent', at);
       });
     }
     return true;

@@ -43,8 +43,10 @@ describe(`scale: several instances on one MariaDB${why}`, function () {
     await platform.close();
   });
 
+  // One timeline for all instances (NTP in real life): outbox claims written by one are read by the others.
+  const sameClock = String(Date.now());
   const env = (extra: Record<string, string> = {}) => ({
-    DATABASE_URL: url, LOAD_PLATFORM_URL: platform.url, LOAD_POLL_MS: '50', LOAD_CLAIM_MS: '3000', LOAD_LEASE_MS: '2000', ...extra,
+    DATABASE_URL: url, LOAD_PLATFORM_URL: platform.url, LOAD_POLL_MS: '50', LOAD_CLAIM_MS: '3000', LOAD_LEASE_MS: '2000', LOAD_ANCHOR_AT: sameClock, ...extra,
   });
   const alive = () => nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
 

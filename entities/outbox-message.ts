@@ -31,6 +31,6 @@ export class OutboxMessage {
   @Column({ type: 'varchar', length: 500, default: '' }) lastError: string;
   @Column({ type: 'datetime' }) createdAt: Date;
   @Column({ type: 'datetime', nullable: true, default: null }) sentAt: Date | null;
-  /** The sender pass that holds this row until notBefore; marks are made only under this claim. */
+  /** The sender pass that holds this row until notBefore ('' when none does); marks are made only under this claim. */
   @Column({ type: 'varchar', length: 32, default: '' }) claimedBy: string;
 }

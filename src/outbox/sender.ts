@@ -129,6 +129,9 @@ export class OutboxSender {
         const [platform, botId] = key.split(/:(.*)/s);
         q.andWhere(`NOT (o.platform = :sp${i} AND o.botId = :sb${i})`, { [`sp${i}`]: platform, [`sb${i}`]: botId });
       });
+      // A chat another pass is working on stays with it, so its order and its rate limit hold across instances.
+      q.andWhere(`NOT EXISTS (SELECT 1 FROM outbox_message b WHERE b.chatId = o.chatId AND b.platform = o.platform AND b.botId = o.botId
+        AND b.status = 'pending' AND b.claimedBy <> '' AND b.notBefore > :now)`);
       if (this.db.skipLocked) q.setLock('pessimistic_write').setOnLocked('skip_locked');
       const rows = await q.getMany();
       if (rows.length) {
@@ -151,7 +154,7 @@ export class OutboxSender {
       const ok = await this.deliver(rows[i], adapter, rows[i].inReplyTo ? targets.get(rows[i].inReplyTo!) : undefined, window, claim);
       if (!ok) {
         const rest = rows.slice(i + 1).map((r) => r.id);
-        if (rest.length) await this.db.write((em) => em.update(OutboxMessage, { id: In(rest) }, { notBefore: now }));
+        if (rest.length) await this.db.write((em) => em.update(OutboxMessage, { id: In(rest) }, { notBefore: now, claimedBy: '' }));
         return i;
       }
     }
@@ -244,7 +247,7 @@ export class OutboxSender {
 
   private async postpone(row: OutboxMessage, ms: number, error: string): Promise<void> {
     const notBefore = new Date(this.clock.now().getTime() + Math.max(ms, 0));
-    await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { notBefore, lastError: error.slice(0, 500) }));
+    await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { notBefore, lastError: error.slice(0, 500), claimedBy: '' }));
   }
 
   private async fail(row: OutboxMessage, error: string, retryable: boolean): Promise<void> {
@@ -253,7 +256,7 @@ export class OutboxSender {
     this.log.warn({ outboxId: row.id, attempts, error }, 'outbox send failed');
     if (retryable && attempts < this.opts.maxAttempts) {
       const notBefore = new Date(now.getTime() + this.opts.backoffBaseMs * 2 ** (attempts - 1));
-      await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { attempts, notBefore, lastError: error.slice(0, 500) }));
+      await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { attempts, notBefore, lastError: error.slice(0, 500), claimedBy: '' }));
       return;
     }
     await this.db.work(async (em) => {

@@ -94,6 +94,22 @@ describe(`scale: several instances on one MariaDB${why}`, function () {
     expect(nodes.map((n) => n.holder)).to.include(newHolder);
   });
 
+  it('keeps a chat\'s per-minute send limit across instances, counted in the database', async () => {
+    const limited = env({ LOAD_PER_CHAT_PER_MIN: '5' });
+    nodes.push(await startInstance(limited), await startInstance(limited));
+    ds = await openDatabase(url, { migrate: false });
+    // Twelve messages in one chat, taken alternately by the two instances: twelve replies into that chat.
+    const msgs = Array.from({ length: 12 }, (_, i) => ({ ...whoAmI('limit', i), userId: 'u-busy', userName: '忙碌', chatId: 'u-busy' }));
+    await Promise.all(msgs.map((m, i) => postAny(() => [nodes[i % 2].port], m)));
+    const until = Date.now() + 20_000;
+    while ((await ds.manager.countBy(InboundMessage, { status: 'processed' })) < 12 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    // Several sender passes on both instances, well inside the minute.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(platform.accepted.filter((a) => a.chatId === 'u-busy')).to.have.length(5);
+    const waiting = await ds.manager.find(OutboxMessage, { where: { chatId: 'u-busy', status: 'pending' } });
+    expect(waiting).to.have.length(7);
+  });
+
   it('delivers a deferred notice once when its time passed while every instance was down', async () => {
     // 08 s before work starts on a Monday: the gate holds the notice until 08:30 (quiet time).
     const timeline = { LOAD_ANCHOR: '2026-11-23T08:29:52+08:00', LOAD_ANCHOR_AT: String(Date.now()) };

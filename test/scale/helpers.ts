@@ -7,7 +7,7 @@ import { Message, post } from '../helpers/cluster/cluster';
  * (by outbox row and by which instance), and can fail a share of them like a platform in a storm.
  */
 export class PlatformRecorder {
-  readonly accepted: { outboxId: number; by: string }[] = [];
+  readonly accepted: { outboxId: number; chatId: string; by: string }[] = [];
   refused = 0;
   storm = { status503: 0, status429: 0 };
   private constructor(private readonly server: http.Server, readonly url: string) {}

@@ -8,7 +8,8 @@
  * Env: DATABASE_URL; LOAD_ANCHOR and LOAD_ANCHOR_AT (the domain time at a wall-clock epoch ms,
  * so restarted instances share one timeline); LOAD_POLL_MS, LOAD_CLAIM_MS, LOAD_LEASE_MS;
  * LOAD_FAIL ("5xx:0.3" or "429:0.3": that share of sends fail as the platform would);
- * LOAD_PLATFORM_URL (sends are also POSTed there, so a killed instance's sends are still counted).
+ * LOAD_PLATFORM_URL (sends are also POSTed there, so a killed instance's sends are still counted);
+ * LOAD_PER_CHAT_PER_MIN (the platform's per-chat send limit).
  */
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -45,6 +46,7 @@ export interface InstanceReport {
 class LoadAdapter implements BotAdapter {
   readonly platform = 'sandbox' as const;
   readonly botId = 'sandbox';
+  readonly perChatPerMinute = Number(process.env.LOAD_PER_CHAT_PER_MIN) || undefined;
   sink: InboundSink | null = null;
   readonly report: InstanceReport = { receipts: [], decisions: [], sends: [], failedSends: 0 };
 

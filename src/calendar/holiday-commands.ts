@@ -5,8 +5,8 @@ import { enqueue } from '../outbox/outbox';
 import type { CalendarService } from './calendar-service';
 import { bundledCovers } from './chinese-days-data';
 import { toHalfWidth } from './cn-text';
-import { HolidayNotice, parseHolidayNotice } from './holiday-notice';
-import { isValidYmd, localDate, ymd } from './time';
+import { HolidayCheckError, HolidayNotice, parseHolidayNotice } from './holiday-notice';
+import { isValidYmd, localDate, weekdayOf, ymd } from './time';
 import type { EntityManager } from 'typeorm';
 
 /** 2027-01-01, 2027年1月1日, 2027/1/1 or 1月1日 (this year). */
@@ -20,10 +20,14 @@ export function parseDay(raw: string, now: Date): string | null {
   return isValidYmd(y, mo, d) ? ymd(y, mo, d) : null;
 }
 
-const short = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
+/** 2026年2月14日（周六）: the full date, so a wrong year cannot hide in the preview. */
+const full = (date: string) => `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日（周${'一二三四五六日'[weekdayOf(date) - 1]}）`;
 
 function summary(p: HolidayNotice): string {
-  const items = p.items.map((i) => `${i.name}：${i.off.length ? `${short(i.off[0])}至${short(i.off[i.off.length - 1])}放假${i.off.length}天` : '不放假'}${i.work.length ? `，${i.work.map(short).join('、')}上班` : ''}`);
+  const items = p.items.map((i) => {
+    const off = i.off.length === 1 ? `${full(i.off[0])}放假，共1天` : `${full(i.off[0])}至${full(i.off[i.off.length - 1])}放假，共${i.off.length}天`;
+    return `${i.name}：${off}${i.work.length ? `；${i.work.map(full).join('、')}上班` : ''}`;
+  });
   return [`${p.year}年：放假${p.off.length}天，调休上班${p.work.length}天。`, ...items].join('\n');
 }
 
@@ -36,7 +40,9 @@ async function importNotice(ctx: CommandContext, text: string): Promise<void> {
   try {
     parsed = parseHolidayNotice(text);
   } catch (err) {
-    await ctx.reply(`无法解析：${(err as Error).message}。请粘贴通知全文。`);
+    await ctx.reply(err instanceof HolidayCheckError
+      ? `未导入：${err.message}。请核对通知原文后重新发送，或用 /节假日 添加、/节假日 调休 逐日设置。`
+      : `无法解析：${(err as Error).message}。请粘贴通知全文。`);
     return;
   }
   await ctx.em.delete(PendingAction, { memberId: ctx.member.id, kind: 'holiday_import' });

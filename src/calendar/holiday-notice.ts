@@ -7,12 +7,14 @@
  * expressions and gives each one to the 放假 or 上班 keyword of its sentence.
  */
 import { parseNumber, toHalfWidth } from './cn-text';
-import { addDays, diffDays, isValidYmd, ymd } from './time';
+import { addDays, diffDays, isValidYmd, weekdayOf, ymd } from './time';
 
 export interface HolidayItem {
   name: string;
   off: string[];
   work: string[];
+  /** 共N天 as the notice states it, when it does. */
+  statedDays?: number;
 }
 
 export interface HolidayNotice {
@@ -21,6 +23,9 @@ export interface HolidayNotice {
   work: string[];
   items: HolidayItem[];
 }
+
+/** The notice was read, but what was read fails a check: importing it would make the calendar wrong. */
+export class HolidayCheckError extends Error {}
 
 /** A holiday block longer than this is a misreading, not a schedule. */
 const MAX_BLOCK_DAYS = 20;
@@ -45,19 +50,27 @@ function num(s: string | undefined): number | undefined {
   return s === undefined ? undefined : parseNumber(s);
 }
 
+const plausible = (y: number | undefined): y is number => y !== undefined && y >= 1990 && y <= 2200;
+
+/**
+ * The year the notice is about. A full date (2025年11月4日) is the signing date at the foot, published late in
+ * the year before; only when nothing else names a year does it count, as the following year.
+ */
 function findYear(t: string): number | undefined {
   const patterns = [
     /关于\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?:部分)?节假日/,
     /现将\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年/,
     /(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?:部分)?节假日/,
-    /(?<!\d)(\d{4})\s*年/,
+    /(?<!\d)(\d{4})\s*年(?!\s*\d{1,2}\s*月)/,
   ];
   for (const re of patterns) {
     const m = re.exec(t);
     const y = m ? parseNumber(m[1]) : undefined;
-    if (y !== undefined && y >= 1990 && y <= 2200) return y;
+    if (plausible(y)) return y;
   }
-  return undefined;
+  const signed = /(\d{4})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$/.exec(t.trim());
+  const y = signed ? Number(signed[1]) + 1 : undefined;
+  return plausible(y) ? y : undefined;
 }
 
 /** Bracketed notes (农历除夕、周二) and bare weekday notes carry no schedule information. */
@@ -138,25 +151,24 @@ function keywordsOf(sentence: string): { index: number; kind: Keyword }[] {
   return out;
 }
 
-/** A work day written without a year belongs to the year that puts it nearest its holiday. */
-function nearestYear(date: string, anchor: string | undefined): string {
-  if (!anchor) return date;
-  const y = Number(date.slice(0, 4));
-  const md = date.slice(4);
-  const candidates = [y - 1, y, y + 1]
-    .map((yy) => `${yy}${md}`)
-    .filter((d) => isValidYmd(Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10))));
-  return candidates.reduce((best, d) => (Math.abs(diffDays(anchor, d)) < Math.abs(diffDays(anchor, best)) ? d : best), date);
+interface ParsedSection {
+  name: string;
+  off: string[];
+  /** Work days with a written year are kept as written; the others get theirs from the nearest holiday. */
+  work: { date: string; explicitYear: boolean }[];
+  statedDays?: number;
 }
 
-function parseSection(sec: Section, noticeYear: number, ctx: Resolver): HolidayItem {
+function parseSection(sec: Section, noticeYear: number, ctx: Resolver): ParsedSection {
   const off: string[] = [];
   const work: { date: string; explicitYear: boolean }[] = [];
+  let statedDays: number | undefined;
   for (const sentence of sec.body.split(/[。；;\n]/)) {
     const kws = keywordsOf(sentence);
     if (!kws.length) continue;
     const total = /(?:共|放假)\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*天/.exec(sentence);
     const days = total ? parseNumber(total[1]) : undefined;
+    if (days !== undefined && statedDays === undefined) statedDays = days;
     for (const f of findDates(sentence)) {
       const after = kws.find((k) => k.index > f.index);
       const kind = (after ?? kws[kws.length - 1]).kind;
@@ -173,32 +185,121 @@ function parseSection(sec: Section, noticeYear: number, ctx: Resolver): HolidayI
       }
     }
   }
-  const anchor = [...off].sort()[0];
-  return {
-    name: sec.name,
-    off: uniqSorted(off),
-    work: uniqSorted(work.map((w) => (w.explicitYear ? w.date : nearestYear(w.date, anchor)))),
-  };
+  return { name: sec.name, off: uniqSorted(off), work, ...(statedDays !== undefined ? { statedDays } : {}) };
+}
+
+/**
+ * A work day written without a year takes the year that puts it nearest one of the notice's holidays, wherever
+ * the line stands (inside its holiday, all listed at the end, in a table): 1月4日 listed after 国庆节 is still
+ * January of the notice's year, not of the next.
+ */
+function placeWorkDay(date: string, offDays: string[]): string {
+  const md = date.slice(4);
+  const y = Number(date.slice(0, 4));
+  const candidates = [y - 1, y, y + 1].map((yy) => `${yy}${md}`).filter((d) => isValidYmd(Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10))));
+  const distance = (d: string) => Math.min(...offDays.map((o) => Math.abs(diffDays(o, d))));
+  return candidates.reduce((best, d) => (distance(d) < distance(best) ? d : best), date);
 }
 
 function uniqSorted(xs: string[]): string[] {
   return [...new Set(xs)].sort();
 }
 
+const HOLIDAY_NAME = /元旦|春节|清明|劳动|五一|端午|中秋|国庆/;
+
+/**
+ * A schedule laid out as a table (| or tab separated, or aligned with spaces) is rewritten as the usual
+ * sentences, 「春节：2月15日至23日放假，共9天。2月14日、2月28日上班。」, so one parser reads every layout.
+ */
+function tableToSentences(t: string): string {
+  const lines = t.split('\n');
+  const cells = (line: string) => line.replace(/^\s*[|｜]|[|｜]\s*$/g, '').split(/\s*[|｜\t]\s*|\s{2,}/).map((c) => c.trim());
+  const headerAt = lines.findIndex((l) => cells(l).length >= 3 && /放假/.test(l) && /上班|调休/.test(l));
+  if (headerAt < 0) return t;
+  const header = cells(lines[headerAt]);
+  const col = (re: RegExp) => header.findIndex((h) => re.test(h));
+  const name = col(/节日|节假日|名称|假日/);
+  const work = col(/上班|补班/);
+  const off = header.findIndex((h, i) => i !== work && /放假(时间|日期|安排)?$|休假|放假时间|放假日期/.test(h));
+  const days = header.findIndex((h, i) => i !== off && /天数|共计/.test(h));
+  if (name < 0 || off < 0) return t;
+  const out = lines.slice(0, headerAt);
+  for (const line of lines.slice(headerAt + 1)) {
+    const c = cells(line);
+    if (c.every((x) => /^[-:：\s]*$/.test(x))) continue;
+    if (!HOLIDAY_NAME.test(c[name] ?? '')) {
+      out.push(line);
+      continue;
+    }
+    const total = days >= 0 && c[days] ? `，共${c[days].replace(/天$/, '')}天` : '';
+    const workDays = work >= 0 && c[work] && !/^(无|—|-|不调休)?$/.test(c[work]) ? `${c[work]}上班。` : '';
+    out.push(`${c[name]}：${c[off]}放假${total}。${workDays}`);
+  }
+  return out.join('\n');
+}
+
+const WEEKDAYS = '一二三四五六日';
+
+/**
+ * Every result is checked before anyone can import it; a failed check is a refusal with its reason, never a
+ * silently wrong calendar.
+ */
+function check(n: HolidayNotice, text: string): void {
+  const fmt = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+  for (const d of [...n.off, ...n.work]) {
+    const y = Number(d.slice(0, 4));
+    const newYearsEve = y === n.year - 1 && d.slice(5, 7) === '12' && Number(d.slice(8, 10)) >= 25;
+    if (y !== n.year && !newYearsEve) throw new HolidayCheckError(`${fmt(d)}不在${n.year}年内，年份可能识别错了`);
+  }
+  // A weekday written beside a full month-day (2月14日（周六）) must agree with that date.
+  const all = [...n.off, ...n.work];
+  const noted = /(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[（(][^）)]*?(?:周|星期|礼拜)([一二三四五六日天])/g;
+  for (let m = noted.exec(text); m; m = noted.exec(text)) {
+    const md = `-${m[1].padStart(2, '0')}-${m[2].padStart(2, '0')}`;
+    const date = all.find((d) => d.endsWith(md));
+    if (!date) continue;
+    const stated = WEEKDAYS.indexOf(m[3] === '天' ? '日' : m[3]) + 1;
+    if (weekdayOf(date) !== stated) throw new HolidayCheckError(`${fmt(date)}实际是周${WEEKDAYS[weekdayOf(date) - 1]}，通知写的是周${m[3]}`);
+  }
+  for (const d of n.work) {
+    if (weekdayOf(d) < 6) throw new HolidayCheckError(`调休上班日${fmt(d)}是周${WEEKDAYS[weekdayOf(d) - 1]}，不是周末`);
+  }
+  for (const item of n.items) {
+    for (let i = 1; i < item.off.length; i++) {
+      if (diffDays(item.off[i - 1], item.off[i]) !== 1) throw new HolidayCheckError(`${item.name}的放假日期不连续（${fmt(item.off[i - 1])}与${fmt(item.off[i])}之间）`);
+    }
+    if (item.statedDays !== undefined && item.off.length && item.statedDays !== item.off.length) {
+      throw new HolidayCheckError(`${item.name}写明共${item.statedDays}天，识别出${item.off.length}天`);
+    }
+  }
+}
+
 export function parseHolidayNotice(text: string): HolidayNotice {
-  const t = toHalfWidth(String(text ?? ''));
+  const t = tableToSentences(toHalfWidth(String(text ?? '')));
   const year = findYear(t);
   if (year === undefined) throw new Error('未找到年份');
   const ctx: Resolver = { year };
-  const items: HolidayItem[] = [];
+  const sections: ParsedSection[] = [];
   for (const sec of splitItems(stripNotes(t))) {
     ctx.year = year;
     ctx.month = undefined;
-    const item = parseSection(sec, year, ctx);
-    if (item.off.length || item.work.length) items.push(item);
+    const parsed = parseSection(sec, year, ctx);
+    if (parsed.off.length || parsed.work.length) sections.push(parsed);
   }
-  const off = uniqSorted(items.flatMap((i) => i.off));
-  const work = uniqSorted(items.flatMap((i) => i.work)).filter((d) => !off.includes(d));
+  const off = uniqSorted(sections.flatMap((s) => s.off));
   if (!off.length) throw new Error('未识别到放假安排');
-  return { year, off, work, items };
+  const holidays = sections.filter((s) => s.off.length);
+  const items: HolidayItem[] = holidays.map((s) => ({ name: s.name, off: s.off, work: [], ...(s.statedDays !== undefined ? { statedDays: s.statedDays } : {}) }));
+  // Each work day belongs to the nearest holiday, whichever line or table row it was written in.
+  for (const w of sections.flatMap((s) => s.work)) {
+    const date = w.explicitYear ? w.date : placeWorkDay(w.date, off);
+    if (off.includes(date)) continue;
+    const dist = (i: HolidayItem) => Math.min(...i.off.map((o) => Math.abs(diffDays(o, date))));
+    const owner = items.reduce((best, i) => (dist(i) < dist(best) ? i : best), items[0]);
+    if (!owner.work.includes(date)) owner.work = uniqSorted([...owner.work, date]);
+  }
+  const work = uniqSorted(items.flatMap((i) => i.work));
+  const result = { year, off, work, items };
+  check(result, t);
+  return result;
 }

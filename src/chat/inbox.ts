@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { LessThan } from 'typeorm';
 import type { IncomingMessage, InboundSink } from '../../bots/types';
-import { InboundMessage } from '../../entities';
+import { CallbackReplay, InboundMessage } from '../../entities';
 import type { Clock } from '../clock';
 import { Db, isDuplicateKey } from '../db';
 import type { Dispatcher } from './dispatcher';
@@ -10,6 +11,30 @@ import type { Dispatcher } from './dispatcher';
  * very long text is stored cut, with its real length kept for the length check.
  */
 export const STORED_TEXT_CHARS = 16_000;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/**
+ * The core's side of the adapter contract, enforced: whatever an adapter decoded from a
+ * hostile frame, what gets stored and processed has the declared types.
+ */
+function wellTyped(msg: IncomingMessage): IncomingMessage {
+  return {
+    ...msg,
+    botId: str(msg.botId).slice(0, 64),
+    messageId: str(msg.messageId),
+    chatId: str(msg.chatId).slice(0, 128),
+    chatType: msg.chatType === 'direct' ? 'direct' : 'group',
+    chatTitle: msg.chatTitle === undefined ? undefined : str(msg.chatTitle).slice(0, 200),
+    senderId: str(msg.senderId).slice(0, 128),
+    senderName: str(msg.senderName),
+    text: str(msg.text),
+    mentioned: msg.mentioned === true,
+    quote: msg.quote ? { ...msg.quote, text: str(msg.quote.text), senderName: msg.quote.senderName === undefined ? undefined : str(msg.quote.senderName) } : undefined,
+    attachments: Array.isArray(msg.attachments) ? msg.attachments.filter((a) => a && typeof a === 'object' && typeof a.ref === 'string') : [],
+    sentAt: str(msg.sentAt),
+  };
+}
 
 function fitForStorage(msg: IncomingMessage): IncomingMessage {
   const chars = [...msg.text];
@@ -25,8 +50,11 @@ function fitForStorage(msg: IncomingMessage): IncomingMessage {
 export class Inbox implements InboundSink {
   /** One promise chain per lane: a chat on MySQL/MariaDB (order kept per chat), one lane for all on SQLite. */
   private readonly lanes = new Map<string, Promise<void>>();
-  /** Ids scheduled here and not finished, so a sweep does not queue them twice. */
-  private readonly inFlight = new Set<number>();
+  /** Ids queued or running, so a replay does not queue a message twice. */
+  private readonly queued = new Set<number>();
+  /** Messages put off because the database was away; replayed by retryDeferred(). */
+  private deferred = 0;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Db,
@@ -36,7 +64,7 @@ export class Inbox implements InboundSink {
   ) {}
 
   async accept(incoming: IncomingMessage): Promise<{ duplicate: boolean }> {
-    const msg = fitForStorage(incoming);
+    const msg = fitForStorage(wellTyped(incoming));
     let id: number;
     try {
       // One autocommit INSERT: the row is the whole unit of work, so it needs no transaction of its own.
@@ -67,13 +95,33 @@ export class Inbox implements InboundSink {
     return { duplicate: false };
   }
 
+  async claimOnce(credential: string, expiresAt: Date): Promise<boolean> {
+    const key = createHash('sha256').update(credential).digest('hex');
+    try {
+      await this.db.work(async (em) => {
+        // Expired credentials can never be accepted again (their timestamp is refused), so drop them.
+        await em.delete(CallbackReplay, { expiresAt: LessThan(this.clock.now()) });
+        await em.insert(CallbackReplay, { key, expiresAt });
+      });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
   schedule(id: number, chat: { platform: string; botId: string; chatId: string }): void {
-    if (this.inFlight.has(id)) return;
-    this.inFlight.add(id);
+    if (this.queued.has(id)) return;
+    this.queued.add(id);
     const lane = this.db.concurrent ? `${chat.platform}:${chat.botId}:${chat.chatId}` : '';
-    // A failure here leaves the row 'received'; the next sweep or start replays it.
-    const run = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.dispatcher.process(id)).catch(() => undefined)
-      .finally(() => this.inFlight.delete(id));
+    const run = (this.lanes.get(lane) ?? Promise.resolve())
+      .then(() => this.dispatcher.process(id))
+      .then((outcome) => {
+        if (outcome === 'deferred') this.deferred++;
+      })
+      // A failure here leaves the row 'received'; the next sweep or start replays it.
+      .catch(() => undefined)
+      .finally(() => this.queued.delete(id));
     this.lanes.set(lane, run);
     void run.then(() => {
       if (this.lanes.get(lane) === run) this.lanes.delete(lane);
@@ -91,9 +139,43 @@ export class Inbox implements InboundSink {
       select: { id: true, platform: true, botId: true, chatId: true },
       order: { id: 'ASC' },
     });
-    const fresh = rows.filter((r) => !this.inFlight.has(r.id));
+    const fresh = rows.filter((r) => !this.queued.has(r.id));
     for (const r of fresh) this.schedule(r.id, r);
     return fresh.length;
+  }
+
+  /** Messages stored but not yet processed, known to this process (for /readyz). */
+  waiting(): number {
+    return this.queued.size + this.deferred;
+  }
+
+  /**
+   * Replays what was put off while the database was away. The rows are still 'received'
+   * (their transactions never committed), so the same replay as after a crash finds them.
+   */
+  async retryDeferred(): Promise<number> {
+    if (this.deferred === 0) return 0;
+    await this.idle();
+    const count = this.deferred;
+    this.deferred = 0;
+    try {
+      return await this.recover();
+    } catch {
+      this.deferred += count;
+      return 0;
+    }
+  }
+
+  /** Checks for put-off messages every intervalMs; each check is a no-op while nothing waits. */
+  start(intervalMs: number): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.retryDeferred(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   /** Resolves when everything accepted so far has been processed. */

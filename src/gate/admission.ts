@@ -299,3 +299,73 @@ export function findItem(list: AdmissionList, ref: string): AdmissionItem | unde
   const partial = list.items.filter((i) => i.name.includes(core));
   return partial.length === 1 ? partial[0] : undefined;
 }
+
+/* ---------- does a cited item fit the notice ---------- */
+
+export interface Relevance {
+  /** In [0,1], on the same scale as suggestion scores. */
+  score: number;
+  /** Short Chinese sentence for the sender and the admin card. */
+  reason: string;
+}
+
+/**
+ * Below this the cited item does not fit: no keyword of the item in the notice, only a department name or a
+ * lone generic word. One name word (0.45) or one keyword (0.63) passes.
+ */
+export const RELEVANCE_THRESHOLD = 0.3;
+
+/**
+ * Work that is outside the list whatever is cited: selling, fee collection, 招商引资, certificates the
+ * community cannot verify. Each needs the act and its object in one clause, and no warning frame around it:
+ * 「提醒居民警惕上门推销」 is anti-fraud work, not selling.
+ */
+const OUTSIDE: { name: string; re: RegExp }[] = [
+  { name: '推销、销售商品或服务', re: /(推销|销售|代销|团购|认购|订购|征订|订阅|购买|推广)[^，。；！？\n]{0,12}(产品|商品|报警器|保险|理财|信用卡|大米|农产品|报刊|党报|杂志|会员|套餐|卡|器|任务|份|袋|箱|张|单)/u },
+  { name: '推销、销售商品或服务', re: /(办理|办)[^，。；！？\n]{0,6}(信用卡|会员卡|储蓄卡)[^，。；！？\n]{0,12}(任务|不少于|至少|\d+张)/u },
+  { name: '代收各类费用', re: /(收取|收缴|代收|催缴|收齐|垫付)[^，。；！？\n]{0,10}(费|款|金)|(费|款)[^，。；！？\n]{0,6}(收缴率|收缴任务|由社区(先行)?垫付|由社区自理|社区自理)/u },
+  { name: '募捐摊派', re: /(募捐|捐款|捐赠)[^，。；！？\n]{0,10}(任务|不少于|至少|每人|每户|\d+元)/u },
+  { name: '招商引资与税收任务', re: /招商引资|引进(企业|项目)[^，。；！？\n]{0,10}(任务|不少于|至少)|税收任务|协税护税/u },
+  { name: '出具无法核实的证明', re: /(出具|开具|开)[^，。；！？\n]{0,14}证明|证明[^。；！？\n]{0,20}(出具|开具)/u },
+];
+const OUTSIDE_NEGATION = /不得|不再|无需|不需|不要|严禁|禁止|警惕|谨防|防范|冒充|诈骗|不法|提醒|举报|取消|拒绝/u;
+
+function clauseBefore(text: string, index: number): string {
+  const start = Math.max(text.lastIndexOf('，', index), text.lastIndexOf('。', index), text.lastIndexOf('；', index), text.lastIndexOf('\n', index));
+  return text.slice(start + 1, index);
+}
+
+/** Why the notice's work is outside the list whatever it cites, or null. */
+export function outsideList(text: string): string | null {
+  const t = text.normalize('NFKC').replace(/,/g, '，').replace(/;/g, '；');
+  for (const o of OUTSIDE) {
+    const m = o.re.exec(t);
+    if (!m) continue;
+    const sentence = t.slice(0, m.index + m[0].length).split(/[。；！？\n]/).pop() ?? '';
+    if (OUTSIDE_NEGATION.test(clauseBefore(t, m.index) + m[0]) || /警惕|谨防|冒充|诈骗|不法/.test(sentence)) continue;
+    return `「${m[0]}」属于${o.name}，不在社区准入清单内，引用任何事项都不能下达`;
+  }
+  return null;
+}
+
+/** How well the cited item fits the notice, and why, in words a sender understands. */
+export function basisRelevance(list: AdmissionList, item: AdmissionItem, text: string): Relevance {
+  const outside = outsideList(text);
+  if (outside) return { score: 0, reason: `${outside}。` };
+  const idx = indexOf(list);
+  const entry = idx.items.find((e) => e.item.id === item.id);
+  if (!entry) return { score: 0, reason: `「${item.name}」不在准入清单内。` };
+  const t = termsOf(text);
+  let evidence = 0;
+  const matched: string[] = [];
+  for (const term of entry.terms) {
+    if (!term.variants.some((v) => has(t, v))) continue;
+    evidence += term.weight / Math.sqrt(idx.df.get(term.canonical) ?? 1);
+    matched.push(term.label);
+  }
+  const score = Math.round((1 - Math.exp(-evidence)) * 1000) / 1000;
+  if (score >= RELEVANCE_THRESHOLD) return { score, reason: `通知与「${item.name}」相符（${matched.join('、')}）。` };
+  const better = suggestItems(list, text, 1).find((s) => s.score >= SUGGEST_THRESHOLD && s.item.id !== item.id);
+  const hint = better ? `内容更接近「${better.item.id} ${better.item.name}」（${better.matched.join('、')}）` : '内容中看不到该事项的相关说法';
+  return { score, reason: `所引依据「${item.id} ${item.name}」与通知内容不符：${hint}。` };
+}

@@ -91,7 +91,7 @@ export function registerGateCommands(r: CommandSink, desk: NoticeDesk): void {
   r.register({
     name: '通知', aliases: ['发通知'], summary: '发通知或数据需求（先经减负规则检查）', roles: [...staff],
     args: [{ name: '对象和内容', rest: true }],
-    examples: ['/通知 全部社区 请于11月25日前报送辖区独居老人名单 依据:X05', '/通知 全部社区 紧急:防汛 暴雨预警 请立即转移低洼地带人员 截止:立即'],
+    examples: ['/通知 全部社区 请于11月25日前报送辖区独居老人名单 依据:X11', '/通知 全部社区 紧急:防汛 暴雨预警 请立即转移低洼地带人员 截止:立即'],
     handler: async (ctx, a) => {
       const p = parseNoticeArgs(a['对象和内容'] ?? '');
       if ('error' in p) return ctx.reply(p.error);
@@ -102,6 +102,11 @@ export function registerGateCommands(r: CommandSink, desk: NoticeDesk): void {
   r.register({
     name: '采纳', summary: '采纳建议的截止时间', roles: [...staff], args: [{ name: '通知号', type: 'open-notice' }],
     handler: (ctx, _a, v) => desk.adopt(ctx, v['通知号']),
+  });
+  r.register({
+    name: '截止', summary: '为退回的通知确定截止时间（如正文日期与星期不符时）', roles: [...staff],
+    args: [{ name: '通知号', type: 'open-notice' }, { name: '时间', rest: true }], examples: ['/截止 12 11月27日17:30'],
+    handler: (ctx, a, v) => desk.setDeadline(ctx, v['通知号'], a['时间'] ?? ''),
   });
   r.register({
     name: '紧急', summary: '按紧急事项申请立即发送', roles: [...staff],
@@ -149,7 +154,7 @@ export function registerGateCommands(r: CommandSink, desk: NoticeDesk): void {
     handler: async (ctx, _a, v) => ctx.reply(await progressText(ctx, v['通知号'])),
   });
   r.register({
-    name: '评估', aliases: ['这条合规吗', '合规吗'], summary: '检查一条未经机器人发来的通知是否合规（匿名记录）', roles: 'any',
+    name: '评估', aliases: ['这条合规吗', '合规吗'], summary: '检查一条未经机器人发来的通知是否合规（匿名记录）', roles: 'any', anonymous: true,
     args: [{ name: '通知原文', optional: true, rest: true }],
     handler: async (ctx, a) => {
       const text = (a['通知原文'] || ctx.msg.quote?.text || '').trim();

@@ -10,7 +10,7 @@
 import { localDate } from '../calendar/time';
 import type { WorkCalendar } from '../calendar/work-calendar';
 import { evaluateGroup, type EvalContext, type Evaluated, type RangeStart } from './deadline/evaluate';
-import { groupTokens } from './deadline/group';
+import { groupTokens, type Group } from './deadline/group';
 import { normalize } from './deadline/normalize';
 import { scan } from './deadline/scan';
 import type { DeadlineMatch, DeadlineResult } from './deadline/types';
@@ -35,6 +35,70 @@ const STATUS_BEFORE = /(?:截至|截止到|截止)\s*$/;
 const STATUS_AFTER = /^\s*[，,]/;
 const DEADLINE_BEFORE = /(?:(?<!已)于|至|到|截至|截止|最迟|最晚|不晚于|务必|须|需|限|期限为|时间为|时间[:：])\s*$/;
 
+/*
+ * Times of things other than what recipients are asked to do set no deadline at all, even when nothing else
+ * in the notice does. Each looks only inside the sentence or clause around the time.
+ */
+/** What a recipient is asked to do: a request between a label and a time takes the time out of the label. */
+const REQUEST = /请|须|需|务必|要求|报送|上报|提交|上交|反馈|回复|报名|完成|前/;
+/** Office hours in any layout: 办公时间：8:30-17:30, 工作时间（周一至周五）：上午9:00-12:00, 窗口受理时间为…. */
+const HOURS_ANY = /(?:办公|工作|营业|服务|开放|接待|值班|受理|办理|咨询|办事|窗口|上班)时间/;
+/** Recurring times: 每天上午8:30前, 每周五, 每月5日前 repeat; they set no single deadline. */
+const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|季度|年|个工作日|次)[^，,。；;！？\n]{0,10}$/;
+/** An event's own time: 会议时间：, 培训日期为. */
+const EVENT_LABEL = /(?:会议|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式)(?:时间|日期)\s*(?:为|是|定于|定在|[:：])?[^，,。；;！？\n]{0,14}$/;
+/** 定于…召开, 拟于…举办, 将于…举行. */
+const EVENT_LEAD = /(?:定于|拟于|拟定于|计划于|将于|拟在|定在|准备于)[^，,。；;！？\n]{0,4}$/;
+const EVENT_WORD = /召开|举行|举办|开展|开会|会议|培训|讲座|集合|出发|开幕|开班|开课|考试|演练|比赛|活动|仪式|检查|调研|督查/;
+const EVENT_AFTER = /^\s*(?:在[^，,。；;！？\n]{0,20})?(?:召开|举行|举办|开会|开幕|开班|开课)/;
+/** 截至11月20日已完成…, 截止到昨天共… */
+const STATUS_WORDS = /^\s*[，,]?\s*(?:已|共|累计|全[区街市]|各社区已|我街道|辖区已)/;
+/** 11月20日下午，街道召开了推进会; 昨夜暴雨: a time told as something that happened. */
+const PAST_WORDS = /昨|前天|前晚|上周|上个?月|去年|刚才|此前/;
+const PAST_AFTER = /^[^。；;！？\n]{0,30}?(?:了|已经|已于|已)/;
+
+function sentenceBefore(s: string, start: number): string {
+  const cut = Math.max(...['。', '；', ';', '！', '？', '\n'].map((c) => s.lastIndexOf(c, start - 1)));
+  return s.slice(cut + 1, start);
+}
+
+function sentenceAfter(s: string, end: number): string {
+  const m = /[。；;！？\n]/.exec(s.slice(end));
+  return s.slice(end, m ? end + m.index : s.length);
+}
+
+/** A date alone on its line (the signing date under the issuer) dates the notice. */
+function aloneOnLine(s: string, start: number, end: number): boolean {
+  const lineStart = s.lastIndexOf('\n', start - 1) + 1;
+  const nl = s.indexOf('\n', end);
+  const lineEnd = nl < 0 ? s.length : nl;
+  return /^\s*$/.test(s.slice(lineStart, start)) && /^\s*$/.test(s.slice(end, lineEnd)) && lineStart > 0;
+}
+
+const YEAR_MS = 300 * 86_400_000;
+
+/** Why a time is not what recipients are asked to do by, or null when it may be. */
+function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): string | null {
+  const { start, end } = g;
+  if (!cued && aloneOnLine(s, start, end)) return 'signed';
+  // 11月21日晚，某小区发生… posted on the 23rd: a month-day just gone is told, not asked for (its next
+  // occurrence would be a year away).
+  const dayOnly = g.tokens.find((t) => t.day)?.day;
+  if (!cued && (dayOnly?.k === 'md' || dayOnly?.k === 'dom') && at.getTime() - ref.getTime() > YEAR_MS) return 'past';
+  const sb = sentenceBefore(s, start);
+  const sa = sentenceAfter(s, end);
+  const hours = HOURS_ANY.exec(sb);
+  // Hours are clock times and weekdays; 办理时间：11月20日至30日 is a window whose end is a deadline.
+  const dated = g.tokens.some((t) => t.day && t.day.k !== 'wd');
+  if (hours && !dated && !REQUEST.test(sb.slice(hours.index + hours[0].length))) return 'hours';
+  if (RECURRING.test(sb) || /每\s*$/.test(sb) || s.startsWith('每', start)) return 'recurring';
+  if (EVENT_LABEL.test(sb) || EVENT_AFTER.test(sa)) return 'event';
+  if (EVENT_LEAD.test(sb) && EVENT_WORD.test(sa) && !/报送|上报|提交|上交|反馈|报名/.test(sa)) return 'event';
+  if (STATUS_BEFORE.test(sb) && STATUS_WORDS.test(sa)) return 'status';
+  if (!cued && (PAST_WORDS.test(s.slice(start, end)) || PAST_AFTER.test(sa))) return 'past';
+  return null;
+}
+
 export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): DeadlineResult {
   const empty: DeadlineResult = { deadline: null, matches: [], immediate: false };
   if (typeof text !== 'string' || !text || !(ref instanceof Date) || Number.isNaN(ref.getTime())) return empty;
@@ -52,7 +116,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     }
   };
 
-  const matches: (DeadlineMatch & { explicit: boolean })[] = [];
+  const matches: (DeadlineMatch & { explicit: boolean; conflict?: Evaluated['conflict'] })[] = [];
   let immediate = false;
   let pending: { i: number; ev: Evaluated } | undefined;
   for (let i = 0; i < groups.length; i++) {
@@ -78,14 +142,22 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     }
     const before = s.slice(0, g.start);
     if (timed && (STARTS_AFTER.test(after) || STARTS_BEFORE.test(before) || ATTRIBUTE_AFTER.test(after))) continue;
-    if (ev.kind === 'immediate') immediate = true;
     // 截至11月20日，已完成…: a status as of a date, not a limit.
     const status = STATUS_BEFORE.test(before) && STATUS_AFTER.test(after);
-    const explicit = !timed || g.tokens[0].workdays !== undefined
-      || (!status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before)));
-    matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit });
+    const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before));
+    if (timed && notAskedFor(s, g, cued, ev.at, ref)) continue;
+    if (ev.kind === 'immediate') immediate = true;
+    const explicit = !timed || g.tokens[0].workdays !== undefined || cued;
+    matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit, conflict: ev.conflict });
   }
   const binding = matches.some((m) => m.explicit) ? matches.filter((m) => m.explicit) : matches;
+  const out = binding.map(({ explicit: _explicit, conflict: _conflict, ...m }) => m);
+  // A day that disagrees with its weekday is reported with both readings, never guessed.
+  const torn = binding.find((m) => m.conflict);
+  if (torn?.conflict) {
+    const readings: [Date, Date] = torn.at <= torn.conflict.at ? [torn.at, torn.conflict.at] : [torn.conflict.at, torn.at];
+    return { deadline: null, matches: out, immediate, ambiguity: { readings, reason: torn.conflict.reason } };
+  }
   const deadline = binding.reduce<Date | null>((min, m) => (!min || m.at < min ? m.at : min), null);
-  return { deadline, matches: binding.map(({ explicit: _explicit, ...m }) => m), immediate };
+  return { deadline, matches: out, immediate };
 }

@@ -12,6 +12,10 @@ export interface FormalismHit {
   match: string;
   /** Position of the match in the notice text (UTF-16 index, as String.prototype.slice counts). */
   index: number;
+  /** The sentence's words that made it a demand of this kind: the trigger, then each required context. */
+  words: string[];
+  /** Work outside the admission list (levies, certificates): the admission rule answers for it when it sees it. */
+  outsideList: boolean;
 }
 
 export interface FormalismCategory {
@@ -19,7 +23,12 @@ export interface FormalismCategory {
   label: string;
   explanation: string;
   patterns: RegExp[];
+  /** Each group must also match in the trigger's sentence (e.g. a quota beside 点赞). */
+  requires: RegExp[][];
   exceptions: RegExp[];
+  /** Words that make it a demand even where an exception matched: 「隐患整改后拍照留存备查」. */
+  strong: RegExp[];
+  outsideList: boolean;
 }
 
 export interface FormalismPatterns {
@@ -39,8 +48,11 @@ const CLAUSE_BREAK = /[，。；！？,;!?\n]/;
  */
 const SENTENCE_BREAK = /[。；！？;!?\n]/;
 
-/** A demand introduced this way is being ruled out, not made: 「无需截图」「不得以打卡考核」. */
-const NEGATION = /不得|不要|不用|无需|无须|不需|不必|不再|严禁|禁止|杜绝|避免|取消|不搞|不以|防止/;
+/**
+ * A demand introduced this way is being ruled out, not made: 「无需截图」「不得以打卡考核」「不统计转发量」.
+ * 不得 alone is not here: 「不得少于」「不得低于」 set quotas; 不得 before a verb still negates.
+ */
+const NEGATION = /不得(?!少于|低于|离场|缺|漏)|不要(?!合并)|不用|无需|无须|不需|不必|不再|严禁|禁止|杜绝|避免|取消|不搞|不以|防止|不统计|不作|不做|不设|不组织|不承担|不听|不看|不计|不强制|不搞|自愿|自行决定|由居民自愿/;
 
 const patternSchema = z.union([
   z.string().trim().min(1, '不能为空'),
@@ -51,16 +63,31 @@ const categorySchema = z.object({
   label: z.string().trim().min(1, '不能为空'),
   explanation: z.string().trim().min(1, '不能为空'),
   patterns: z.array(patternSchema).min(1, '至少要有一条识别说法'),
+  requires: z.array(z.array(patternSchema).min(1, '不能为空')).default([]),
   exceptions: z.array(patternSchema).default([]),
+  strong: z.array(patternSchema).default([]),
+  outsideList: z.boolean().default(false),
 });
-const fileSchema = z.object({ categories: z.array(z.unknown()).min(1, '至少要有一类') });
+const fileSchema = z.object({
+  macros: z.record(z.string().regex(/^[A-Z]+$/, '宏名须为大写字母'), z.string().min(1)).default({}),
+  categories: z.array(z.unknown()).min(1, '至少要有一类'),
+});
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function compile(p: z.infer<typeof patternSchema>, where: string, flags: string): RegExp {
-  const source = typeof p === 'string' ? escapeRegex(p) : p.re.replaceAll('{N}', NUMBER);
+/** Macros may use {N} and earlier macros; depth is bounded so a macro naming itself stays unexpanded. */
+function expandMacros(re: string, macros: Record<string, string>, depth = 0): string {
+  return re.replace(/\{([A-Z]+)\}/g, (m, name: string) => {
+    if (name === 'N') return NUMBER;
+    if (macros[name] === undefined || depth > 3) return m;
+    return `(?:${expandMacros(macros[name], macros, depth + 1)})`;
+  });
+}
+
+function compile(p: z.infer<typeof patternSchema>, where: string, flags: string, macros: Record<string, string> = {}): RegExp {
+  const source = typeof p === 'string' ? escapeRegex(p) : expandMacros(p.re, macros);
   try {
     // Case-insensitive so APP, App and app all match.
     return new RegExp(source, flags);
@@ -89,23 +116,27 @@ export function loadFormalismPatterns(file: string): FormalismPatterns {
     }
     if (seen.has(r.data.id)) throw new FormalismPatternsError(`${where}有误：类别编号 ${r.data.id} 重复`);
     seen.add(r.data.id);
+    const macros = top.data.macros;
     return {
       id: r.data.id,
       label: r.data.label,
       explanation: r.data.explanation,
-      patterns: r.data.patterns.map((p) => compile(p, where, 'giu')),
-      exceptions: r.data.exceptions.map((p) => compile(p, where, 'iu')),
+      patterns: r.data.patterns.map((p) => compile(p, where, 'giu', macros)),
+      requires: r.data.requires.map((g) => g.map((p) => compile(p, where, 'iu', macros))),
+      exceptions: r.data.exceptions.map((p) => compile(p, where, 'iu', macros)),
+      strong: r.data.strong.map((p) => compile(p, where, 'iu', macros)),
+      outsideList: r.data.outsideList,
     };
   });
   return { categories };
 }
 
 /**
- * Full-width ASCII (ＡＰＰ, １００％) from Chinese input methods folded to half-width, one character for one,
- * so indexes into the folded text are indexes into the original.
+ * Full-width letters, digits and ％ (ＡＰＰ, １００％) from Chinese input methods folded to half-width, one character
+ * for one, so indexes into the folded text are indexes into the original. Chinese punctuation stays as written.
  */
 function foldWidth(text: string): string {
-  return text.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  return text.replace(/[０-９Ａ-Ｚａ-ｚ％]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 }
 
 function spanAround(text: string, start: number, end: number, stop: RegExp): { before: string; span: string } {
@@ -116,34 +147,56 @@ function spanAround(text: string, start: number, end: number, stop: RegExp): { b
   return { before: text.slice(s, start), span: text.slice(s, e) };
 }
 
-function firstValidMatch(cat: FormalismCategory, folded: string): { index: number; length: number } | null {
-  let best: { index: number; length: number } | null = null;
-  for (const re of cat.patterns) {
-    for (const m of folded.matchAll(re)) {
-      if (!m[0] || (best && m.index >= best.index)) break;
-      const end = m.index + m[0].length;
-      if (NEGATION.test(spanAround(folded, m.index, end, CLAUSE_BREAK).before)) continue;
-      const sentence = spanAround(folded, m.index, end, SENTENCE_BREAK).span;
-      if (cat.exceptions.some((ex) => ex.test(sentence))) continue;
-      best = { index: m.index, length: m[0].length };
-      break;
-    }
-  }
-  return best;
+interface Demand {
+  index: number;
+  length: number;
+  words: string[];
 }
 
+/** Every place this category's demand is made: trigger not negated, required context present, no exception. */
+function demands(cat: FormalismCategory, folded: string): Demand[] {
+  const found: Demand[] = [];
+  for (const re of cat.patterns) {
+    for (const m of folded.matchAll(re)) {
+      if (!m[0]) break;
+      const end = m.index + m[0].length;
+      if (NEGATION.test(spanAround(folded, m.index, end, CLAUSE_BREAK).before + m[0])) continue;
+      const sentence = spanAround(folded, m.index, end, SENTENCE_BREAK).span;
+      if (cat.exceptions.some((ex) => ex.test(sentence)) && !cat.strong.some((st) => st.test(sentence))) continue;
+      const context: string[] = [];
+      let complete = true;
+      for (const group of cat.requires) {
+        const hit = group.map((g) => sentence.match(g)).find((x) => x && !NEGATION.test(sentence.slice(0, x.index).split(CLAUSE_BREAK).pop() ?? ''));
+        if (!hit) {
+          complete = false;
+          break;
+        }
+        context.push(hit[0]);
+      }
+      if (!complete) continue;
+      found.push({ index: m.index, length: m[0].length, words: [m[0], ...context] });
+    }
+  }
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/** Each category found in the notice, at its first demand, with the words that made it one. */
 export function findFormalism(p: FormalismPatterns, text: string): FormalismHit[] {
   const folded = foldWidth(text);
   const hits: FormalismHit[] = [];
   for (const cat of p.categories) {
-    const m = firstValidMatch(cat, folded);
-    if (!m) continue;
+    const all = demands(cat, folded);
+    if (!all.length) continue;
+    const first = all[0];
+    const words = [...new Set(all.flatMap((d) => d.words))].map((w) => w.trim()).filter(Boolean);
     hits.push({
       category: cat.id,
       label: cat.label,
       explanation: cat.explanation,
-      match: text.slice(m.index, m.index + m.length),
-      index: m.index,
+      match: text.slice(first.index, first.index + first.length),
+      index: first.index,
+      words,
+      outsideList: cat.outsideList,
     });
   }
   return hits.sort((a, b) => a.index - b.index);

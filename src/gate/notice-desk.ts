@@ -1,12 +1,12 @@
 import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import { ChatGroup, Community, Department, GateDecision, Notice, NoticeDelivery, NoticeStatus, type StoredFinding } from '../../entities';
-import { addDays, localDate, parseLocal, weekdayOf } from '../calendar/time';
+import { addDays, formatLocal, localDate, parseLocal, weekdayOf } from '../calendar/time';
 import type { CalendarService } from '../calendar/calendar-service';
 import { findCommunity } from '../directory/lookup';
 import type { Address } from '../outbox/outbox';
 import { answer, type Port } from '../unit';
 import { findItem, type AdmissionItem, type AdmissionList } from './admission';
-import { extractDeadline } from './deadline';
+import { extractDeadline, type DeadlineResult } from './deadline';
 import type { FormalismPatterns } from './formalism';
 import { GateDeps, GateResult, judge, VERDICT_LABELS } from './gate';
 import { deliverDue } from './delivery';
@@ -62,7 +62,9 @@ export class NoticeDesk {
   }
 
   /** Resolves targets, deadline and basis; returns an error text instead of storing anything half-valid. */
-  async prepare(port: Port, p: ParsedNotice): Promise<Fail | { communities: Community[]; deadline: Date | null; source: string; basis: string }> {
+  async prepare(port: Port, p: ParsedNotice): Promise<Fail | {
+    communities: Community[]; deadline: Date | null; source: string; basis: string; ambiguity?: DeadlineResult['ambiguity'];
+  }> {
     const communities = await this.resolveTargets(port.em, p);
     if ('error' in communities) return communities;
     if (!communities.length) return { error: '没有可发送的社区。' };
@@ -90,7 +92,32 @@ export class NoticeDesk {
       if (!item) return { error: `依据「${p.basis}」不在准入清单中。发送 /准入清单 查看可用事项。` };
       basis = item.id;
     }
-    return { communities, deadline, source, basis };
+    // Two readings of the text's deadline and no 截止: field to settle it: the sender chooses.
+    const ambiguity = p.deadline === undefined ? fromText.ambiguity : undefined;
+    return { communities, deadline, source, basis, ...(ambiguity ? { ambiguity } : {}) };
+  }
+
+  /** Keeps the notice held and asks its sender which reading of the deadline is meant, one button each. */
+  private async askDeadline(port: Port, n: Notice, ambiguity: NonNullable<DeadlineResult['ambiguity']>): Promise<void> {
+    const reason = `截止时间有两种理解：${ambiguity.reason}。`;
+    await this.record(port, n, 'submit', 'held', reason);
+    await answer(port, {
+      kind: 'card', title: `第${n.id}号通知：请确认截止时间`, body: `${reason}请选择其一，确认后再检查发送。`,
+      buttons: [
+        ...ambiguity.readings.map((at) => ({ label: formatWhen(at, port.now), command: `/截止 ${n.id} ${formatLocal(at)}` })),
+        { label: '撤回', command: `/撤回 ${n.id}` },
+      ],
+    });
+  }
+
+  /** The sender settles the deadline (one of two readings, or any time they write). */
+  async setDeadline(port: Port, n: Notice, raw: string): Promise<void> {
+    const at = extractDeadline(raw, port.now, this.env.calendar.cal).deadline;
+    if (!at) return answer(port, `看不懂截止时间「${raw}」，可写成：/截止 ${n.id} 11月25日17:30。`);
+    if (at.getTime() < port.now.getTime()) return answer(port, `截止时间${formatWhen(at, port.now)}已经过去，请重新填写。`);
+    n.deadline = at;
+    n.deadlineSource = 'field';
+    await this.evaluate(port, n, 'deadline', `截止时间定为${formatWhen(at, port.now)}。`);
   }
 
   async submit(port: Port, p: ParsedNotice): Promise<Notice | null> {
@@ -108,7 +135,8 @@ export class NoticeDesk {
       emergencyCategory: p.emergency?.category.slice(0, 32) ?? '', emergencyReason: p.emergency?.reason.slice(0, 255) ?? '', approved: false,
       status: 'held' as NoticeStatus, approvalState: '', deliverAt: null, createdAt: port.now,
     }));
-    await this.evaluate(port, n, 'submit');
+    if (prepared.ambiguity) await this.askDeadline(port, n, prepared.ambiguity);
+    else await this.evaluate(port, n, 'submit');
     return n;
   }
 

@@ -1,8 +1,8 @@
 import { In } from 'typeorm';
 import { Community, Department, Incident, Notice, NoticeDelivery, NoticeReceipt } from '../../entities';
 import { answer, type Port } from '../unit';
-import { extractDeadline } from './deadline';
-import { judgeReceived, VERDICT_LABELS } from './gate';
+import { assessNotice } from './assess';
+import { VERDICT_LABELS } from './gate';
 import type { NoticeDesk } from './notice-desk';
 import { formatWhen } from './rules/time-format';
 
@@ -63,8 +63,7 @@ export async function progressText(port: Port, n: Notice): Promise<string> {
 export async function assessReceived(port: Port, desk: NoticeDesk, text: string): Promise<void> {
   const deps = await desk.deps(port.em);
   const dept = (await port.em.find(Department)).find((d) => text.includes(d.name));
-  const deadline = extractDeadline(text, port.now, deps.cal).deadline;
-  const r = judgeReceived({ text, deadline, postedAt: port.now, basisItemId: '', emergency: null, approved: false, weekCounts: new Map() }, deps);
+  const r = assessNotice(text, port.now, deps);
   await port.em.save(port.em.create(Incident, {
     at: port.now, departmentName: dept?.name ?? '', text: text.slice(0, 4000),
     findings: r.findings.map((f) => ({ ruleId: f.ruleId, outcome: f.outcome, reason: f.reason })),

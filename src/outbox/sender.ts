@@ -1,18 +1,35 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { In, MoreThan } from 'typeorm';
-import type { BotAdapter, IncomingMessage, OutgoingMessage, Platform } from '../../bots/types';
+import { bodyText } from '../../bots/types';
+import type { BotAdapter, IncomingMessage, OutgoingBody, OutgoingMessage, Platform } from '../../bots/types';
 import { ChatGroup, InboundMessage, OutboxMessage } from '../../entities';
 import type { Clock } from '../clock';
 import { Db } from '../db';
+import { maskDeep, maskPersonalData } from '../privacy/pii';
 import { enqueue, OutboxListener } from './outbox';
 import { splitBody } from './split';
 
 export interface SenderOptions {
   maxAttempts: number;
   backoffBaseMs: number;
-  /** How long a claimed row stays invisible to other instances; after a crash it is sent again after this. */
-  claimMs: number;
+  /** Cap on one wait, so a long outage is retried steadily instead of ever more rarely. */
+  backoffMaxMs?: number;
+  /** How long a claimed row stays invisible to other instances; after a crash it is sent again after this (default 60 s). */
+  claimMs?: number;
+}
+
+/** Wait before retry number `attempts` (1-based): doubling from the base, capped. */
+export function backoffMs(opts: SenderOptions, attempts: number): number {
+  const cap = opts.backoffMaxMs ?? Number.POSITIVE_INFINITY;
+  return Math.min(opts.backoffBaseMs * 2 ** Math.min(attempts - 1, 40), cap);
+}
+
+/** How long a message keeps being retried before it is parked: the sum of all waits. */
+export function retryWindowMs(opts: SenderOptions): number {
+  let total = 0;
+  for (let a = 1; a < opts.maxAttempts; a++) total += backoffMs(opts, a);
+  return total;
 }
 
 /** Rows claimed per pass, and chats sent to at once within a pass. */
@@ -38,7 +55,11 @@ class ChatWindow {
   }
 }
 
-type ReplyTarget = OutgoingMessage['replyTo'];
+/** Where a reply goes, and whether it answers an anonymous command (then nothing of it is kept once sent). */
+interface ReplyTarget {
+  to: OutgoingMessage['replyTo'];
+  anonymous: boolean;
+}
 
 /** One pass's hold on the rows it took: a random token, and when the hold ends (epoch ms, sender clock). */
 interface Claim {
@@ -57,6 +78,7 @@ export class OutboxSender {
   readonly standby = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private readonly claimMs: number;
 
   constructor(
     private readonly db: Db,
@@ -65,7 +87,9 @@ export class OutboxSender {
     private readonly opts: SenderOptions,
     private readonly log: Logger,
     private readonly listeners: OutboxListener[] = [],
-  ) {}
+  ) {
+    this.claimMs = opts.claimMs ?? 60_000;
+  }
 
   static key(platform: Platform | string, botId: string): string {
     return `${platform}:${botId}`;
@@ -81,7 +105,7 @@ export class OutboxSender {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running;
+    await this.running?.catch(() => undefined);
   }
 
   /** Sends everything due now. Concurrent callers share one pass. */
@@ -96,7 +120,7 @@ export class OutboxSender {
 
   private async pass(): Promise<number> {
     const now = this.clock.now();
-    const claim = { token: crypto.randomBytes(12).toString('hex'), until: now.getTime() + this.opts.claimMs };
+    const claim = { token: crypto.randomBytes(12).toString('hex'), until: now.getTime() + this.claimMs };
     const claimed = await this.claim(now, claim);
     if (!claimed.length) return 0;
     const targets = await this.replyTargets(claimed);
@@ -151,7 +175,7 @@ export class OutboxSender {
     const window = new ChatWindow(adapter.perChatPerMinute ? await this.recentSends(rows[0], now) : [], adapter.perChatPerMinute);
     for (let i = 0; i < rows.length; i++) {
       if (!(await this.stillOurs(rows[i], claim))) continue;
-      const ok = await this.deliver(rows[i], adapter, rows[i].inReplyTo ? targets.get(rows[i].inReplyTo!) : undefined, window, claim);
+      const ok = await this.deliver(rows[i], adapter, targets.get(rows[i].inReplyTo ?? 0), window, claim);
       if (!ok) {
         const rest = rows.slice(i + 1).map((r) => r.id);
         if (rest.length) await this.db.write((em) => em.update(OutboxMessage, { id: In(rest) }, { notBefore: now, claimedBy: '' }));
@@ -167,8 +191,8 @@ export class OutboxSender {
    */
   private async stillOurs(row: OutboxMessage, claim: Claim): Promise<boolean> {
     const now = this.clock.now().getTime();
-    if (claim.until - now > this.opts.claimMs / 2) return true;
-    const r = await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token, status: 'pending' }, { notBefore: new Date(now + this.opts.claimMs) }));
+    if (claim.until - now > this.claimMs / 2) return true;
+    const r = await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token, status: 'pending' }, { notBefore: new Date(now + this.claimMs) }));
     return r.affected === 1;
   }
 
@@ -181,7 +205,8 @@ export class OutboxSender {
     return sent.flatMap((r) => Array<number>(r.partsSent).fill(r.sentAt!.getTime()));
   }
 
-  private async deliver(row: OutboxMessage, adapter: BotAdapter, replyTo: ReplyTarget, window: ChatWindow, claim: Claim): Promise<boolean> {
+  private async deliver(row: OutboxMessage, adapter: BotAdapter, target: ReplyTarget | undefined, window: ChatWindow, claim: Claim): Promise<boolean> {
+    const replyTo = target?.to;
     const parts = splitBody(row.body as OutgoingMessage['body'], adapter.maxBytes({ body: row.body as OutgoingMessage['body'], replyTo }));
     while (row.partsSent < parts.length) {
       const wait = window.waitMs(this.clock.now().getTime());
@@ -222,27 +247,34 @@ export class OutboxSender {
         await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, { partsSent: row.partsSent }));
         continue;
       }
-      const sent = { partsSent: row.partsSent, status: 'sent' as const, sentAt: at, lastError: '' };
+      // Delivered: the copy kept for the record needs no 身份证号 or mobile number.
+      const anonymous = target?.anonymous === true;
+      const kept = anonymous ? { kind: 'text', text: '' } : maskDeep(row.body);
+      const sent = { partsSent: row.partsSent, status: 'sent' as const, sentAt: at, lastError: '', body: kept as never, ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) };
       const listeners = this.listeners.filter((l) => !l.keys || l.keys.test(row.dedupeKey));
-      if (!listeners.length) {
+      if (!listeners.length && !anonymous) {
         await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, sent));
         continue;
       }
       await this.db.work(async (em) => {
         const r = await em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, sent);
         if (r.affected !== 1) return;
+        if (anonymous) await em.update(InboundMessage, { id: row.inReplyTo! }, { payload: { anonymous: true } as never });
         for (const l of listeners) await l(em, row, 'sent', at);
       });
     }
     return true;
   }
 
-  /** Reply channels of every claimed row in one read. */
+  /** Reply channels of every claimed row, and which answer anonymous commands, in one read. */
   private async replyTargets(rows: OutboxMessage[]): Promise<Map<number, ReplyTarget>> {
     const ids = [...new Set(rows.map((r) => r.inReplyTo).filter((id): id is number => !!id))];
     if (!ids.length) return new Map();
     const inbound = await this.db.manager.find(InboundMessage, { select: { id: true, messageId: true, payload: true }, where: { id: In(ids) } });
-    return new Map(inbound.map((m) => [m.id, { messageId: m.messageId, replyContext: (m.payload as IncomingMessage).replyContext }]));
+    return new Map(inbound.map((m) => {
+      const payload = m.payload as IncomingMessage & { anonymous?: boolean };
+      return [m.id, { to: { messageId: m.messageId, replyContext: payload.replyContext }, anonymous: payload.anonymous === true }];
+    }));
   }
 
   private async postpone(row: OutboxMessage, ms: number, error: string): Promise<void> {
@@ -255,7 +287,7 @@ export class OutboxSender {
     const now = this.clock.now();
     this.log.warn({ outboxId: row.id, attempts, error }, 'outbox send failed');
     if (retryable && attempts < this.opts.maxAttempts) {
-      const notBefore = new Date(now.getTime() + this.opts.backoffBaseMs * 2 ** (attempts - 1));
+      const notBefore = new Date(now.getTime() + backoffMs(this.opts, attempts));
       await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { attempts, notBefore, lastError: error.slice(0, 500), claimedBy: '' }));
       return;
     }
@@ -264,11 +296,12 @@ export class OutboxSender {
       for (const l of this.listeners) await l(em, row, 'parked', now);
       if (row.dedupeKey.startsWith('park:')) return;
       const admins = await em.find(ChatGroup, { where: { kind: 'admin' } });
-      const preview = JSON.stringify(row.body).slice(0, 80);
+      const preview = maskPersonalData(bodyText(row.body as OutgoingBody)).slice(0, 60);
       for (const g of admins) {
+        // A resend after /发送队列 重试 may park again; each parking is reported once.
         await enqueue(em, { platform: g.platform, botId: g.botId, chatId: g.chatId, chatType: 'group' },
-          { kind: 'text', text: `消息发送失败已暂停（第${row.id}条，重试${attempts}次）：${error.slice(0, 80)}\n内容：${preview}` },
-          { dedupeKey: `park:${row.id}:${g.id}`, notBefore: now, now });
+          { kind: 'text', text: `消息发送失败已暂停（第${row.id}条，发往${row.platform}群 ${row.chatId}，重试${attempts}次）：${error.slice(0, 80)}\n内容：${preview}\n处理：/发送队列 查看，恢复后 /发送队列 重试 ${row.id}` },
+          { dedupeKey: `park:${row.id}:${g.id}:${now.getTime()}`, notBefore: now, now });
       }
     });
   }

@@ -1,28 +1,28 @@
 import { expect } from 'chai';
-import { readFileSync } from 'fs';
-import * as path from 'path';
 import { formatLocal, parseInstant } from '../../src/calendar/time';
 import { WorkCalendar } from '../../src/calendar/work-calendar';
+import { schedule } from './fixtures/schedules';
 
-const SHARED = path.resolve(__dirname, '../../../shared');
 const cal = new WorkCalendar();
 const at = (s: string): Date => parseInstant(s.length === 16 ? `${s}:00+08:00` : s);
 const fmt = (d: Date): string => formatLocal(d).slice(0, 16);
 
-interface HolidayCnYear {
-  days: { name: string; date: string; isOffDay: boolean }[];
-}
-
 describe('WorkCalendar', () => {
-  describe('agrees with the official schedule (holiday-cn)', () => {
-    for (const year of [2020, 2021, 2022, 2023, 2024, 2025, 2026]) {
-      it(`every day listed for ${year}`, () => {
-        const data = JSON.parse(readFileSync(path.join(SHARED, `data/holiday-cn/${year}.json`), 'utf8')) as HolidayCnYear;
-        expect(data.days.length).to.be.greaterThan(20);
-        const wrong = data.days.filter((d) => cal.isWorkingDay(d.date) === d.isOffDay).map((d) => d.date);
-        expect(wrong).to.deep.equal([]);
+  describe('agrees with the official schedule', () => {
+    for (const year of [2021, 2022, 2023, 2024, 2025, 2026]) {
+      it(`every day the ${year} notice set`, () => {
+        const { off, work } = schedule(year);
+        expect(off.filter((d) => cal.isWorkingDay(d))).to.deep.equal([]);
+        expect(work.filter((d) => !cal.isWorkingDay(d))).to.deep.equal([]);
       });
     }
+
+    it('2020 with the Spring Festival extension of 2020-01-27', () => {
+      const { off, work } = schedule(2020);
+      const extended = [...off, '2020-01-31', '2020-02-01', '2020-02-02'];
+      expect(extended.filter((d) => cal.isWorkingDay(d))).to.deep.equal([]);
+      expect(work.filter((d) => d !== '2020-02-01' && !cal.isWorkingDay(d))).to.deep.equal([]);
+    });
   });
 
   it('answers working days: adjusted weekends, holidays, plain weeks, and Mon–Fri beyond 2026', () => {

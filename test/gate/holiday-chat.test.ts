@@ -21,6 +21,7 @@ describe('holiday calendar by chat', () => {
     const preview = (await h.say('admin', 'g-admin', `/节假日 导入 ${NOTICE_2027}`))[0];
     expect(preview).to.contain('解析结果：2027年节假日安排');
     expect(preview).to.contain('放假11天，调休上班1天');
+    expect(preview).to.contain('春节：2027年2月5日（周五）至2027年2月12日（周五）放假，共8天；2027年2月20日（周六）上班');
     expect(preview).to.contain('[确认导入](/节假日 确认)');
     expect(await h.app.ds.manager.count(HolidayDay)).to.equal(0);
     expect(await h.say('admin', 'g-admin', '/节假日 确认')).to.deep.equal(['已导入2027年节假日安排：放假11天，调休上班1天。']);
@@ -36,9 +37,20 @@ describe('holiday calendar by chat', () => {
     const url = h.url;
     await h.stop();
     h = await Harness.start({ now: '2027-02-08T10:00:00+08:00', url, keepData: true });
-    const item = h.app.desk.env.admission.items[0].id;
+    const item = 'X01'; // 社会救助对象协助排查: fits a notice about 困难群众
     const r = (await h.say('lixia', 'g-minzheng', `/通知 全部社区 请于2月26日前报送辖区困难群众名单 依据:${item}`))[0];
     expect(r).to.contain('将于2月15日（周一）08:30发送');
+  });
+
+  it('refuses a notice whose reading fails a check, says why, and imports nothing', async () => {
+    h = await Harness.start({ now: '2026-12-20T10:00:00+08:00' });
+    const wrong = NOTICE_2027.replace('2月20日（周六）上班', '2月19日（周六）上班');
+    const reply = (await h.say('admin', 'g-admin', `/节假日 导入 ${wrong}`))[0];
+    expect(reply).to.equal('未导入：2027年2月19日实际是周五，通知写的是周六。请核对通知原文后重新发送，或用 /节假日 添加、/节假日 调休 逐日设置。');
+    expect((await h.say('admin', 'g-admin', '/节假日 确认'))[0]).to.contain('没有待确认的导入');
+    expect(await h.app.ds.manager.count(HolidayDay)).to.equal(0);
+    const short = NOTICE_2027.replace('共8天', '共7天');
+    expect((await h.say('admin', 'g-admin', `/节假日 导入 ${short}`))[0]).to.contain('未导入：春节写明共7天，识别出8天');
   });
 
   it('refuses text that is not a holiday notice', async () => {

@@ -110,6 +110,50 @@ describe('notice gate: sandbox conversations', () => {
       expect((await lastNotice(h)).basisItemId).to.equal(m![2]);
     });
 
+    it('sends a notice citing an unrelated item to the admin group beside the item, and delivers once approved', async () => {
+      const mark = h.mark();
+      const replies = await h.say('lixia', DEPT_GROUP, '/通知 全部社区 请于11月27日前报送辖区60岁以上老人新冠疫苗接种情况统计表 依据:X05');
+      expect(replies[0]).to.contain('第1号通知：待审批');
+      expect(replies[0]).to.contain('所引依据「X05 流动人口与出租房屋信息采集协助」与通知内容不符');
+      expect(replies[0]).to.contain('X16 传染病防控与健康宣教协助');
+      const card = h.botMessages('g-admin', mark)[0];
+      expect(card).to.contain('第1号通知待审批（民政科）');
+      expect(card).to.contain('新冠疫苗接种情况统计表');
+      expect(card).to.contain('X05 流动人口与出租房屋信息采集协助');
+      expect(h.botMessages('g-renmin', mark)).to.deep.equal([]);
+      expect(await h.say('admin', 'g-admin', '/准入 批准 1')).to.deep.equal(['已批准第1号通知：已发往各社区。']);
+      expect(h.botMessages('g-renmin', mark).join('\n')).to.contain('新冠疫苗接种情况统计表');
+    });
+
+    it('asks the sender which day is meant when a day disagrees with its weekday, then checks the chosen one', async () => {
+      const mark = h.mark();
+      const replies = await h.say('lixia', DEPT_GROUP, `/通知 全部社区 请于27日（星期一）前报送辖区独居老人名单 依据:${basis}`);
+      expect(replies).to.have.length(1);
+      expect(replies[0]).to.contain('第1号通知：请确认截止时间');
+      expect(replies[0]).to.contain('11月27日是周五，与所写的周一不符（周一是11月30日）');
+      expect(replies[0]).to.contain('[11月27日（周五）17:30](/截止 1 2026-11-27T17:30:00+08:00)');
+      expect(replies[0]).to.contain('[11月30日（周一）17:30](/截止 1 2026-11-30T17:30:00+08:00)');
+      expect(h.botMessages('g-renmin', mark)).to.deep.equal([]);
+      expect((await lastNotice(h)).status).to.equal('held');
+      const chosen = await h.say('lixia', DEPT_GROUP, '/截止 1 2026-11-30T17:30:00+08:00');
+      expect(chosen[0]).to.contain('第1号通知：已发送');
+      const n = await lastNotice(h);
+      expect(n.deadline?.toISOString()).to.equal('2026-11-30T09:30:00.000Z');
+      expect(h.botMessages('g-renmin', mark).join('\n')).to.contain('截止：11月30日（周一）17:30');
+      expect(await h.app.ds.manager.count(GateDecision, { where: { noticeId: 1 } })).to.equal(2);
+    });
+
+    it('never blocks an emergency notice on a past-tense time in it', async () => {
+      const replies = await h.say('lixia', DEPT_GROUP, '/通知 全部社区 昨夜暴雨，今晨多处积水，请各社区立即排查低洼住户 紧急:防汛 暴雨红色预警');
+      expect(replies[0]).to.contain('已发送');
+    });
+
+    it('refers selling to the admin group whatever item it cites', async () => {
+      const replies = await h.say('lixia', DEPT_GROUP, '/通知 全部社区 请各社区向居民推销烟感报警器，每户一台，11月27日前报销售数量 依据:X08');
+      expect(replies[0]).to.contain('待审批');
+      expect(replies[0]).to.contain('「推销烟感报警器」属于推销、销售商品或服务');
+    });
+
     it('sends work on neither list to the admin group, and tells the sender when it is rejected', async () => {
       const mark = h.mark();
       const replies = await h.say('lixia', DEPT_GROUP, '/通知 全部社区 请各社区协助完成今年招商引资任务，于11月30日前报送意向企业名单');

@@ -82,9 +82,12 @@ describe('gate rules as pure functions', () => {
     expect(emergency.check!(input({ emergency: { category: '开会', reason: '领导要求' } }), ctx(cats))!.reason).to.contain('不是紧急类别');
   });
 
-  it('admission passes a cited item, suggests one when missing, and asks approval for work on no list', () => {
-    const item = admissionList.items[0];
-    expect(admission.check!(input({ basisItemId: item.id }), ctx(undefined))).to.equal(null);
+  it('admission passes a cited item that fits, suggests one when missing, and asks approval for work on no list', () => {
+    // X11 老年人服务与养老补贴协助 fits a list of elderly residents; L01 居民会议 does not.
+    expect(admission.check!(input({ basisItemId: 'X11' }), ctx(undefined))).to.equal(null);
+    const unrelated = admission.check!(input({ basisItemId: 'L01' }), ctx(undefined))!;
+    expect(unrelated.outcome).to.equal('approval');
+    expect(unrelated.reason).to.contain('所引依据「L01');
     const missing = admission.check!(input({ text: '请于11月27日前报送辖区独居老人和高龄老人养老服务需求情况' }), ctx(undefined))!;
     expect(missing.outcome).to.equal('hold');
     expect(missing.fixes!.some((x) => x.command.startsWith('/依据 {id} '))).to.equal(true);
@@ -112,7 +115,7 @@ describe('gate rules as pure functions', () => {
     const urgent = judge({ ...input({ postedAt: night, deadline: at('2026-11-24T23:00:00+08:00'), emergency: { category: '防汛', reason: '暴雨' } }) }, deps);
     expect(urgent.verdict).to.equal('sent');
     expect(urgent.findings.map((f) => f.ruleId)).to.deep.equal(['emergency']);
-    const deferred = judge({ ...input({ postedAt: night, basisItemId: admissionList.items[0].id }) }, deps);
+    const deferred = judge({ ...input({ postedAt: night, basisItemId: 'X11' }) }, deps);
     expect(deferred.verdict).to.equal('scheduled');
     expect(deferred.deliverAt.toISOString()).to.equal(at('2026-11-25T08:30:00+08:00').toISOString());
     const received = judgeReceived(input({ postedAt: night, text: '请各社区今晚12点前上报，并截图' }), deps);

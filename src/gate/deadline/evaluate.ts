@@ -7,7 +7,7 @@ import { addDays, addMonths, atMinutes, localMinutes, weekdayOf } from '../../ca
 import type { WorkCalendar } from '../../calendar/work-calendar';
 import type { Group } from './group';
 import { resolveDay, type ResolvedDay } from './resolve-day';
-import type { Clock, MatchKind, Period, Token } from './types';
+import type { Clock, DaySpec, MatchKind, Period, Token } from './types';
 
 export interface Evaluated {
   at: Date;
@@ -16,6 +16,8 @@ export interface Evaluated {
   date?: string;
   hasDay: boolean;
   period?: Period;
+  /** The day disagrees with its weekday note: the weekday's reading (the nearest such day) and why. */
+  conflict?: { at: Date; reason: string };
 }
 
 /** The group is the end of a range; `date` is the day the range started on, if it named one. */
@@ -135,6 +137,9 @@ function evaluateTimed(g: Group, text: string, ctx: EvalContext, range?: RangeSt
   else minutes = cal.endMinutes;
 
   const timed = Boolean(clock || markTok || period);
+  const conflict = rd && dayTok?.day
+    ? weekdayConflict(dayTok.day, rd.date, minutes) ?? restatementConflict(g, text, dayTok, rd.date, minutes, ctx)
+    : undefined;
   let at: Date;
   if (rd) {
     at = atMinutes(rd.date, minutes);
@@ -151,7 +156,34 @@ function evaluateTimed(g: Group, text: string, ctx: EvalContext, range?: RangeSt
     at = atMinutes(refDate, minutes);
     if (at < ref) at = atMinutes(addDays(refDate, 1), minutes);
   }
-  return { at, kind: kindOf(dayTok, timed), date: rd?.date, hasDay: Boolean(dayTok), period };
+  return { at, kind: kindOf(dayTok, timed), date: rd?.date, hasDay: Boolean(dayTok), period, ...(conflict ? { conflict } : {}) };
+}
+
+const WEEKDAY_NAMES = '一二三四五六日';
+
+/** 下周一（12月1日） when next Monday is 11月30日: the bracket names another day; both are readings. */
+function restatementConflict(g: Group, text: string, first: Token, date: string, minutes: number, ctx: EvalContext): Evaluated['conflict'] {
+  const second = g.tokens.find((t) => t.day && t !== first);
+  if (!second?.day) return undefined;
+  const other = resolveDay(second.day, { refDate: ctx.refDate, cal: ctx.cal });
+  if (!other || other.date === date) return undefined;
+  const md = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+  return {
+    at: atMinutes(other.date, minutes),
+    reason: `「${text.slice(first.start, first.end)}」是${md(date)}，括号里写的是${md(other.date)}`,
+  };
+}
+
+/** 27日（星期一） when the 27th is a Friday: not guessed; the nearest Monday is the other reading. */
+function weekdayConflict(spec: DaySpec, date: string, minutes: number): Evaluated['conflict'] {
+  if (!('wd' in spec) || spec.wd === undefined || weekdayOf(date) === spec.wd) return undefined;
+  const shift = ((spec.wd - weekdayOf(date) + 10) % 7) - 3;
+  const other = addDays(date, shift);
+  const md = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+  return {
+    at: atMinutes(other, minutes),
+    reason: `${md(date)}是周${WEEKDAY_NAMES[weekdayOf(date) - 1]}，与所写的周${WEEKDAY_NAMES[spec.wd - 1]}不符（周${WEEKDAY_NAMES[spec.wd - 1]}是${md(other)}）`,
+  };
 }
 
 export function evaluateGroup(g: Group, text: string, ctx: EvalContext, range?: RangeStart): Evaluated | undefined {

@@ -34,6 +34,8 @@ export function groupTokens(tokens: Token[], text: string): Group[] {
     const close = /^\s*[)）]/.exec(text.slice(t.end));
     if (cur && t.day && !t.clock && !t.period && cur.tokens.some((c) => c.day) && cur.hi === 0
       && /^\s*[(（]\s*$/.test(text.slice(cur.end, t.start)) && close) {
+      // Kept in the group so that a restatement naming another day can be reported.
+      cur.tokens.push(t);
       cur.end = t.end + close[0].length;
       continue;
     }

@@ -19,8 +19,17 @@ export const NUM = `(?:(?<![\\d.])\\d{1,2}(?!\\d)|(?<![${CN}百千万])[${CN}]{1
 /** A month number; 元月 is January. */
 export const MONTH = `(?:${NUM}|(?<![\\d${CN}])元)`;
 export const WD = '[一二三四五六日天]';
-/** 「11月24日（周二）」: a weekday note after a date adds nothing and belongs to the date. */
-export const WD_NOTE = `(?:\\s*[(（]\\s*(?:周|星期|礼拜)${WD}\\s*[)）]|\\s*(?:周|星期|礼拜)${WD}(?![次回遍期年]))?`;
+/**
+ * 「11月24日（周二）」: a weekday note after a date belongs to the date and checks it. The rules that use it
+ * capture the weekday in their last group (see weekdayNote).
+ */
+export const WD_NOTE = `(?:\\s*[(（]\\s*(?:周|星期|礼拜)(${WD})\\s*[)）]|\\s*(?:周|星期|礼拜)(${WD})(?![次回遍期年]))?`;
+
+/** The weekday a WD_NOTE captured (its two groups are the last two of the match), as an ISO number. */
+export function weekdayNote(m: RegExpExecArray): number | undefined {
+  const w = m[m.length - 2] ?? m[m.length - 1];
+  return w === undefined ? undefined : WEEKDAY[w];
+}
 /** What may follow a month-day written without 日/号 (11月25前) or as 12.3 / 12/5. */
 export const DATE_CUE = `(?:前|之前|以前|截止|截至|止|为止|下班|上班|上午|下午|中午|晚上|早上|当天|当日|[,，;；。]|$|\\s*\\d{1,2}\\s*[:点时]|\\s*[(（]?(?:周|星期|礼拜)${WD})`;
 /** Words before a 12.3-style date that say a date follows. */
@@ -64,8 +73,8 @@ export function validMd(m: number | undefined, d: number | undefined): boolean {
   return m !== undefined && d !== undefined && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
-export function mdOrNull(m: number | undefined, d: number | undefined): Found | null {
-  return validMd(m, d) ? day({ k: 'md', m: m!, d: d! }) : null;
+export function mdOrNull(m: number | undefined, d: number | undefined, wd?: number): Found | null {
+  return validMd(m, d) ? day({ k: 'md', m: m!, d: d!, wd }) : null;
 }
 
 export const HOLIDAY_KEYS: [RegExp, string][] = [

@@ -171,8 +171,10 @@ export function resolveDay(spec: DaySpec, ctx: DayContext): ResolvedDay | undefi
     case 'yearEnd':
       return { date: ymd(spec.y ?? ry + (spec.offset ?? 0), 12, 31) };
     case 'quarterEnd': {
-      const qm = Math.ceil(rm / 3) * 3;
-      return { date: ymd(ry, qm, daysInMonth(ry, qm)) };
+      // 三季度末 / 上半年 posted after it ended is next year's: the next occurrence, like a date without a year.
+      const qm = spec.half ? spec.half * 6 : spec.q ? spec.q * 3 : Math.ceil(rm / 3) * 3;
+      const end = ymd(ry, qm, daysInMonth(ry, qm));
+      return { date: end >= refDate ? end : ymd(ry + 1, qm, daysInMonth(ry + 1, qm)) };
     }
     case 'workdayOf':
       return workdayOf(spec, ctx);

@@ -5,7 +5,7 @@
 import { localParts } from '../../calendar/time';
 import {
   CN, DATE_CUE, DATE_LEAD, day, mdOrNull, MONTH, monthOffset, NOT_DATE_AFTER, num, NUM, WD, WD_NOTE, WEEKDAY,
-  HOLIDAY_KEYS, validMd, weekOffset, type Rule,
+  HOLIDAY_KEYS, validMd, weekdayNote, weekOffset, type Rule,
 } from './lexicon';
 
 const UNIT_MINUTES: Record<string, number> = {
@@ -25,7 +25,8 @@ export const DAY_RULES: Rule[] = [
   },
   { re: /(?:下一?个|次一?个?|(?<!最)后一个)\s*工作日/g, make: () => day({ k: 'nextWorkday', n: 1 }) },
   {
-    re: new RegExp(`(?:节后|假后|节假日后|收假后|假期结束后|长假后|放假后)(?:\\s*第\\s*(${NUM})\\s*个?\\s*(?:工作日|天|日))?`, 'g'),
+    // 节后第二个工作日, 节后首个工作日, 节后上班第一天, 节后上班首日.
+    re: new RegExp(`(?:节后|假后|节假日后|收假后|假期结束后|长假后|放假后)(?:\\s*(?:上班|复工|返岗)?\\s*(?:第\\s*(${NUM})\\s*个?|首个?|头一?个?)\\s*(?:工作日|天|日))?`, 'g'),
     make: (m) => {
       const k = m[1] === undefined ? 1 : num(m[1]);
       return k && k <= 30 ? day({ k: 'holiday', n: k }) : null;
@@ -78,7 +79,7 @@ export const DAY_RULES: Rule[] = [
     re: new RegExp(`(?<!\\d)(\\d{4}|[〇零一二三四五六七八九]{4})\\s*年\\s*(${MONTH})\\s*月\\s*(${NUM})\\s*[日号]?${WD_NOTE}`, 'g'),
     make: (m) => {
       const [y, mo, d] = [num(m[1]), num(m[2]), num(m[3])];
-      return y && validMd(mo, d) ? day({ k: 'date', y, m: mo!, d: d! }) : null;
+      return y && validMd(mo, d) ? day({ k: 'date', y, m: mo!, d: d!, wd: weekdayNote(m) }) : null;
     },
   },
   {
@@ -98,7 +99,7 @@ export const DAY_RULES: Rule[] = [
     re: new RegExp(`(?<![\\d.\\/:-])(\\d{4})([-./])(\\d{1,2})\\2(\\d{1,2})(?![\\d%]|\\.\\d)${WD_NOTE}`, 'g'),
     make: (m) => {
       const [y, mo, d] = [Number(m[1]), Number(m[3]), Number(m[4])];
-      return validMd(mo, d) ? day({ k: 'date', y, m: mo, d }) : null;
+      return validMd(mo, d) ? day({ k: 'date', y, m: mo, d, wd: weekdayNote(m) }) : null;
     },
   },
   {
@@ -106,12 +107,12 @@ export const DAY_RULES: Rule[] = [
     make: (m) => {
       const [mo, d] = [num(m[2]), num(m[3])];
       const yOffset = m[1] === '明年' ? 1 : m[1] === '去年' ? -1 : 0;
-      return validMd(mo, d) ? day({ k: 'date', yOffset, m: mo!, d: d! }) : null;
+      return validMd(mo, d) ? day({ k: 'date', yOffset, m: mo!, d: d!, wd: weekdayNote(m) }) : null;
     },
   },
   {
     re: new RegExp(`(?<![\\d年])(${MONTH})\\s*月\\s*(${NUM})\\s*(?:[日号]|(?=${DATE_CUE}))${WD_NOTE}`, 'g'),
-    make: (m) => mdOrNull(num(m[1]), num(m[2])),
+    make: (m) => mdOrNull(num(m[1]), num(m[2]), weekdayNote(m)),
   },
   {
     // 12.3前 / 12/5前: only with a word around it that says it is a date, because
@@ -120,7 +121,7 @@ export const DAY_RULES: Rule[] = [
     make: (m, text) => {
       const after = text.slice(m.index + m[0].length);
       const cue = new RegExp(`^\\s*(?:[日号]|${DATE_CUE})`).test(after) || DATE_LEAD.test(text.slice(0, m.index));
-      return cue ? mdOrNull(Number(m[1]), Number(m[2])) : null;
+      return cue ? mdOrNull(Number(m[1]), Number(m[2]), weekdayNote(m)) : null;
     },
   },
   {
@@ -158,7 +159,32 @@ export const DAY_RULES: Rule[] = [
       return day({ k: 'yearEnd', offset });
     },
   },
+  {
+    // 第三季度末, 三季度末, 3季度内, 四季度结束前.
+    re: /第?([一二三四1-4])\s*季度?\s*(?:末|底|内|之内|以内|结束前|结束)/g,
+    make: (m) => day({ k: 'quarterEnd', q: num(m[1]) }),
+  },
+  {
+    re: /(?:今年|本年度?)?([上下])半年(?:度)?\s*(?:末|底|内|之内|以内|结束前|前)?/g,
+    make: (m) => day({ k: 'quarterEnd', half: m[1] === '上' ? 1 : 2 }),
+  },
   { re: /(?:本季度|本季|这个季度|当季度?)(?:内|末|底|之内)|(?<![一二三四1-4])季度?末/g, make: () => day({ k: 'quarterEnd' }) },
+
+  // Day of month, before weeks so that 20日（星期一） keeps its weekday note.
+  {
+    re: new RegExp(`(本月|这个月|这月|当月|下个?月|每月)\\s*(${NUM})\\s*[日号]${WD_NOTE}`, 'g'),
+    make: (m) => {
+      const d = num(m[2]);
+      return d && d <= 31 ? day({ k: 'dom', d, monthOffset: monthOffset(m[1]), wd: weekdayNote(m) }) : null;
+    },
+  },
+  {
+    re: new RegExp(`(?<![\\d月.\\/\\-年第字〕\\]）)号#:A-Za-z区栋幢座楼室])(\\d{1,2})\\s*[日号](?!${NOT_DATE_AFTER})${WD_NOTE}`, 'g'),
+    make: (m) => {
+      const d = Number(m[1]);
+      return d >= 1 && d <= 31 ? day({ k: 'dom', d, wd: weekdayNote(m) }) : null;
+    },
+  },
 
   // Weeks.
   {
@@ -189,19 +215,4 @@ export const DAY_RULES: Rule[] = [
   { re: /今天|今日|今儿|当天|当日|本日/g, make: () => day({ k: 'rel', days: 0 }) },
   { re: /昨天|昨日/g, make: () => day({ k: 'rel', days: -1 }) },
 
-  // Day of month.
-  {
-    re: new RegExp(`(本月|这个月|这月|当月|下个?月|每月)\\s*(${NUM})\\s*[日号]${WD_NOTE}`, 'g'),
-    make: (m) => {
-      const d = num(m[2]);
-      return d && d <= 31 ? day({ k: 'dom', d, monthOffset: monthOffset(m[1]) }) : null;
-    },
-  },
-  {
-    re: new RegExp(`(?<![\\d月.\\/\\-年第字〕\\]）)号#:A-Za-z区栋幢座楼室])(\\d{1,2})\\s*[日号](?!${NOT_DATE_AFTER})${WD_NOTE}`, 'g'),
-    make: (m) => {
-      const d = Number(m[1]);
-      return d >= 1 && d <= 31 ? day({ k: 'dom', d }) : null;
-    },
-  },
 ];

@@ -1,0 +1,65 @@
+/**
+ * The shared loop of the JSON-lines subcommands: one object per line in, one answer per line out. A bad line
+ * answers with {id, error} and the run goes on, so one typo does not sink a batch.
+ */
+import { createReadStream, existsSync } from 'fs';
+import { createInterface } from 'readline';
+import { parseInstant } from '../calendar/time';
+
+export interface Row {
+  id: unknown;
+  ref: Date;
+  text: string;
+}
+
+function readRow(line: string): Row | Record<string, unknown> {
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch {
+    return { id: null, error: '不是有效的 JSON' };
+  }
+  if (!row || typeof row !== 'object' || Array.isArray(row)) return { id: null, error: '每行应为 JSON 对象' };
+  const { id = null, ref, text } = row as { id?: unknown; ref?: unknown; text?: unknown };
+  if (typeof ref !== 'string') return { id, error: '缺少 ref' };
+  if (typeof text !== 'string') return { id, error: '缺少 text' };
+  try {
+    return { id, ref: parseInstant(ref), text };
+  } catch {
+    return { id, error: `ref 时间格式错误：${ref}` };
+  }
+}
+
+/** Returns the exit code: 2 when the file is missing, else 0. */
+export async function eachJsonLine(file: string, answer: (row: Row) => Record<string, unknown>, failure: string): Promise<number> {
+  if (file !== '-' && !existsSync(file)) {
+    process.stderr.write(`找不到文件：${file}\n`);
+    return 2;
+  }
+  const input = file === '-' ? process.stdin : createReadStream(file, 'utf8');
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  // `jianfu … | head` closes the pipe early; that ends the run, it is not a failure.
+  let closed = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    closed = true;
+    lines.close();
+  });
+  for await (const raw of lines) {
+    if (closed) break;
+    const line = raw.trim();
+    if (!line) continue;
+    const row = readRow(line);
+    let out: Record<string, unknown>;
+    if ('error' in row) out = row;
+    else {
+      try {
+        out = { id: row.id, ...answer(row as Row) };
+      } catch (err) {
+        out = { id: row.id, error: `${failure}：${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  }
+  return 0;
+}

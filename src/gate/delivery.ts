@@ -1,7 +1,7 @@
 import { Between, EntityManager, In, LessThanOrEqual, Like } from 'typeorm';
 import { ChatGroup, Notice, NoticeDelivery, NoticeReceipt, OutboxMessage } from '../../entities';
 import { localDate } from '../calendar/time';
-import { skipLocked } from '../db';
+import { skipLocked } from '../db-dialect';
 import { enqueue, listenFor } from '../outbox/outbox';
 import { mergesDeliveries } from './gate';
 import { deliveryCard, digestMessage, NoticeView } from './notice-format';

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { ChatType, OutgoingBody, Platform } from '../../bots/types';
 import { OutboxMessage } from '../../entities';
-import { isDuplicateKey } from '../db';
+import { isDuplicateKey } from '../db-dialect';
 
 export interface Address {
   platform: Platform | string;

@@ -157,7 +157,6 @@ async function stageRow(ds: DataSource, j: Joined, tag: string, label: string, o
     if (sent) toSend.push(sent[0] - t0);
   }
   const seconds = Math.max(window.end, lastDecision) - window.start;
-  if (process.env.LOAD_DEBUG) process.stdout.write(`${label}: rows ${rows.length} timed ${toDecision.length} sent ${toSend.length} window ${window.end - window.start}ms last +${lastDecision - window.end}ms\n`);
   const decidedPerS = toDecision.length / (seconds / 1000);
   return {
     stage: label, offered, decidedPerS, p50d: pct(toDecision, 50), p99d: pct(toDecision, 99), p50s: pct(toSend, 50), p99s: pct(toSend, 99),
@@ -233,14 +232,12 @@ async function runScenario(url: string, instances: number, label: string): Promi
     const accepted = await closedLoop(ports, burstMsgs);
     generated += burstMsgs.length;
     await waitQuiet(ds, 120_000);
-    const b1 = Date.now();
     // Let the last sends' marks land before counting.
     await new Promise((r) => setTimeout(r, 300));
     const j = join(await Promise.all(nodes.map(report)));
     const rows: StageRow[] = [];
     for (const s of stages) rows.push(await stageRow(ds, j, s.tag, `${s.rate}/s`, s.rate, s.window));
     const burst = { ...(await stageRow(ds, j, burstTag, `flat out`, 0, { start: b0, end: b0 })), acceptedPerS: accepted.ok / accepted.seconds };
-    void b1;
     return { rows, burst, check: await exactlyOnce(ds, j, generated) };
   } finally {
     await ds.destroy();

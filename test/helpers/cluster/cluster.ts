@@ -5,7 +5,8 @@ import type { InstanceReport } from './instance';
 
 /**
  * Starting, driving and stopping jianfu instances (instance.ts) as child processes on one
- * database; shared by `npm run bench:load` and the fault tests in test/scale.
+ * database; shared by `npm run bench:load` and the fault tests in test/scale. LOAD_PROF=<dir>
+ * writes a CPU profile of each child there.
  */
 export interface Instance {
   child: ChildProcess;

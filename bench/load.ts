@@ -18,10 +18,8 @@ import { performance } from 'node:perf_hooks';
 import { DataSource, In } from 'typeorm';
 import { Department, InboundMessage, Member, Notice, OutboxMessage } from '../entities';
 import { openDatabase } from '../src/db';
-import { loadAdmissionList } from '../src/gate/admission';
-import { loadConfig, projectPath } from '../src/config';
 import { resetDatabase } from '../test/helpers/db';
-import { Instance, Message, post, report, startChild, startInstance, stopChild } from '../test/helpers/cluster/cluster';
+import { Instance, Message, post, reliefBasis, report, startChild, startInstance, stopChild } from '../test/helpers/cluster/cluster';
 import type { InstanceReport } from '../test/helpers/cluster/instance';
 
 const RATES = (process.env.LOAD_RATES ?? '50,100,200,400,800').split(',').map(Number);
@@ -31,7 +29,7 @@ const CONCURRENCY = 64;
 const STAFF = 20;
 const USERS = 300;
 
-const basis = loadAdmissionList(projectPath(loadConfig({ env: {} }).admissionList)).items[0].id;
+const basis = reliefBasis();
 const COMMUNITY_WORKERS = [['zhangmin', '张敏', 'g-renmin'], ['chenjing', '陈静', 'g-heping'], ['liuyang', '刘洋', 'g-donghu']];
 
 /** The i-th message of a run: the mix by i mod 10, spread over many chats like a district's. */

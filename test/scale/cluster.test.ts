@@ -1,15 +1,12 @@
-import path from 'node:path';
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { InboundMessage, Lease, NoticeDelivery, OutboxMessage } from '../../entities';
 import { openDatabase } from '../../src/db';
-import { loadAdmissionList } from '../../src/gate/admission';
-import { projectPath } from '../../src/config';
-import { Instance, killHard, startInstance, stopChild } from '../helpers/cluster/cluster';
+import { Instance, killHard, reliefBasis, startInstance, stopChild } from '../helpers/cluster/cluster';
 import { onMysql, resetDatabase, testDatabaseUrl } from '../helpers/db';
 import { notice, PlatformRecorder, postAny, quiet, whoAmI } from './helpers';
 
-const basis = loadAdmissionList(projectPath(path.join('config', 'admission-list.yaml'))).items[0].id;
+const basis = reliefBasis();
 /** Chats one sender pass serves at once: the most sends a kill -9 can catch between "accepted" and "marked". */
 const SENDS_IN_FLIGHT = 8;
 

@@ -2,6 +2,8 @@ import { fork, ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import type { InstanceReport } from './instance';
+import { loadAdmissionList } from '../../../src/gate/admission';
+import { projectPath } from '../../../src/config';
 
 /**
  * Starting, driving and stopping jianfu instances (instance.ts) as child processes on one
@@ -105,4 +107,12 @@ export function postOnce(port: number, m: Message): Promise<boolean> {
     req.on('error', () => resolve(false));
     req.end(body);
   });
+}
+
+/** The admission item the load's notices (困难群众名单) cite, so the gate passes them on their merits. */
+export function reliefBasis(): string {
+  const items = loadAdmissionList(projectPath('config/admission-list.yaml')).items;
+  const item = items.find((i) => (i.name ?? '').includes('社会救助'));
+  if (!item) throw new Error('config/admission-list.yaml has no 社会救助 item for the load notices to cite');
+  return item.id;
 }

@@ -1,4 +1,4 @@
-import { normalise } from './classifier/features';
+import { normalise, words as cut } from './classifier/features';
 import { Example, LinearModel } from './classifier/linear-model';
 import type { DepartmentSpec, UrgentRule } from './settings';
 
@@ -54,12 +54,15 @@ function similarity(a: Set<string>, b: Set<string>): number {
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * A duty keyword: a word, or two words with … between them (摆…人行道: 摆 followed within a few characters by
- * 人行道), for problems named by what is done where. Longer keywords are more specific (烧垃圾 says more than 垃圾).
+ * A duty keyword: a word, or words with … between them (摆…人行道: 摆 followed within a few characters by
+ * 人行道), for problems named by what is done where. A keyword jieba cuts into words also matches with a few
+ * characters between them (拖欠工资 in 拖欠了三个月工资). Longer keywords are more specific (烧垃圾 says more
+ * than 垃圾).
  */
 function keyword(department: string, raw: string) {
   const word = normalise(raw);
-  const parts = word.split(/…+|\.\.\./).filter(Boolean);
+  const explicit = word.split(/…+|\.\.\./).filter(Boolean);
+  const parts = explicit.length > 1 ? explicit : [...word].length >= 4 ? cut(word) : [word];
   const length = parts.reduce((n, p) => n + [...p].length, 0);
   return {
     department, word,

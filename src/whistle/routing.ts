@@ -51,6 +51,9 @@ function similarity(a: Set<string>, b: Set<string>): number {
   return (2 * common) / (a.size + b.size);
 }
 
+const PLACE_AFTER = /^(的)?(门口|门前|旁边|旁|附近|周边|周围|对面|后面|后门|前面|隔壁|围墙|外面|里面|楼下|楼上|一带|边上)/;
+const PLACE_FACTOR = 0.3;
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -129,7 +132,9 @@ export class Router {
       // A one-line report names the place first and the problem last (学校旁边的马路…有个大坑), so later
       // words weigh more.
       const position = 0.5 + end / t.length;
-      kw.set(department, (kw.get(department) ?? 0) + weight * position);
+      // 幼儿园围墙上, 学校门口, 工地旁边: a keyword that only says where the problem is says little about whose it is.
+      const place = PLACE_AFTER.test(t.slice(end, end + 4)) ? PLACE_FACTOR : 1;
+      kw.set(department, (kw.get(department) ?? 0) + weight * position * place);
       hits.set(department, [...(hits.get(department) ?? []), word]);
     }
     const urgent = urgentRule(text, this.urgent);

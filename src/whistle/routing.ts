@@ -80,10 +80,6 @@ export function urgentRule(text: string, rules: UrgentRule[]): UrgentRule | null
   return rules.find((r) => r.pattern.test(t)) ?? (/紧急|十万火急|火急/.test(t) ? { label: '报告人标注紧急', pattern: /紧急/ } : null);
 }
 
-export function detectUrgent(text: string, rules: UrgentRule[]): string | null {
-  return urgentRule(text, rules)?.label ?? null;
-}
-
 /** An urgent rule's department counts like a long keyword: a gas smell is the gas company's first. */
 const URGENT_WEIGHT = 16;
 

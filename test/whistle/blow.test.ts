@@ -46,5 +46,9 @@ describe('whistle desk: blowing the whistle', () => {
     const r = await h.say('zhangmin', 'g-renmin', '/吹哨 小区整栋楼停电两个小时了');
     expect(r[0]).to.contain('分派给供电所');
     expect(r[0]).to.contain('注意：供电所尚未绑定工作群，请管理员在其群内发送 /绑定 部门 供电所。');
+    // Its warnings reach the street admins instead of nobody.
+    const mark = h.mark();
+    await h.advanceTo('2026-11-23T10:30:00+08:00');
+    expect(h.botMessages('g-admin', mark).filter((m) => m.includes('吹哨')).join('\n')).to.contain('第1号吹哨（供电所未绑定工作群，转告管理组）将于11月23日 11:00到报到时限');
   });
 });

@@ -139,7 +139,7 @@ describe('security: fuzz and abuse over loopback', function () {
         body = JSON.stringify(g.r() < 0.9 ? { encrypt: sealed.encrypt } : g.value());
       } else {
         // DingTalk: forged signs with bodies of every shape (must be refused), and correctly signed
-        // bodies in the protocol's own types with hostile contents (as a captured sign allows today).
+        // bodies in the protocol's own types with hostile contents (replays among them are refused).
         const ts = String(h.clock.now().getTime());
         const forged = g.r() < 0.5;
         headers = { timestamp: g.r() < 0.1 ? String(g.value()).slice(0, 50).replace(/[^\x20-\x7e]/g, '') : ts, sign: forged ? 'forged' : callbackSign(ts, DT_SECRET) };

@@ -43,6 +43,9 @@ const DEADLINE_BEFORE = /(?:(?<!已)于|至|到|截至|截止|最迟|最晚|不�
 const REQUEST = /请|须|需|务必|要求|报送|上报|提交|上交|反馈|回复|报名|完成|前/;
 /** Office hours in any layout: 办公时间：8:30-17:30, 工作时间（周一至周五）：上午9:00-12:00, 窗口受理时间为…. */
 const HOURS_ANY = /(?:办公|工作|营业|服务|开放|接待|值班|受理|办理|咨询|办事|窗口|上班)时间/;
+/** Hours without a label: 周一至周五8:30-17:30可到窗口办理, 窗口周六上午9点至12点照常开放. */
+const WEEKDAY_SPAN = /(?:周|星期|礼拜)[一二三四五六日天]\s*(?:至|到|-|—|～|~)\s*(?:周|星期|礼拜)?[一二三四五六日天]/;
+const OPEN_WORDS = /开放|办公|营业|接待|受理|办理|照常|值守|开门|服务|咨询|领取/;
 /** Recurring times: 每天上午8:30前, 每周五, 每月5日前 repeat; they set no single deadline. */
 const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|季度|年|个工作日|次)[^，,。；;！？\n]{0,10}$/;
 /** An event's own time: 会议时间：, 培训日期为. */
@@ -91,7 +94,9 @@ function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): s
   // Hours are clock times and weekdays; 办理时间：11月20日至30日 is a window whose end is a deadline.
   const dated = g.tokens.some((t) => t.day && t.day.k !== 'wd');
   if (hours && !dated && !REQUEST.test(sb.slice(hours.index + hours[0].length))) return 'hours';
-  if (RECURRING.test(sb) || /每\s*$/.test(sb) || s.startsWith('每', start)) return 'recurring';
+  const clockOnly = !dated && g.tokens.some((t) => t.clock);
+  if (clockOnly && !DEADLINE_AFTER.test(sa) && (WEEKDAY_SPAN.test(sb) || (OPEN_WORDS.test(sa) && !REQUEST.test(sb)))) return 'hours';
+  if (RECURRING.test(sb) || /每\s*$/.test(sb) || s.startsWith('每', start) || /^\s*(?:的)?每(?:天|日|晚|周)/.test(sa)) return 'recurring';
   if (EVENT_LABEL.test(sb) || EVENT_AFTER.test(sa)) return 'event';
   if (EVENT_LEAD.test(sb) && EVENT_WORD.test(sa) && !/报送|上报|提交|上交|反馈|报名/.test(sa)) return 'event';
   if (STATUS_BEFORE.test(sb) && STATUS_WORDS.test(sa)) return 'status';

@@ -240,6 +240,11 @@ function tableToSentences(t: string): string {
 
 const WEEKDAYS = '一二三四五六日';
 
+/** Where each holiday can fall (months, by its own first off day): 春节 in January or February, 元旦 around 1 January. */
+const PLACE: [RegExp, number[]][] = [
+  [/元旦/, [12, 1]], [/春节/, [1, 2]], [/清明/, [4]], [/劳动|五一/, [4, 5]], [/端午/, [5, 6]], [/中秋/, [9, 10]], [/国庆/, [9, 10]],
+];
+
 /**
  * Every result is checked before anyone can import it; a failed check is a refusal with its reason, never a
  * silently wrong calendar.
@@ -265,6 +270,10 @@ function check(n: HolidayNotice, text: string): void {
     if (weekdayOf(d) < 6) throw new HolidayCheckError(`调休上班日${fmt(d)}是周${WEEKDAYS[weekdayOf(d) - 1]}，不是周末`);
   }
   for (const item of n.items) {
+    const place = PLACE.find(([re]) => re.test(item.name))?.[1];
+    if (place && item.off.length && !place.includes(Number(item.off[0].slice(5, 7)))) {
+      throw new HolidayCheckError(`${item.name}识别为${fmt(item.off[0])}开始，不在${place.map((m) => `${m}月`).join('或')}`);
+    }
     for (let i = 1; i < item.off.length; i++) {
       if (diffDays(item.off[i - 1], item.off[i]) !== 1) throw new HolidayCheckError(`${item.name}的放假日期不连续（${fmt(item.off[i - 1])}与${fmt(item.off[i])}之间）`);
     }

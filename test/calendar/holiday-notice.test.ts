@@ -135,6 +135,7 @@ describe('parseHolidayNotice', () => {
       ['an adjusted working day on a weekday', base.replace('5月9日（周六）上班', '5月8日上班'), /调休上班日2026年5月8日是周五/],
       ['a stated length that does not match', base.replace('共9天', '共8天'), /春节写明共8天，识别出9天/],
       ['days that are not contiguous', base.replace('10月1日（周四）至7日（周三）放假调休，共7天', '10月1日至3日、10月5日至7日放假调休'), /国庆节的放假日期不连续/],
+      ['a holiday out of its place', base.replace('二、春节：2月15日', '二、春节：3月15日').replace('至23日（农历正月初七、周一）', '至23日'), /春节识别为2026年3月15日开始，不在1月或2月/],
       ['a date outside the notice year', base.replace('6月19日（周五）至21日（周日）', '2027年6月19日至21日'), /2027年6月19日不在2026年内/],
     ];
     for (const [name, text, reason] of refusals) {

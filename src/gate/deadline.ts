@@ -47,7 +47,9 @@ const HOURS_ANY = /(?:办公|工作|营业|服务|开放|接待|值班|受理|�
 const WEEKDAY_SPAN = /(?:周|星期|礼拜)[一二三四五六日天]\s*(?:至|到|-|—|～|~)\s*(?:周|星期|礼拜)?[一二三四五六日天]/;
 const OPEN_WORDS = /开放|办公|营业|接待|受理|办理|照常|值守|开门|服务|咨询|领取/;
 /** Recurring times: 每天上午8:30前, 每周五, 每月5日前 repeat; they set no single deadline. */
-const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|季度|年|个工作日|次)[^，,。；;！？\n]{0,10}$/;
+const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|季度|年|个工作日|次)[^，,。；;！？\n]{0,20}$/;
+/** 演练结束后一周内: a span counted from something else than the notice (收到通知后 is the notice itself). */
+const AFTER_EVENT = /(?:结束|完成|举办|开展|召开|活动|演练|会议|培训|发生|出院|到岗|验收|整改)[^，,。；;！？\n]{0,4}(?:后|之后|以后)\s*$/;
 /** An event's own time: 会议时间：, 培训日期为. */
 const EVENT_LABEL = /(?:会议|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式)(?:时间|日期)\s*(?:为|是|定于|定在|[:：])?[^，,。；;！？\n]{0,14}$/;
 /** 定于…召开, 拟于…举办, 将于…举行. */
@@ -151,6 +153,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     const status = STATUS_BEFORE.test(before) && STATUS_AFTER.test(after);
     const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before));
     if (timed && notAskedFor(s, g, cued, ev.at, ref)) continue;
+    if ((ev.kind === 'duration' || g.tokens[0].workdays !== undefined) && AFTER_EVENT.test(before)) continue;
     if (ev.kind === 'immediate') immediate = true;
     const explicit = !timed || g.tokens[0].workdays !== undefined || cued;
     matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit, conflict: ev.conflict });

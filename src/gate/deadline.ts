@@ -51,7 +51,9 @@ const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|�
 /** 演练结束后一周内: a span counted from something else than the notice (收到通知后 is the notice itself). */
 const AFTER_EVENT = /(?:结束|完成|举办|开展|召开|活动|演练|会议|培训|发生|出院|到岗|验收|整改)[^，,。；;！？\n]{0,4}(?:后|之后|以后)\s*$/;
 /** An event's own time: 会议时间：, 培训日期为. */
-const EVENT_LABEL = /(?:会议|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式)(?:时间|日期)\s*(?:为|是|定于|定在|[:：])?[^，,。；;！？\n]{0,14}$/;
+const EVENT_LABEL = /(?:(?:会议|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式)(?:时间|日期)|(?:值班|放假|假期|活动|培训|会议|演练)安排)\s*(?:为|是|定于|定在|[:：])?[^，,。；;！？\n]{0,14}$/;
+/** 国庆期间（10月1日—7日）: a bracket that says when a period is, not a limit. */
+const PERIOD_NOTE = /(?:期间|假期|长假|节日|节假日|放假)\s*[（(][^）)]*$/;
 /** 定于…召开, 拟于…举办, 将于…举行. */
 const EVENT_LEAD = /(?:定于|拟于|拟定于|计划于|将于|拟在|定在|准备于)[^，,。；;！？\n]{0,4}$/;
 const EVENT_WORD = /召开|举行|举办|开展|开会|会议|培训|讲座|集合|出发|开幕|开班|开课|考试|演练|比赛|活动|仪式|检查|调研|督查/;
@@ -100,6 +102,7 @@ function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): s
   if (clockOnly && !DEADLINE_AFTER.test(sa) && (WEEKDAY_SPAN.test(sb) || (OPEN_WORDS.test(sa) && !REQUEST.test(sb)))) return 'hours';
   if (RECURRING.test(sb) || /每\s*$/.test(sb) || s.startsWith('每', start) || /^\s*(?:的)?每(?:天|日|晚|周)/.test(sa)) return 'recurring';
   if (EVENT_LABEL.test(sb) || EVENT_AFTER.test(sa)) return 'event';
+  if (PERIOD_NOTE.test(sb)) return 'period';
   if (EVENT_LEAD.test(sb) && EVENT_WORD.test(sa) && !/报送|上报|提交|上交|反馈|报名/.test(sa)) return 'event';
   if (STATUS_BEFORE.test(sb) && STATUS_WORDS.test(sa)) return 'status';
   if (!cued && (PAST_WORDS.test(s.slice(start, end)) || PAST_AFTER.test(sa))) return 'past';
@@ -151,7 +154,8 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     if (timed && (STARTS_AFTER.test(after) || STARTS_BEFORE.test(before) || ATTRIBUTE_AFTER.test(after))) continue;
     // 截至11月20日，已完成…: a status as of a date, not a limit.
     const status = STATUS_BEFORE.test(before) && STATUS_AFTER.test(after);
-    const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before));
+    // 国庆假期前, 月底前: the limit word is part of the expression itself.
+    const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before) || /(?:前|之前|以前)$/.test(s.slice(g.start, g.end)));
     if (timed && notAskedFor(s, g, cued, ev.at, ref)) continue;
     if ((ev.kind === 'duration' || g.tokens[0].workdays !== undefined) && AFTER_EVENT.test(before)) continue;
     if (ev.kind === 'immediate') immediate = true;

@@ -138,6 +138,8 @@ interface DingTalkBot {
   clientSecret: string;
   robotCode: string;
   mode: 'stream' | 'http';
+  botName?: string;
+  cardTemplateId?: string;
 }
 
 function dingtalkBot(raw: Record<string, unknown>, name: (k: string) => string): DingTalkBot {
@@ -145,7 +147,7 @@ function dingtalkBot(raw: Record<string, unknown>, name: (k: string) => string):
   const clientSecret = str(raw.clientSecret, name('clientSecret'), true)!;
   const mode = str(raw.mode, name('mode'), false) ?? 'stream';
   if (mode !== 'stream' && mode !== 'http') fail(`环境变量 ${name('mode')} 应为 stream 或 http`);
-  return { id: str(raw.id, name('id'), false) ?? clientId, clientId, clientSecret, robotCode: str(raw.robotCode, name('robotCode'), false) ?? clientId, mode: mode as DingTalkBot['mode'] };
+  return { id: str(raw.id, name('id'), false) ?? clientId, clientId, clientSecret, robotCode: str(raw.robotCode, name('robotCode'), false) ?? clientId, mode: mode as DingTalkBot['mode'], botName: str(raw.name, name('name'), false), cardTemplateId: str(raw.cardTemplateId, name('cardTemplateId'), false) };
 }
 
 function dingtalkBots(env: Env): DingTalkBot[] {
@@ -160,8 +162,8 @@ function dingtalkBots(env: Env): DingTalkBot[] {
     if (env.DINGTALK_CLIENT_SECRET) fail('环境变量 DINGTALK_CLIENT_ID 未设置');
     return [];
   }
-  const names: Record<string, string> = { clientId: 'DINGTALK_CLIENT_ID', clientSecret: 'DINGTALK_CLIENT_SECRET', robotCode: 'DINGTALK_ROBOT_CODE', mode: 'DINGTALK_MODE' };
-  return [dingtalkBot({ clientId: env.DINGTALK_CLIENT_ID, clientSecret: env.DINGTALK_CLIENT_SECRET, robotCode: env.DINGTALK_ROBOT_CODE, mode: env.DINGTALK_MODE }, (k) => names[k] ?? k)];
+  const names: Record<string, string> = { clientId: 'DINGTALK_CLIENT_ID', clientSecret: 'DINGTALK_CLIENT_SECRET', robotCode: 'DINGTALK_ROBOT_CODE', mode: 'DINGTALK_MODE', name: 'DINGTALK_BOT_NAME', cardTemplateId: 'DINGTALK_CARD_TEMPLATE_ID' };
+  return [dingtalkBot({ clientId: env.DINGTALK_CLIENT_ID, clientSecret: env.DINGTALK_CLIENT_SECRET, robotCode: env.DINGTALK_ROBOT_CODE, mode: env.DINGTALK_MODE, name: env.DINGTALK_BOT_NAME, cardTemplateId: env.DINGTALK_CARD_TEMPLATE_ID }, (k) => names[k] ?? k)];
 }
 
 /**
@@ -194,10 +196,10 @@ export function createPlatformAdapters(env: Env, deps: PlatformDeps): PlatformSe
   const cleanEndpoints = Object.fromEntries(Object.entries(endpoints).filter(([, v]) => v)) as { apiBase?: string; oapiBase?: string };
   const silenceMs = posInt(env, 'DINGTALK_SILENCE_MS');
   for (const b of dingtalkBots(env)) {
-    const common = { id: b.id, clientId: b.clientId, clientSecret: b.clientSecret, robotCode: b.robotCode, endpoints: cleanEndpoints, log: deps.log, now };
+    const common = { id: b.id, clientId: b.clientId, clientSecret: b.clientSecret, robotCode: b.robotCode, botName: b.botName, endpoints: cleanEndpoints, log: deps.log, now };
     if (b.mode === 'stream') {
-      adapters.push(new DingTalkStreamAdapter({ ...common, silenceMs }));
-      summary.push(`钉钉 ${b.id}：Stream 模式`);
+      adapters.push(new DingTalkStreamAdapter({ ...common, silenceMs, cardTemplateId: b.cardTemplateId }));
+      summary.push(`钉钉 ${b.id}：Stream 模式${b.cardTemplateId ? '，互动卡片按钮' : '，卡片按钮仅单聊可点（群内请@机器人）'}`);
     } else {
       const a = new DingTalkHttpAdapter(common);
       adapters.push(a);

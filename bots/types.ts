@@ -75,6 +75,11 @@ export type SendResult =
 export interface InboundSink {
   /** Resolves once the message is durably stored (or known to be a duplicate). */
   accept(msg: IncomingMessage): Promise<{ duplicate: boolean }>;
+  /**
+   * Records a one-time callback credential until it expires; false when it was already used
+   * (a replay). Shared through the database, so every instance agrees.
+   */
+  claimOnce(credential: string, expiresAt: Date): Promise<boolean>;
 }
 
 export interface BotAdapter {

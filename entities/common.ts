@@ -1,4 +1,5 @@
 import { ValueTransformer } from 'typeorm';
+import { maskPersonalData } from '../src/privacy/pii';
 
 /** Roles a member can hold. 'guest' is anyone the bot has seen but no admin has registered yet. */
 export const ROLES = ['admin', 'dept_staff', 'community_worker', 'guest'] as const;
@@ -28,4 +29,10 @@ export const GROUP_KIND_LABELS: Record<GroupKind, string> = {
 export const jsonText: ValueTransformer = {
   to: (value: unknown) => (value === undefined ? null : JSON.stringify(value)),
   from: (value: string | null) => (value == null ? null : JSON.parse(value)),
+};
+
+/** Text whose 身份证号 and mobile numbers are masked on the way into the database. */
+export const maskedText: ValueTransformer = {
+  to: (value: unknown) => (typeof value === 'string' ? maskPersonalData(value) : value),
+  from: (value: unknown) => value,
 };

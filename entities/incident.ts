@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { jsonText } from './common';
+import { jsonText, maskedText } from './common';
 
 /**
  * A notice that bypassed the gate, reported by a community worker. Anonymous on purpose:
@@ -10,6 +10,7 @@ export class Incident {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'datetime' }) at: Date;
   @Column({ type: 'varchar', length: 64, default: '' }) departmentName: string;
-  @Column({ type: 'text' }) text: string;
+  /** Stored masked: the report is about the notice, not the people it names. */
+  @Column({ type: 'text', transformer: maskedText }) text: string;
   @Column({ type: 'text', transformer: jsonText }) findings: unknown;
 }

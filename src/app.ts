@@ -25,6 +25,9 @@ import { Job, Scheduler } from './jobs';
 import { Services, Unit } from './unit';
 import { UNITS } from './units';
 
+/** How often messages put off while the database was away are tried again. */
+const INBOX_RETRY_MS = 5_000;
+
 export interface AppOptions {
   config: AppConfig;
   clock?: Clock;
@@ -134,19 +137,29 @@ export class App {
     const replayed = await this.inbox.recover();
     if (replayed) this.log.info({ replayed }, '重放了未处理完的消息');
     this.sender.start(this.config.outbox.pollMs);
+    this.inbox.start(INBOX_RETRY_MS);
     if (opts.schedule !== false) this.scheduler.start();
     if (opts.listen !== false) {
-      const routes = [...this.unitRoutes, ...this.extraRoutes];
-      if (this.sandbox) routes.push(sandboxRoutes(this.sandbox, () => this.people()));
+      const routes = [...this.unitRoutes, ...this.extraRoutes, ...this.sandboxRoutes()];
       const http = createHttpApp({ log: this.log, ready: () => this.ready(), modules: routes });
-      this.server = await listen(http, this.config.server.port);
+      this.server = await listen(http, this.config.server.port, this.config.server.host);
     }
   }
 
+  /** The sandbox's page and API, to mount here or on another app's server. */
+  sandboxRoutes(): RouteModule[] {
+    return this.sandbox ? [sandboxRoutes(this.sandbox, () => this.people())] : [];
+  }
+
   async ready(): Promise<{ ok: boolean; detail: string }> {
-    await this.ds.query('SELECT 1');
+    const waiting = this.inbox.waiting();
+    try {
+      await this.ds.query('SELECT 1');
+    } catch {
+      return { ok: false, detail: `数据库不可用${waiting ? `，${waiting} 条消息待处理` : ''}` };
+    }
     const pending = await this.ds.showMigrations();
-    return pending ? { ok: false, detail: '有未执行的迁移' } : { ok: true, detail: 'ok' };
+    return pending ? { ok: false, detail: '有未执行的迁移' } : { ok: true, detail: waiting ? `ok，${waiting} 条消息待处理` : 'ok' };
   }
 
   /** Lets queued work finish: inbound processing, then due outbound sends. */
@@ -178,6 +191,7 @@ export class App {
     }
     await this.scheduler.stop();
     await this.sender.stop();
+    this.inbox.stop();
     for (const a of this.adapters.values()) await a.stop();
     await this.inbox.idle();
     await this.ds.destroy();

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AuditLog, Member } from '../entities';
+import { maskPersonalData } from './privacy/pii';
 
 export interface AuditEntry {
   actor: Pick<Member, 'id' | 'name'> | null;
@@ -22,6 +23,6 @@ export async function audit(em: EntityManager, at: Date, e: AuditEntry): Promise
     entityId: e.entityId === undefined ? '' : String(e.entityId),
     before: (e.before ?? null) as never,
     after: (e.after ?? null) as never,
-    note: (e.note ?? '').slice(0, 255),
+    note: maskPersonalData((e.note ?? '').slice(0, 255)),
   });
 }

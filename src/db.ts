@@ -42,6 +42,20 @@ export class Db {
     return this.ds.manager;
   }
 
+  /**
+   * True when an error came from the database being away rather than from the work itself:
+   * the connection was lost, or the database does not answer a trivial query now.
+   */
+  async unavailable(err: unknown): Promise<boolean> {
+    if (isConnectionError(err)) return true;
+    try {
+      await this.ds.query('SELECT 1');
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
   work<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     const run = this.tail.then(() => this.ds.transaction(fn));
     this.tail = run.catch(() => undefined);
@@ -54,4 +68,18 @@ export function isDuplicateKey(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string }; message?: string };
   const code = e?.driverError?.code ?? e?.code;
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|Duplicate entry/.test(e?.message ?? '');
+}
+
+const CONNECTION_CODES = new Set([
+  'PROTOCOL_CONNECTION_LOST', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED', 'ER_QUERY_INTERRUPTED', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR', 'ER_CON_COUNT_ERROR',
+  'SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_FULL',
+]);
+
+/** True for errors meaning "the database is not reachable right now" on either database. */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string }; message?: string; name?: string };
+  const code = e?.driverError?.code ?? e?.code ?? '';
+  if (CONNECTION_CODES.has(code) || code.startsWith('SQLITE_IOERR')) return true;
+  return e?.name === 'ConnectionIsNotSetError' || /connection (is )?(not open|closed|lost)|closed state|database connection is not open|Connection with .* was closed/i.test(e?.message ?? '');
 }

@@ -35,7 +35,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     await this.task?.stop();
     this.task = null;
-    await this.running;
+    await this.running?.catch(() => undefined);
   }
 
   /** One pass of every job, never two passes at once. */
@@ -58,6 +58,10 @@ export class Scheduler {
         this.log.error({ err, job: job.name }, 'job failed');
       }
     }
-    await this.after();
+    try {
+      await this.after();
+    } catch (err) {
+      this.log.error({ err }, 'after-jobs step failed');
+    }
   }
 }

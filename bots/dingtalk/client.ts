@@ -11,8 +11,8 @@ export interface ClientHooks {
 }
 
 /**
- * The SDK reads its gateway and token URLs from module constants; this subclass (protocol doc,
- * Part D option 2) makes both configurable and keeps the SDK's own socket, ack and frame code.
+ * The SDK reads its gateway and token URLs from module constants; this subclass (docs/platforms.md,
+ * "DingTalk Stream connection") makes both configurable and keeps the SDK's own socket, ack and frame code.
  * It uses fetch, so it cannot fall into the SDK's axios dual-package trap.
  */
 export class ConfigurableDWClient extends DWClient {
@@ -22,7 +22,7 @@ export class ConfigurableDWClient extends DWClient {
     private readonly hooks: ClientHooks,
   ) {
     // autoReconnect:false — reconnects are ours (connection.ts); the SDK's loop storms and
-    // survives disconnect() (protocol doc B1). The flag is honoured but missing from its type.
+    // survives disconnect() (docs/platforms.md). The flag is honoured but missing from its type.
     super({ ...opts, keepAlive: false, debug: false, autoReconnect: false } as ConstructorParameters<typeof DWClient>[0]);
   }
 

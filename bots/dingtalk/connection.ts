@@ -1,4 +1,4 @@
-import { TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
+import { TOPIC_CARD, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
 import type WebSocket from 'ws';
 import type { Logger } from 'pino';
 import { ConfigurableDWClient } from './client';
@@ -38,7 +38,7 @@ export class StreamConnection {
   private stopped = false;
   private readonly log: Logger;
 
-  constructor(private readonly opts: StreamConnectionOptions, onRobotMessage: (down: DWClientDownStream) => void) {
+  constructor(private readonly opts: StreamConnectionOptions, onRobotMessage: (down: DWClientDownStream) => void, onCardCallback?: (down: DWClientDownStream) => void) {
     this.log = opts.log;
     this.client = new ConfigurableDWClient({ clientId: opts.clientId, clientSecret: opts.clientSecret }, opts.endpoints, {
       onActivity: () => {
@@ -52,6 +52,7 @@ export class StreamConnection {
     });
     // Must be registered before connect(): it adds the CALLBACK subscription to the gateway call.
     this.client.registerCallbackListener(TOPIC_ROBOT, onRobotMessage);
+    if (onCardCallback) this.client.registerCallbackListener(TOPIC_CARD, onCardCallback);
   }
 
   get silenceMs(): number {
@@ -91,11 +92,11 @@ export class StreamConnection {
     clearTimeout(t);
   }
 
-  /** Acks a robot callback on the live socket (the server matches by messageId). */
-  ack(messageId: string): boolean {
+  /** Acks a callback on the live socket (the server matches by messageId). */
+  ack(messageId: string, result: unknown = null): boolean {
     if (!this.online) return false;
     try {
-      this.client.socketCallBackResponse(messageId, null);
+      this.client.socketCallBackResponse(messageId, result);
       return true;
     } catch (err) {
       this.log.warn({ err: err instanceof Error ? err.message : String(err), messageId }, '钉钉回执发送失败');

@@ -1,4 +1,4 @@
-import { bodyText, type CardButton, type OutgoingBody } from '../types';
+import { bodyText, type CardButton, type ChatType, type OutgoingBody } from '../types';
 
 /**
  * DingTalk refuses request bodies over 20 000 bytes. The outbox splits on the message text, so
@@ -31,8 +31,21 @@ export function commandUrl(command: string): string {
   return `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(command)}`;
 }
 
+/** The robot's display name as users @ it; DingTalk removes "@name" before the bot sees the text. */
+export const DEFAULT_BOT_NAME = '减负助手';
+
 function commandsLine(buttons: CardButton[]): string {
   return buttons.length ? `也可直接发送：${buttons.map((b) => b.command).join('、')}` : '';
+}
+
+/**
+ * In a group a dtmd:// button makes the client send its text without an @, and group robots
+ * only receive @-messages (docs/platforms.md), so group cards carry no such buttons: each
+ * action is spelt out as the line to send instead.
+ */
+function groupCardText(body: Extract<OutgoingBody, { kind: 'card' }>, botName: string): string {
+  const lines = body.buttons.map((b) => `- ${b.label}：发送「@${botName} ${b.command}」`);
+  return [`### ${body.title}`, body.body, lines.length ? `在群里请@我操作：\n${lines.join('\n')}` : ''].filter(Boolean).join('\n\n');
 }
 
 /** Markdown messages need a title (shown in the chat list); fall back to the first line. */
@@ -47,7 +60,8 @@ function cardText(body: Extract<OutgoingBody, { kind: 'card' }>): string {
 }
 
 /** Body for a sessionWebhook POST. */
-export function sessionBody(body: OutgoingBody): Record<string, unknown> {
+export function sessionBody(body: OutgoingBody, chatType: ChatType = 'direct', botName = DEFAULT_BOT_NAME): Record<string, unknown> {
+  if (body.kind === 'card' && chatType === 'group') return { msgtype: 'markdown', markdown: { title: body.title, text: groupCardText(body, botName) } };
   switch (body.kind) {
     case 'text':
       return { msgtype: 'text', text: { content: body.text } };
@@ -67,7 +81,8 @@ export function sessionBody(body: OutgoingBody): Record<string, unknown> {
 }
 
 /** msgKey + msgParam (a JSON string) for the robot OpenAPI sends. */
-export function openApiMessage(body: OutgoingBody): { msgKey: string; msgParam: string } {
+export function openApiMessage(body: OutgoingBody, chatType: ChatType = 'direct', botName = DEFAULT_BOT_NAME): { msgKey: string; msgParam: string } {
+  if (body.kind === 'card' && chatType === 'group') return { msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title: body.title, text: groupCardText(body, botName) }) };
   switch (body.kind) {
     case 'text':
       return { msgKey: 'sampleText', msgParam: JSON.stringify({ content: body.text }) };

@@ -3,10 +3,11 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
-import { decodeRobotMessage, type RobotPayload } from './decode';
+import { BodyTooLarge, readLimited } from '../http-body';
+import { decodeRobotMessage, type DingTalkReplyContext, type RobotPayload } from './decode';
 import { textBudget } from './encode';
 import { DEFAULT_ENDPOINTS, DingTalkApi, type DingTalkEndpoints } from './openapi';
-import { deliver, downloadAttachment } from './outgoing';
+import { deliver, downloadAttachment, tellNotStored } from './outgoing';
 
 export interface DingTalkHttpOptions {
   id?: string;
@@ -19,6 +20,8 @@ export interface DingTalkHttpOptions {
   log: Logger;
   now?: () => number;
   rateLimitBackoffMs?: number;
+  /** The robot's display name in DingTalk (group cards say "@name /命令"). */
+  botName?: string;
   /** DingTalk's rule: refuse callbacks whose timestamp is more than an hour off. */
   maxSkewMs?: number;
 }
@@ -36,8 +39,9 @@ function sameText(a: string, b: string): boolean {
 
 /**
  * DingTalk enterprise robot in HTTP mode: DingTalk POSTs each message with `timestamp` and `sign`
- * headers. We check both, store the message and answer at once; replies go out like Stream
- * mode's (sessionWebhook, then OpenAPI).
+ * headers. The sign covers only the timestamp, so a (timestamp, sign) pair is accepted once
+ * within its validity window, recorded in the database (docs/platforms.md); all of this is
+ * checked before the body is read. Replies go out like Stream mode's (sessionWebhook, then OpenAPI).
  */
 export class DingTalkHttpAdapter implements BotAdapter {
   readonly platform = 'dingtalk' as const;
@@ -77,8 +81,8 @@ export class DingTalkHttpAdapter implements BotAdapter {
     return downloadAttachment(this.api, a);
   }
 
-  routes(): { mount(router: Router): void } {
-    return { mount: (router: Router) => router.post(this.path, (ctx) => this.receive(ctx)) };
+  routes(): { mount(router: Router): void; rawBodyPaths: string[] } {
+    return { mount: (router: Router) => router.post(this.path, (ctx) => this.receive(ctx)), rawBodyPaths: [this.path] };
   }
 
   private refuse(ctx: Context, status: number, error: string, message: string): void {
@@ -90,8 +94,9 @@ export class DingTalkHttpAdapter implements BotAdapter {
     const timestamp = ctx.get('timestamp');
     const sign = ctx.get('sign');
     const ts = Number(timestamp);
+    const window = this.opts.maxSkewMs ?? 3_600_000;
     if (!timestamp || !sign || !Number.isFinite(ts)) return this.refuse(ctx, 401, 'missing_signature', '缺少 timestamp 或 sign');
-    if (Math.abs(this.now() - ts) > (this.opts.maxSkewMs ?? 3_600_000)) {
+    if (Math.abs(this.now() - ts) > window) {
       this.log.warn({ ip: ctx.ip, timestamp }, '钉钉回调时间戳过期');
       return this.refuse(ctx, 401, 'stale_timestamp', '时间戳与当前时间相差超过1小时');
     }
@@ -99,16 +104,36 @@ export class DingTalkHttpAdapter implements BotAdapter {
       this.log.warn({ ip: ctx.ip }, '钉钉回调签名校验失败');
       return this.refuse(ctx, 401, 'bad_signature', '签名校验失败');
     }
-    const body = (ctx.request as { body?: unknown }).body;
+    if (!this.sink) return this.refuse(ctx, 503, 'not_ready', '服务尚未就绪');
+    // After the sign check, so forged requests cannot fill the table; kept until the timestamp
+    // itself would be refused as stale.
+    if (!(await this.sink.claimOnce(`dingtalk:${this.botId}:${timestamp}:${sign}`, new Date(ts + window)))) {
+      this.log.warn({ ip: ctx.ip, timestamp }, '钉钉回调签名被重复使用，已拒绝');
+      return this.refuse(ctx, 401, 'replayed', '签名已使用过');
+    }
+    let raw: Buffer;
+    try {
+      raw = await readLimited(ctx.req);
+    } catch (err) {
+      if (!(err instanceof BodyTooLarge)) throw err;
+      ctx.set('Connection', 'close');
+      return this.refuse(ctx, 413, 'too_large', '请求体过大');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      body = null;
+    }
     const payload = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as RobotPayload) : null;
     const msg = payload && decodeRobotMessage(payload, { botId: this.botId, now: this.now() });
     if (!msg) return this.refuse(ctx, 400, 'bad_body', '无法识别的消息内容');
-    if (!this.sink) return this.refuse(ctx, 503, 'not_ready', '服务尚未就绪');
     try {
       await this.sink.accept(msg);
     } catch (err) {
+      // Robot messages are not redelivered: the sender hears it now or never.
       this.log.error({ err }, '钉钉回调消息未能保存');
-      return this.refuse(ctx, 500, 'internal_error', '服务器内部错误');
+      await tellNotStored(this.api, msg.replyContext as DingTalkReplyContext | undefined, this.now(), this.log);
     }
     // Empty 200: the answer comes later through the outbox, not in this response.
     ctx.status = 200;

@@ -1,7 +1,10 @@
 import { postJson, type JsonResponse } from '../http-json';
 import type { Logger } from 'pino';
 import type { OutgoingBody, SendResult } from '../types';
-import { DINGTALK_BODY_LIMIT, openApiMessage } from './encode';
+import { randomBytes } from 'node:crypto';
+import { remember } from '../memory';
+import { type CardTarget, createAndDeliverBody } from './cards';
+import { DEFAULT_BOT_NAME, DINGTALK_BODY_LIMIT, openApiMessage } from './encode';
 
 export interface DingTalkEndpoints {
   /** New-style OpenAPI host (robot sends, tokens, file download, Stream gateway). */
@@ -22,13 +25,19 @@ export interface DingTalkApiOptions {
   /** Wait after "too fast" answers (130101, HTTP 403/429) before trying again. */
   rateLimitBackoffMs?: number;
   timeoutMs?: number;
+  /** The robot's display name, for "@name /命令" lines on group cards. */
+  botName?: string;
+  /** Interactive card template (cards.ts); without it cards are sent as text the user types. */
+  cardTemplateId?: string;
 }
 
 type Failure = Extract<SendResult, { ok: false }>;
 
-/** Session webhook codes (protocol doc B3). */
+/** Session webhook codes (docs/platforms.md, "DingTalk replies"). */
 const SESSION_GONE = 300001;
 const SEND_TOO_FAST = 130101;
+/** Error codes that mean "slow down", whatever the HTTP status. */
+const THROTTLED = /too\.?fast|throttl|qpslimit|flowcontrol|130101/i;
 /** Refresh tokens this long before DingTalk says they expire. */
 const TOKEN_MARGIN_MS = 5 * 60_000;
 
@@ -43,6 +52,8 @@ export class DingTalkApi {
   readonly endpoints: DingTalkEndpoints;
   private token: { value: string; expiresAt: number } | null = null;
   private refreshing: Promise<string> | null = null;
+  /** Where each interactive card went, by outTrackId, so a click lands in the right chat. */
+  private readonly cardTargets = new Map<string, CardTarget>();
   private readonly now: () => number;
 
   constructor(private readonly opts: DingTalkApiOptions) {
@@ -54,9 +65,44 @@ export class DingTalkApi {
     return this.opts.robotCode;
   }
 
+  get cardTemplateId(): string | undefined {
+    return this.opts.cardTemplateId;
+  }
+
+  cardTarget(outTrackId: string): CardTarget | undefined {
+    return this.cardTargets.get(outTrackId);
+  }
+
+  /** Creates and delivers an interactive card into a group or a 1:1 robot chat. */
+  sendCard(body: Extract<OutgoingBody, { kind: 'card' }>, target: CardTarget, outboxId: number): Promise<SendResult> {
+    const outTrackId = `jf_${outboxId}_${randomBytes(6).toString('hex')}`;
+    const request = createAndDeliverBody(body, target, { templateId: this.opts.cardTemplateId ?? '', robotCode: this.opts.robotCode, outTrackId });
+    const big = this.oversize(request);
+    if (big) return Promise.resolve(big);
+    return this.guarded(async () => {
+      const r = await this.call('/v1.0/card/instances/createAndDeliver', request);
+      if (r.status !== 200) return this.httpFailure(r);
+      const results = ((r.json?.result as { deliverResults?: { success?: boolean; errorMsg?: string }[] } | undefined)?.deliverResults) ?? [];
+      const failed = results.find((x) => !x.success);
+      if (failed) return { ok: false, retryable: false, error: `钉钉卡片投放失败：${failed.errorMsg ?? ''}` };
+      remember(this.cardTargets, outTrackId, target);
+      return { ok: true };
+    });
+  }
+
+  get botName(): string {
+    return this.opts.botName ?? DEFAULT_BOT_NAME;
+  }
+
+  /**
+   * Wait before the next try after a "too fast". Fixed, not growing: the outbox keeps a chat's
+   * rows in order only while they wait alike (a later row must not overtake an earlier one).
+   */
   private get backoff(): number {
     return this.opts.rateLimitBackoffMs ?? 60_000;
   }
+
+
 
   async accessToken(): Promise<string> {
     if (this.token && this.now() < this.token.expiresAt - TOKEN_MARGIN_MS) return this.token.value;
@@ -107,8 +153,9 @@ export class DingTalkApi {
   private httpFailure(r: Reply): Failure {
     const code = String(r.json?.code ?? r.json?.errcode ?? r.status);
     const error = `钉钉错误 HTTP ${r.status} ${code}：${String(r.json?.message ?? r.json?.errmsg ?? '')}`.trim();
-    // 403 is how the OpenAPI reports an exhausted QPS quota; 429 is the generic "too many".
-    if (r.status === 403 || r.status === 429) return { ok: false, retryable: true, retryAfterMs: this.backoff, error };
+    // 403 is how the OpenAPI reports an exhausted QPS quota; 429 is the generic "too many";
+    // throttling also comes back as HTTP 400 with a code like send.too.fast (docs/platforms.md).
+    if (r.status === 403 || r.status === 429 || THROTTLED.test(code)) return { ok: false, retryable: true, retryAfterMs: this.backoff, error };
     if (r.status >= 500) return { ok: false, retryable: true, error };
     if (code === 'InvalidAuthentication') return { ok: false, retryable: true, error };
     return { ok: false, retryable: false, error };
@@ -141,7 +188,7 @@ export class DingTalkApi {
   }
 
   sendToGroup(openConversationId: string, body: OutgoingBody): Promise<SendResult> {
-    const request = { ...openApiMessage(body), openConversationId, robotCode: this.opts.robotCode };
+    const request = { ...openApiMessage(body, 'group', this.botName), openConversationId, robotCode: this.opts.robotCode };
     const big = this.oversize(request);
     if (big) return Promise.resolve(big);
     return this.guarded(async () => {
@@ -151,7 +198,7 @@ export class DingTalkApi {
   }
 
   sendToUser(userId: string, body: OutgoingBody): Promise<SendResult> {
-    const request = { ...openApiMessage(body), robotCode: this.opts.robotCode, userIds: [userId] };
+    const request = { ...openApiMessage(body, 'direct', this.botName), robotCode: this.opts.robotCode, userIds: [userId] };
     const big = this.oversize(request);
     if (big) return Promise.resolve(big);
     return this.guarded(async () => {

@@ -1,11 +1,12 @@
 import type { DWClientDownStream } from 'dingtalk-stream';
 import type { Logger } from 'pino';
 import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
+import { clickedCardUpdate, decodeCardCallback, type CardCallback } from './cards';
 import { StreamConnection } from './connection';
-import { decodeRobotMessage, type RobotPayload } from './decode';
+import { decodeRobotMessage, type DingTalkReplyContext, type RobotPayload } from './decode';
 import { textBudget } from './encode';
 import { DingTalkApi, DEFAULT_ENDPOINTS, type DingTalkEndpoints } from './openapi';
-import { deliver, downloadAttachment } from './outgoing';
+import { deliver, downloadAttachment, tellNotStored } from './outgoing';
 
 export interface DingTalkStreamOptions {
   /** The configured bot id (IncomingMessage.botId); defaults to the client id. */
@@ -18,6 +19,10 @@ export interface DingTalkStreamOptions {
   log: Logger;
   now?: () => number;
   rateLimitBackoffMs?: number;
+  /** The robot's display name in DingTalk (group cards say "@name /命令"). */
+  botName?: string;
+  /** Interactive card template id: cards get real buttons, clicked in groups without an @ (cards.ts). */
+  cardTemplateId?: string;
   silenceMs?: number;
   pingIntervalMs?: number;
   reconnectBaseMs?: number;
@@ -48,12 +53,13 @@ export class DingTalkStreamAdapter implements BotAdapter {
     this.log = opts.log.child({ platform: 'dingtalk', bot: this.botId });
     const endpoints = { ...DEFAULT_ENDPOINTS, ...opts.endpoints };
     this.api = new DingTalkApi({ ...opts, robotCode: opts.robotCode ?? opts.clientId, endpoints, log: this.log, now: this.now });
-    this.connection = new StreamConnection({ ...opts, endpoints, log: this.log }, (down) => {
-      // The SDK emits synchronously and does not catch: this listener must never throw or reject.
-      this.inbound = this.inbound.then(() => this.onRobotMessage(down)).catch((err: unknown) => {
+    // The SDK emits synchronously and does not catch: listeners must never throw or reject.
+    const queue = (handle: (down: DWClientDownStream) => Promise<void>) => (down: DWClientDownStream) => {
+      this.inbound = this.inbound.then(() => handle(down)).catch((err: unknown) => {
         this.log.error({ err: err instanceof Error ? err.message : String(err) }, '处理钉钉消息失败');
       });
-    });
+    };
+    this.connection = new StreamConnection({ ...opts, endpoints, log: this.log }, queue((d) => this.onRobotMessage(d)), opts.cardTemplateId ? queue((d) => this.onCardCallback(d)) : undefined);
   }
 
   async start(sink: InboundSink): Promise<void> {
@@ -95,8 +101,36 @@ export class DingTalkStreamAdapter implements BotAdapter {
       return;
     }
     if (!this.sink) return;
-    // Not acked when storing fails: DingTalk may then deliver it again.
-    await this.sink.accept(msg);
+    try {
+      await this.sink.accept(msg);
+    } catch (err) {
+      // Robot callbacks are fire-and-forget (docs/platforms.md): no redelivery will come, so
+      // the sender is told now through the webhook the message brought.
+      this.log.error({ err: err instanceof Error ? err.message : String(err), messageId: msg.messageId }, '钉钉消息未能保存');
+      await tellNotStored(this.api, msg.replyContext as DingTalkReplyContext | undefined, this.now(), this.log);
+    }
     if (messageId) this.connection.ack(messageId);
+  }
+
+  private async onCardCallback(down: DWClientDownStream): Promise<void> {
+    const messageId = down.headers?.messageId ?? '';
+    let data: CardCallback | null = null;
+    try {
+      data = JSON.parse(down.data) as CardCallback;
+    } catch {
+      data = null;
+    }
+    const msg = data && decodeCardCallback(data, { botId: this.botId, deliveryId: messageId, now: this.now(), sentTo: this.api.cardTarget(data.outTrackId ?? '') });
+    if (msg && this.sink) {
+      try {
+        await this.sink.accept(msg);
+      } catch (err) {
+        this.log.error({ err: err instanceof Error ? err.message : String(err) }, '钉钉卡片点击未能保存');
+      }
+    } else if (!msg) {
+      this.log.warn({ messageId }, '收到无法识别的钉钉卡片回调，已忽略');
+    }
+    // The clicker's copy shows the choice; the command's answer arrives as a message.
+    if (messageId) this.connection.ack(messageId, msg ? clickedCardUpdate(msg.text) : {});
   }
 }

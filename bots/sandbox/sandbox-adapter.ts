@@ -18,6 +18,27 @@ export interface TranscriptEntry {
   at: string;
 }
 
+/** Memory the sandbox may hold, by bytes as well as count, so no visitor can grow it without end. */
+export const SANDBOX_LIMITS = {
+  fileBytes: 2 * 1024 * 1024,
+  filesPerMessage: 5,
+  sendBodyBytes: 15 * 1024 * 1024,
+  filesTotalBytes: 32 * 1024 * 1024,
+  fileTtlMs: 60 * 60 * 1000,
+  transcriptBytes: 8 * 1024 * 1024,
+  transcriptEntries: 5000,
+  chats: 200,
+};
+
+/** The database could not take the message; the caller answers "try again later". */
+export class SandboxUnavailable extends Error {
+  readonly status = 503;
+  readonly expose = true;
+  constructor() {
+    super('系统暂时无法处理，请稍后重试');
+  }
+}
+
 export interface SandboxPost {
   userId: string;
   userName: string;
@@ -41,7 +62,10 @@ export class SandboxAdapter implements BotAdapter {
   private sink: InboundSink | null = null;
   private readonly entries: TranscriptEntry[] = [];
   private readonly chats = new Map<string, SandboxChat>();
-  private readonly files = new Map<string, { name: string; data: Buffer }>();
+  private readonly files = new Map<string, { name: string; data: Buffer; expires: number }>();
+  private filesBytes = 0;
+  private readonly entryBytes: number[] = [];
+  private transcriptBytes = 0;
   private readonly waiters = new Set<() => void>();
   private seq = 0;
 
@@ -57,6 +81,9 @@ export class SandboxAdapter implements BotAdapter {
   }
 
   addChat(chat: SandboxChat): void {
+    if (!this.chats.has(chat.chatId) && this.chats.size >= SANDBOX_LIMITS.chats) {
+      throw Object.assign(new Error(`沙盒最多 ${SANDBOX_LIMITS.chats} 个群`), { status: 400, expose: true });
+    }
     this.chats.set(chat.chatId, chat);
   }
 
@@ -67,14 +94,18 @@ export class SandboxAdapter implements BotAdapter {
   async post(p: SandboxPost): Promise<{ duplicate: boolean; messageId: string }> {
     if (!this.sink) throw new Error('sandbox is not started');
     const chatType: ChatType = p.chatType ?? this.chats.get(p.chatId)?.chatType ?? 'group';
-    const attachments: Attachment[] = (p.files ?? []).map((f) => {
-      const ref = `sandbox-file:${randomUUID()}`;
-      this.files.set(ref, f);
-      return { kind: 'file', name: f.name, size: f.data.length, ref };
-    });
-    const messageId = p.messageId ?? `sbx-${randomUUID()}`;
     const at = this.clock.now();
-    const result = await this.sink.accept({
+    const attachments: Attachment[] = (p.files ?? []).map((f) => {
+      if (f.data.length > SANDBOX_LIMITS.fileBytes) {
+        throw Object.assign(new Error(`附件「${f.name}」超过 ${SANDBOX_LIMITS.fileBytes / 1024 / 1024} MB`), { status: 413, expose: true });
+      }
+      return { kind: 'file', name: f.name, size: f.data.length, ref: `sandbox-file:${randomUUID()}` };
+    });
+    attachments.forEach((a, i) => this.keepFile(a.ref, p.files![i], at.getTime()));
+    const messageId = p.messageId ?? `sbx-${randomUUID()}`;
+    let result: { duplicate: boolean };
+    try {
+      result = await this.sink.accept({
       platform: 'sandbox',
       botId: this.botId,
       messageId,
@@ -89,7 +120,12 @@ export class SandboxAdapter implements BotAdapter {
       attachments,
       sentAt: at.toISOString(),
       isCardAction: p.isCardAction,
-    });
+      });
+    } catch {
+      // Nothing was stored, so the user must send it again; say so where they are looking.
+      this.push({ chatId: p.chatId, from: 'bot', senderName: '减负助手', body: { kind: 'text', text: '系统暂时无法处理这条消息，请稍后重试。' }, at: at.toISOString() });
+      throw new SandboxUnavailable();
+    }
     if (!result.duplicate) {
       this.push({
         chatId: p.chatId,
@@ -114,9 +150,35 @@ export class SandboxAdapter implements BotAdapter {
   }
 
   async download(a: Attachment): Promise<{ name: string; data: Buffer }> {
+    this.dropExpiredFiles(this.clock.now().getTime());
     const f = this.files.get(a.ref);
     if (!f) throw new Error('附件已过期，请重新发送');
-    return f;
+    return { name: f.name, data: f.data };
+  }
+
+  /** Bytes held for attachments and transcript (tests check the bounds). */
+  heldBytes(): { files: number; transcript: number } {
+    return { files: this.filesBytes, transcript: this.transcriptBytes };
+  }
+
+  private keepFile(ref: string, f: { name: string; data: Buffer }, now: number): void {
+    this.dropExpiredFiles(now);
+    this.files.set(ref, { ...f, expires: now + SANDBOX_LIMITS.fileTtlMs });
+    this.filesBytes += f.data.length;
+    // Oldest first (Map keeps insertion order) until the total fits again.
+    for (const [k, old] of this.files) {
+      if (this.filesBytes <= SANDBOX_LIMITS.filesTotalBytes) break;
+      this.files.delete(k);
+      this.filesBytes -= old.data.length;
+    }
+  }
+
+  private dropExpiredFiles(now: number): void {
+    for (const [k, f] of this.files) {
+      if (f.expires > now) continue;
+      this.files.delete(k);
+      this.filesBytes -= f.data.length;
+    }
   }
 
   lastSeq(): number {
@@ -142,9 +204,17 @@ export class SandboxAdapter implements BotAdapter {
   }
 
   private push(e: Omit<TranscriptEntry, 'seq'>): void {
-    this.entries.push({ ...e, seq: ++this.seq });
-    // Bounded so a long-running demo does not grow without limit.
-    if (this.entries.length > 5000) this.entries.splice(0, this.entries.length - 5000);
+    const entry = { ...e, seq: ++this.seq };
+    // JS strings are UTF-16: twice the length is what the text costs in memory.
+    const bytes = JSON.stringify(entry).length * 2;
+    this.entries.push(entry);
+    this.entryBytes.push(bytes);
+    this.transcriptBytes += bytes;
+    // Bounded by count and bytes so a long-running demo (or a flood) does not grow without limit.
+    while (this.entries.length > 1 && (this.entries.length > SANDBOX_LIMITS.transcriptEntries || this.transcriptBytes > SANDBOX_LIMITS.transcriptBytes)) {
+      this.entries.shift();
+      this.transcriptBytes -= this.entryBytes.shift()!;
+    }
     this.wake();
   }
 

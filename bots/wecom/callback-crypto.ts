@@ -1,10 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { decrypt, encrypt, getSignature } from '@wecom/crypto';
 
 export interface CallbackKeys {
   token: string;
   encodingAESKey: string;
-  /** "" for internal intelligent robots (protocol doc A5.1). */
+  /** "" for internal intelligent robots (docs/platforms.md, "WeCom callback mode"). */
   receiveId: string;
 }
 
@@ -62,9 +62,11 @@ export function openCallback(keys: CallbackKeys, q: Record<string, string>, ciph
   return plain.message;
 }
 
-/** An encrypted passive reply: {encrypt, msgsignature, timestamp, nonce} (no underscore, per WeCom). */
-export function sealReply(keys: CallbackKeys, plaintext: string, timestamp: number): Record<string, string | number> {
-  const nonce = randomBytes(8).toString('hex');
+/**
+ * An encrypted passive reply: {encrypt, msgsignature, timestamp, nonce} (no underscore), signed
+ * with the callback URL's own timestamp and nonce as WeCom requires (docs/platforms.md).
+ */
+export function sealReply(keys: CallbackKeys, plaintext: string, timestamp: string, nonce: string): Record<string, string | number> {
   const enc = encrypt(keys.encodingAESKey, plaintext, keys.receiveId);
-  return { encrypt: enc, msgsignature: getSignature(keys.token, timestamp, nonce, enc), timestamp, nonce };
+  return { encrypt: enc, msgsignature: getSignature(keys.token, timestamp, nonce, enc), timestamp: Number(timestamp), nonce };
 }

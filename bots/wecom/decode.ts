@@ -40,7 +40,30 @@ export interface WeComBody {
   voice?: { content?: string };
   mixed?: { msg_item?: MixedItem[] };
   quote?: Omit<WeComBody, 'quote'>;
-  event?: { eventtype?: string; event_key?: string; task_id?: string };
+  event?: {
+    eventtype?: string;
+    /** Where WeCom puts a click (docs/platforms.md, "WeCom card clicks"). */
+    template_card_event?: CardClickFields;
+    /** Flat shape of the SDK's TypeScript type; read only as a fallback. */
+    event_key?: string;
+    task_id?: string;
+  };
+}
+
+interface CardClickFields {
+  card_type?: string;
+  event_key?: string;
+  task_id?: string;
+}
+
+/** The pressed button's key and the card's task_id, from the documented nested shape first. */
+export function cardClickOf(body: WeComBody): { key: string; taskId: string; cardType: string } {
+  const nested = body.event?.template_card_event;
+  return {
+    key: nested?.event_key ?? body.event?.event_key ?? '',
+    taskId: nested?.task_id ?? body.event?.task_id ?? '',
+    cardType: nested?.card_type ?? '',
+  };
 }
 
 export interface DecodeContext {
@@ -146,6 +169,8 @@ export function decodeCardClick(body: WeComBody, command: string, ctx: DecodeCon
   const w = where(body);
   if (!w.senderId || !w.chatId || !command) return null;
   const replyContext: WeComReplyContext = { reqId: ctx.reqId, via: 'card_event', receivedAt: ctx.now };
+  // A click's response_url is its only way to answer in place (docs/platforms.md).
+  if (body.response_url) replyContext.responseUrl = body.response_url;
   return {
     platform: 'wecom',
     botId: ctx.botId,

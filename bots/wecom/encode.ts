@@ -6,7 +6,7 @@ import type { CardButton, OutgoingBody } from '../types';
 export const LONG_CONNECTION_MAX_BYTES = 20480;
 
 export const DEFAULT_WELCOME = '您好，我是基层减负助手。发送 /帮助 查看可用命令。';
-/** Group-robot webhook markdown cap (protocol doc A5.5). */
+/** Group-robot webhook markdown cap (docs/platforms.md, "WeCom callback mode"). */
 export const WEBHOOK_MARKDOWN_MAX_BYTES = 4096;
 
 /** button_interaction cards hold at most six buttons. */

@@ -1,14 +1,15 @@
 import type Router from '@koa/router';
-import type { TemplateCard } from '@wecom/aibot-node-sdk';
+import { decryptFile, type TemplateCard } from '@wecom/aibot-node-sdk';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import type { BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
+import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
 import { CallbackError, type CallbackKeys, openCallback, parseRawQuery, sealReply } from './callback-crypto';
-import { remember } from './memory';
-import { decodeCardClick, decodeMessage, type WeComBody, type WeComReplyContext } from './decode';
+import { remember } from '../memory';
+import { cardClickOf, decodeCardClick, decodeMessage, type WeComBody, type WeComReplyContext } from './decode';
 import { commandFromKey, DEFAULT_WELCOME, doneCard, LONG_CONNECTION_MAX_BYTES, markdownOf, newTaskId, templateCard, WEBHOOK_MARKDOWN_MAX_BYTES } from './encode';
-import { WECOM_RATE_LIMIT } from './errors';
-import { postJson } from '../http-json';
+import { ChatPacer } from './pacing';
+import { postWeCom, RESPONSE_URL_TTL_MS } from './response-url';
+import { BodyTooLarge, readLimited } from '../http-body';
 
 export interface WeComCallbackOptions {
   /** The configured bot id (IncomingMessage.botId) and the last segment of the default path. */
@@ -28,10 +29,11 @@ export interface WeComCallbackOptions {
   now?: () => number;
   rateLimitBackoffMs?: number;
   welcomeText?: string;
+  /** Callbacks whose timestamp is further than this from now are refused (replays, docs/platforms.md). */
+  maxSkewMs?: number;
 }
 
-/** response_url lives one hour; leave a margin for the send itself. */
-const RESPONSE_URL_TTL_MS = 55 * 60_000;
+const DEFAULT_MAX_SKEW_MS = 5 * 60_000;
 /**
  * WeCom intelligent robot in HTTP callback mode. WeCom POSTs encrypted JSON; we verify, decrypt,
  * store and answer at once (WeCom retries anything slower than 5 s). Replies leave later through
@@ -47,6 +49,7 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
   private readonly keys: CallbackKeys;
   private readonly usedResponseUrls = new Map<string, true>();
   private readonly cards = new Map<string, TemplateCard>();
+  private readonly pacer = new ChatPacer();
   private readonly now: () => number;
   private readonly log: Logger;
 
@@ -66,12 +69,13 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
     this.sink = null;
   }
 
-  routes(): { mount(router: Router): void } {
+  routes(): { mount(router: Router): void; rawBodyPaths: string[] } {
     return {
       mount: (router: Router) => {
         router.get(this.path, (ctx) => this.guard(ctx, () => this.verifyUrl(ctx)));
         router.post(this.path, (ctx) => this.guard(ctx, () => this.receive(ctx)));
       },
+      rawBodyPaths: [this.path],
     };
   }
 
@@ -80,8 +84,14 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
     try {
       await handler();
     } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        ctx.set('Connection', 'close');
+        ctx.status = 413;
+        ctx.body = { error: 'too_large', message: '请求体过大' };
+        return;
+      }
       if (err instanceof CallbackError) {
-        if (err.status === 401) this.log.warn({ ip: ctx.ip }, '企业微信回调签名校验失败');
+        if (err.status === 401) this.log.warn({ ip: ctx.ip, code: err.code }, '企业微信回调校验失败');
         ctx.status = err.status;
         ctx.body = { error: err.code, message: err.message };
         return;
@@ -94,15 +104,24 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
 
   /** URL verification: answer the decrypted echostr, plaintext only. */
   private verifyUrl(ctx: Context): void {
-    const q = parseRawQuery(ctx.querystring);
+    const q = this.freshQuery(ctx);
     const plain = openCallback(this.keys, q, q.echostr ?? '');
     ctx.type = 'text/plain';
     ctx.body = plain;
   }
 
-  private async receive(ctx: Context): Promise<void> {
+  /** The query, refused before any body is read when its timestamp is outside the window. */
+  private freshQuery(ctx: Context): Record<string, string> {
     const q = parseRawQuery(ctx.querystring);
-    const body = await readBody(ctx);
+    const ts = Number(q.timestamp) * 1000;
+    if (!q.timestamp || !Number.isFinite(ts)) throw new CallbackError(400, 'missing_params', '缺少 msg_signature、timestamp 或 nonce');
+    if (Math.abs(this.now() - ts) > (this.opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS)) throw new CallbackError(401, 'stale_timestamp', '时间戳与当前时间相差过大');
+    return q;
+  }
+
+  private async receive(ctx: Context): Promise<void> {
+    const q = this.freshQuery(ctx);
+    const body = parseBody(await readLimited(ctx.req));
     const ciphertext = typeof body?.encrypt === 'string' ? body.encrypt : '';
     const plain = openCallback(this.keys, q, ciphertext);
     let msg: WeComBody;
@@ -114,7 +133,8 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
     const passive = await this.handle(msg, q.nonce ?? '');
     ctx.status = 200;
     if (passive) {
-      ctx.body = sealReply(this.keys, JSON.stringify(passive), Math.floor(this.now() / 1000));
+      // WeCom checks the passive reply against the callback URL's own nonce and timestamp.
+      ctx.body = sealReply(this.keys, JSON.stringify(passive), q.timestamp, q.nonce);
     } else {
       ctx.type = 'text/plain';
       ctx.body = '';
@@ -128,12 +148,14 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
     if (body.msgtype === 'event') {
       const type = body.event?.eventtype;
       if (type === 'enter_chat') return { msgtype: 'text', text: { content: this.opts.welcomeText ?? DEFAULT_WELCOME } };
-      if (type === 'template_card_event' && body.event?.event_key) {
-        const key = body.event.event_key;
-        const msg = decodeCardClick(body, commandFromKey(key), ctx);
+      const click = type === 'template_card_event' ? cardClickOf(body) : null;
+      if (click?.key) {
+        const msg = decodeCardClick(body, commandFromKey(click.key), ctx);
         if (msg) await this.sink.accept(msg);
-        const taskId = body.event.task_id;
-        return taskId ? { response_type: 'update_template_card', template_card: doneCard(this.cards.get(taskId), taskId, key) } : null;
+        if (!click.taskId) return null;
+        // userids: only the clicker's copy changes, not everyone's in the group.
+        const userids = body.from?.userid ? [body.from.userid] : undefined;
+        return { response_type: 'update_template_card', ...(userids ? { userids } : {}), template_card: doneCard(this.cards.get(click.taskId), click.taskId, click.key) };
       }
       return null;
     }
@@ -142,6 +164,18 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
     const msg = decodeMessage(body, ctx);
     if (msg) await this.sink.accept(msg);
     return null;
+  }
+
+  /**
+   * Media URLs in callbacks hold AES-256-CBC data; without a per-message aeskey the callback's
+   * EncodingAESKey is the key (docs/platforms.md, "WeCom media").
+   */
+  async download(a: Attachment): Promise<{ name: string; data: Buffer }> {
+    const res = await fetch(a.meta?.url ?? a.ref, { signal: AbortSignal.timeout(30_000) });
+    if (!res.ok) throw new Error(`下载企业微信文件失败（HTTP ${res.status}）`);
+    const data = decryptFile(Buffer.from(await res.arrayBuffer()), a.meta?.aeskey ?? `${this.opts.encodingAESKey}=`);
+    const disposition = /filename\*=UTF-8''([^;]+)/i.exec(res.headers.get('content-disposition') ?? '');
+    return { name: a.name ?? (disposition ? decodeURIComponent(disposition[1]) : 'file'), data };
   }
 
   maxBytes(msg: Pick<OutgoingMessage, 'body' | 'replyTo'>): number {
@@ -157,6 +191,15 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
   }
 
   async send(msg: OutgoingMessage): Promise<SendResult> {
+    const now = this.now();
+    const wait = this.pacer.waitMs(msg.chatId, now);
+    if (wait > 0) return { ok: false, retryable: true, retryAfterMs: wait, error: '企业微信单个会话每分钟最多30条、每小时最多1000条，稍后发送' };
+    const r = await this.deliver(msg);
+    if (r.ok) this.pacer.record(msg.chatId, now);
+    return r;
+  }
+
+  private async deliver(msg: OutgoingMessage): Promise<SendResult> {
     const ctx = msg.replyTo?.replyContext as WeComReplyContext | undefined;
     if (this.canReply(ctx)) {
       // One-shot: claim it before the await so a second row for the same message cannot reuse it.
@@ -187,36 +230,18 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
     return this.post(url, { msgtype: 'markdown', markdown: { content: markdownOf(msg.body) } });
   }
 
-  private async post(url: string, payload: unknown): Promise<SendResult> {
-    const backoff = this.opts.rateLimitBackoffMs ?? 60_000;
-    try {
-      const { status, json } = await postJson(url, payload);
-      const errcode = typeof json?.errcode === 'number' ? json.errcode : status >= 400 ? status : 0;
-      if (status < 400 && errcode === 0) return { ok: true };
-      const error = `企业微信错误 ${errcode}：${String(json?.errmsg ?? '')}`;
-      if (errcode === WECOM_RATE_LIMIT || status === 429) return { ok: false, retryable: true, retryAfterMs: backoff, error };
-      return { ok: false, retryable: status >= 500 || errcode === -1, error };
-    } catch (err) {
-      return { ok: false, retryable: true, error: `企业微信请求失败：${err instanceof Error ? err.message : String(err)}` };
-    }
+  private post(url: string, payload: unknown): Promise<SendResult> {
+    return postWeCom(url, payload, this.opts.rateLimitBackoffMs ?? 60_000);
   }
 }
 
-/** bodyparser handles JSON and text; anything else (odd content types) is read raw here. */
-async function readBody(ctx: Context): Promise<Record<string, unknown> | null> {
-  let raw: unknown = (ctx.request as { body?: unknown }).body;
-  if (raw === undefined && ctx.req.readable) {
-    const chunks: Buffer[] = [];
-    for await (const c of ctx.req) chunks.push(c as Buffer);
-    raw = Buffer.concat(chunks).toString('utf8');
+function parseBody(raw: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new CallbackError(400, 'bad_body', '请求体不是 JSON');
   }
-  if (typeof raw === 'string') {
-    try {
-      raw = JSON.parse(raw);
-    } catch {
-      throw new CallbackError(400, 'bad_body', '请求体不是 JSON');
-    }
-  }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new CallbackError(400, 'bad_body', '请求体应为 {"encrypt": "..."}');
-  return raw as Record<string, unknown>;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CallbackError(400, 'bad_body', '请求体应为 {"encrypt": "..."}');
+  return parsed as Record<string, unknown>;
 }

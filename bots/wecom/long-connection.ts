@@ -2,10 +2,15 @@ import type { TemplateCard, WsFrame } from '@wecom/aibot-node-sdk';
 import type { Logger } from 'pino';
 import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
 import { WeComConnection, type WeComConnectionOptions } from './connection';
-import { remember } from './memory';
-import { decodeCardClick, decodeMessage, type WeComBody, type WeComReplyContext } from './decode';
+import { remember } from '../memory';
+import { cardClickOf, decodeCardClick, decodeMessage, type WeComBody, type WeComReplyContext } from './decode';
 import { commandFromKey, DEFAULT_WELCOME, doneCard, LONG_CONNECTION_MAX_BYTES, markdownOf, newTaskId, streamId, templateCard } from './encode';
 import { isAckFrame, isConnectionError, toSendResult, WECOM_RATE_LIMIT } from './errors';
+import { ChatPacer } from './pacing';
+import { postWeCom, RESPONSE_URL_TTL_MS } from './response-url';
+
+/** Said with a refused push: the usual cause is a chat nobody has spoken to the bot in yet. */
+export const PUSH_REFUSED_HINT = '企业微信拒绝主动推送：若该群还没有人@过机器人，请在群里@减负助手 发一条消息后重试';
 
 export interface WeComLongConnectionOptions extends WeComConnectionOptions {
   /** The configured bot id (IncomingMessage.botId); defaults to the WeCom Bot ID. */
@@ -35,6 +40,10 @@ export class WeComLongConnectionAdapter implements BotAdapter {
   private readonly answered = new Map<string, true>();
   /** Cards we sent, by task_id, so a click can redraw the same card with the button marked. */
   private readonly cards = new Map<string, TemplateCard>();
+  private readonly usedResponseUrls = new Map<string, true>();
+  private readonly pacer = new ChatPacer();
+  /** The outbox paces by the minute; the hour window is the adapter's (pacing.ts). */
+  readonly perChatPerMinute = 30;
   private readonly now: () => number;
   private readonly log: Logger;
 
@@ -97,10 +106,14 @@ export class WeComLongConnectionAdapter implements BotAdapter {
 
   private async onCardClick(frame: WsFrame<WeComBody>): Promise<void> {
     const body = frame.body;
-    const key = body?.event?.event_key ?? '';
-    const taskId = body?.event?.task_id ?? '';
-    if (!body || !key || !this.sink) return;
-    // The update must reach WeCom within 5 s of the click, so it does not wait for the inbox.
+    if (!body || !this.sink) return;
+    const { key, taskId } = cardClickOf(body);
+    if (!key) {
+      this.log.warn({ msgid: body.msgid }, '卡片点击事件缺少 event_key，已忽略');
+      return;
+    }
+    // The update must reach WeCom within 5 s of the click, so it does not wait for the inbox;
+    // userids limits it to the clicker, so a group card does not change for everyone.
     if (taskId) {
       this.connection.client.updateTemplateCard(frame, doneCard(this.cards.get(taskId), taskId, key), body.from?.userid ? [body.from.userid] : undefined)
         .catch((err: unknown) => this.log.warn({ err: errorText(err), taskId }, '更新卡片失败'));
@@ -110,12 +123,40 @@ export class WeComLongConnectionAdapter implements BotAdapter {
   }
 
   async send(msg: OutgoingMessage): Promise<SendResult> {
+    const now = this.now();
+    const wait = this.pacer.waitMs(msg.chatId, now);
+    if (wait > 0) return { ok: false, retryable: true, retryAfterMs: wait, error: '企业微信单个会话每分钟最多30条、每小时最多1000条，稍后发送' };
+    const r = await this.deliver(msg);
+    if (r.ok) this.pacer.record(msg.chatId, now);
+    return r;
+  }
+
+  private async deliver(msg: OutgoingMessage): Promise<SendResult> {
     const ctx = msg.replyTo?.replyContext as WeComReplyContext | undefined;
     if (ctx?.via === 'message' && ctx.reqId && !this.answered.has(ctx.reqId) && this.now() - ctx.receivedAt < (this.opts.replyWindowMs ?? 5.5 * 60_000)) {
       const replied = await this.reply(ctx.reqId, msg);
       if (replied) return replied;
     }
+    if (ctx?.via === 'card_event' && ctx.responseUrl && !this.usedResponseUrls.has(ctx.responseUrl) && this.now() - ctx.receivedAt < RESPONSE_URL_TTL_MS) {
+      const answered = await this.answerClick(ctx.responseUrl, msg);
+      if (answered) return answered;
+    }
     return this.push(msg);
+  }
+
+  /** A click that carried a response_url is answered through it once; null means "push instead". */
+  private async answerClick(url: string, msg: OutgoingMessage): Promise<SendResult | null> {
+    remember(this.usedResponseUrls, url, true);
+    const card = msg.body.kind === 'card' ? templateCard(msg.body, newTaskId(msg.outboxId)) : null;
+    const payload = card ? { msgtype: 'template_card', template_card: card } : { msgtype: 'markdown', markdown: { content: markdownOf(msg.body) } };
+    const r = await postWeCom(url, payload, this.backoff());
+    if (r.ok && card) remember(this.cards, card.task_id!, card);
+    if (r.ok || r.retryable) {
+      if (!r.ok) this.usedResponseUrls.delete(url);
+      return r;
+    }
+    this.log.info({ error: r.error }, 'response_url 不可用，改为主动发送');
+    return null;
   }
 
   /** Answers on the message's req_id; null means "cannot reply, push instead". */
@@ -154,7 +195,9 @@ export class WeComLongConnectionAdapter implements BotAdapter {
       }
       return { ok: true };
     } catch (err) {
-      return toSendResult(err, this.backoff());
+      const r = toSendResult(err, this.backoff());
+      // Refused for good: the parked row's notice to the admin group carries the likely fix.
+      return r.retryable ? r : { ...r, error: `${PUSH_REFUSED_HINT}（${r.error}）` };
     }
   }
 

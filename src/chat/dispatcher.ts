@@ -5,8 +5,9 @@ import type { Clock } from '../clock';
 import { Db } from '../db';
 import { enqueue } from '../outbox/outbox';
 import { CommandContext } from './context';
+import { maskPersonalData } from '../privacy/pii';
 import { memberFor } from './members';
-import { allowed, CommandRegistry, usage } from './registry';
+import { allowed, CommandDef, CommandRegistry, usage } from './registry';
 
 export interface DispatcherOptions {
   maxMessageLength: number;
@@ -25,7 +26,11 @@ export class Dispatcher {
     private readonly log: Logger,
   ) {}
 
-  async process(inboundId: number): Promise<void> {
+  /**
+   * 'deferred' means the database was away: nothing committed, the row is still 'received'
+   * and the inbox replays it later. Never throws, so no failure path can end the process.
+   */
+  async process(inboundId: number): Promise<'done' | 'deferred'> {
     try {
       await this.db.work(async (em) => {
         const row = await em.findOne(InboundMessage, { where: { id: inboundId } });
@@ -37,15 +42,28 @@ export class Dispatcher {
           ? await em.findOne(ChatGroup, { where: { platform: msg.platform, botId: msg.botId, chatId: msg.chatId } })
           : null;
         const ctx = new CommandContext(em, now, msg, row.id, member, group);
-        await this.handle(ctx);
+        const def = await this.handle(ctx);
         row.status = 'processed';
         row.processedAt = now;
         row.attempts += 1;
+        if (def?.anonymous) forgetSender(row);
+        else maskStoredText(row);
         await em.save(row);
       });
+      return 'done';
     } catch (err) {
+      if (await this.db.unavailable(err)) {
+        this.log.warn({ err, inboundId }, '数据库不可用，消息稍后重新处理');
+        return 'deferred';
+      }
       this.log.error({ err, inboundId }, 'inbound processing failed');
-      await this.markFailed(inboundId, err);
+      try {
+        await this.markFailed(inboundId, err);
+        return 'done';
+      } catch (markErr) {
+        this.log.warn({ err: markErr, inboundId }, '无法记录处理失败，消息稍后重新处理');
+        return 'deferred';
+      }
     }
   }
 
@@ -55,21 +73,23 @@ export class Dispatcher {
       if (!row) return;
       row.status = 'failed';
       row.attempts += 1;
-      row.error = String(err instanceof Error ? err.message : err).slice(0, 500);
-      await em.save(row);
+      row.error = maskPersonalData(String(err instanceof Error ? err.message : err).slice(0, 500));
       const msg = row.payload as IncomingMessage;
+      maskStoredText(row);
+      await em.save(row);
       const now = this.clock.now();
       await enqueue(em, msg, { kind: 'text', text: '处理这条消息时出错，已记录，请稍后重试或联系管理员。' },
         { inReplyTo: row.id, dedupeKey: `in:${row.id}:failed`, notBefore: now, now });
     });
   }
 
-  private async handle(ctx: CommandContext): Promise<void> {
+  /** Handles the message; returns the command it ran, if any. */
+  private async handle(ctx: CommandContext): Promise<CommandDef | null> {
     const { msg, member } = ctx;
     const length = msg.textLength ?? [...msg.text].length;
     if (length > this.opts.maxMessageLength) {
       await ctx.reply(`消息过长（${length}字），请控制在${this.opts.maxMessageLength}字以内，或分几条发送。`);
-      return;
+      return null;
     }
     const parsed = this.registry.parse(msg.text);
     switch (parsed.kind) {
@@ -77,36 +97,60 @@ export class Dispatcher {
         await ctx.reply(msg.text.trim()
           ? '没有识别到命令。发送 /帮助 查看可用命令。'
           : '请发送命令，例如 /帮助。');
-        return;
+        return null;
       case 'unknown':
         await ctx.reply(`未知命令 /${parsed.word}。发送 /帮助 查看可用命令。`);
-        return;
+        return null;
       case 'bad-args':
-        await ctx.reply(parsed.message);
-        return;
       case 'command': {
         const { def } = parsed;
+        // Refused before its arguments are even read: a usage hint would teach the command.
         if (!allowed(def, member.role)) {
-          await ctx.audit({ action: 'denied', entity: 'command', entityId: def.name, note: msg.text.slice(0, 200) });
+          await ctx.audit({ action: 'denied', entity: 'command', entityId: def.name, note: maskPersonalData(msg.text.slice(0, 200)) });
           const need = def.roles === 'any' ? '' : def.roles.map((r) => ROLE_LABELS[r]).join('或');
           await ctx.reply(`权限不足：/${def.name} 仅限${need}使用。你当前是${ROLE_LABELS[member.role]}。`);
-          return;
+          return null;
+        }
+        if (parsed.kind === 'bad-args') {
+          await ctx.reply(parsed.message);
+          return null;
         }
         if (def.where === 'group' && msg.chatType !== 'group') {
           await ctx.reply(`/${def.name} 需要在群聊中使用。用法：${usage(def)}`);
-          return;
+          return null;
         }
         if (def.where === 'direct' && msg.chatType !== 'direct') {
           await ctx.reply(`/${def.name} 请在与我的单聊中使用。`);
-          return;
+          return null;
         }
         const resolved = await this.registry.resolve(ctx, def, parsed.args);
         if ('error' in resolved) {
           await ctx.reply(resolved.error);
-          return;
+          return null;
         }
         await def.handler(ctx, parsed.args, resolved.vals);
+        return def;
       }
     }
   }
+}
+
+/** Once handled, the stored copy keeps no 身份证号 or mobile number; the raw text was only needed to act on it. */
+function maskStoredText(row: InboundMessage): void {
+  row.text = maskPersonalData(row.text);
+  const msg = row.payload as IncomingMessage;
+  row.payload = { ...msg, text: maskPersonalData(msg.text ?? ''), ...(msg.quote ? { quote: { ...msg.quote, text: maskPersonalData(msg.quote.text) } } : {}) };
+}
+
+/**
+ * An anonymous report (/评估) must not be traceable from the database: its inbound row keeps
+ * only what dedupe and the pending reply need, and the sender clears the rest after replying.
+ */
+function forgetSender(row: InboundMessage): void {
+  const msg = row.payload as IncomingMessage;
+  row.text = '';
+  row.senderId = '';
+  row.senderName = '';
+  if (row.chatType === 'direct') row.chatId = '';
+  row.payload = { anonymous: true, replyContext: msg.replyContext };
 }

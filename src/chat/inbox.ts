@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { LessThan } from 'typeorm';
 import type { IncomingMessage, InboundSink } from '../../bots/types';
-import { InboundMessage } from '../../entities';
+import { CallbackReplay, InboundMessage } from '../../entities';
 import type { Clock } from '../clock';
 import { Db, isDuplicateKey } from '../db';
 import type { Dispatcher } from './dispatcher';
@@ -9,6 +11,30 @@ import type { Dispatcher } from './dispatcher';
  * very long text is stored cut, with its real length kept for the length check.
  */
 export const STORED_TEXT_CHARS = 16_000;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/**
+ * The core's side of the adapter contract, enforced: whatever an adapter decoded from a
+ * hostile frame, what gets stored and processed has the declared types.
+ */
+function wellTyped(msg: IncomingMessage): IncomingMessage {
+  return {
+    ...msg,
+    botId: str(msg.botId).slice(0, 64),
+    messageId: str(msg.messageId),
+    chatId: str(msg.chatId).slice(0, 128),
+    chatType: msg.chatType === 'direct' ? 'direct' : 'group',
+    chatTitle: msg.chatTitle === undefined ? undefined : str(msg.chatTitle).slice(0, 200),
+    senderId: str(msg.senderId).slice(0, 128),
+    senderName: str(msg.senderName),
+    text: str(msg.text),
+    mentioned: msg.mentioned === true,
+    quote: msg.quote ? { ...msg.quote, text: str(msg.quote.text), senderName: msg.quote.senderName === undefined ? undefined : str(msg.quote.senderName) } : undefined,
+    attachments: Array.isArray(msg.attachments) ? msg.attachments.filter((a) => a && typeof a === 'object' && typeof a.ref === 'string') : [],
+    sentAt: str(msg.sentAt),
+  };
+}
 
 function fitForStorage(msg: IncomingMessage): IncomingMessage {
   const chars = [...msg.text];
@@ -23,6 +49,11 @@ function fitForStorage(msg: IncomingMessage): IncomingMessage {
  */
 export class Inbox implements InboundSink {
   private queue: Promise<void> = Promise.resolve();
+  /** Ids queued or running, so a replay does not queue a message twice. */
+  private readonly queued = new Set<number>();
+  /** Messages put off because the database was away; replayed by retryDeferred(). */
+  private deferred = 0;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Db,
@@ -32,7 +63,7 @@ export class Inbox implements InboundSink {
   ) {}
 
   async accept(incoming: IncomingMessage): Promise<{ duplicate: boolean }> {
-    const msg = fitForStorage(incoming);
+    const msg = fitForStorage(wellTyped(incoming));
     let id: number;
     try {
       id = await this.db.work(async (em) => {
@@ -62,8 +93,30 @@ export class Inbox implements InboundSink {
     return { duplicate: false };
   }
 
+  async claimOnce(credential: string, expiresAt: Date): Promise<boolean> {
+    const key = createHash('sha256').update(credential).digest('hex');
+    try {
+      await this.db.work(async (em) => {
+        // Expired credentials can never be accepted again (their timestamp is refused), so drop them.
+        await em.delete(CallbackReplay, { expiresAt: LessThan(this.clock.now()) });
+        await em.insert(CallbackReplay, { key, expiresAt });
+      });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
   schedule(id: number): void {
-    this.queue = this.queue.then(() => this.dispatcher.process(id));
+    if (this.queued.has(id)) return;
+    this.queued.add(id);
+    this.queue = this.queue
+      .then(() => this.dispatcher.process(id))
+      .then((outcome) => {
+        if (outcome === 'deferred') this.deferred++;
+      })
+      .finally(() => this.queued.delete(id));
   }
 
   /** Replays messages stored but never processed (the process died in between). */
@@ -71,6 +124,40 @@ export class Inbox implements InboundSink {
     const rows = await this.db.manager.find(InboundMessage, { where: { status: 'received' }, order: { id: 'ASC' } });
     for (const r of rows) this.schedule(r.id);
     return rows.length;
+  }
+
+  /** Messages stored but not yet processed, known to this process (for /readyz). */
+  waiting(): number {
+    return this.queued.size + this.deferred;
+  }
+
+  /**
+   * Replays what was put off while the database was away. The rows are still 'received'
+   * (their transactions never committed), so the same replay as after a crash finds them.
+   */
+  async retryDeferred(): Promise<number> {
+    if (this.deferred === 0) return 0;
+    await this.queue;
+    const count = this.deferred;
+    this.deferred = 0;
+    try {
+      return await this.recover();
+    } catch {
+      this.deferred += count;
+      return 0;
+    }
+  }
+
+  /** Checks for put-off messages every intervalMs; each check is a no-op while nothing waits. */
+  start(intervalMs: number): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.retryDeferred(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   /** Resolves when everything accepted so far has been processed. */

@@ -27,8 +27,9 @@ export interface CommandDef {
   /** Who may run it; 'any' includes unregistered people. */
   roles: Role[] | 'any';
   where?: 'group' | 'direct' | 'any';
+  /** An anonymous report: once handled, the stored message keeps neither its text nor who sent it. */
+  anonymous?: boolean;
   /** `vals` holds typed arguments, resolved. */
-   
   handler: (ctx: CommandContext, args: Record<string, string>, vals: Record<string, any>) => Promise<void>;
 }
 

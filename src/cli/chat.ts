@@ -25,7 +25,7 @@ export async function main(_args: string[]): Promise<number> {
   let app: App | null = null;
   const up = await fetch(`${base}/sandbox/api/state`).then((r) => r.ok).catch(() => false);
   if (!up) {
-    app = await App.create({ config: { ...config, logLevel: 'warn', server: { port: 0 } } });
+    app = await App.create({ config: { ...config, logLevel: 'warn', server: { ...config.server, port: 0, host: '127.0.0.1' } } });
     await app.start();
     base = `http://127.0.0.1:${app.port}`;
   }

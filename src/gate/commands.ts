@@ -154,7 +154,7 @@ export function registerGateCommands(r: CommandSink, desk: NoticeDesk): void {
     handler: async (ctx, _a, v) => ctx.reply(await progressText(ctx, v['通知号'])),
   });
   r.register({
-    name: '评估', aliases: ['这条合规吗', '合规吗'], summary: '检查一条未经机器人发来的通知是否合规（匿名记录）', roles: 'any',
+    name: '评估', aliases: ['这条合规吗', '合规吗'], summary: '检查一条未经机器人发来的通知是否合规（匿名记录）', roles: 'any', anonymous: true,
     args: [{ name: '通知原文', optional: true, rest: true }],
     handler: async (ctx, a) => {
       const text = (a['通知原文'] || ctx.msg.quote?.text || '').trim();

@@ -1,15 +1,32 @@
 import type { Logger } from 'pino';
 import { LessThanOrEqual } from 'typeorm';
-import type { BotAdapter, IncomingMessage, OutgoingMessage, Platform } from '../../bots/types';
+import { bodyText } from '../../bots/types';
+import type { BotAdapter, IncomingMessage, OutgoingBody, OutgoingMessage, Platform } from '../../bots/types';
 import { ChatGroup, InboundMessage, OutboxMessage } from '../../entities';
 import type { Clock } from '../clock';
 import { Db } from '../db';
+import { maskDeep, maskPersonalData } from '../privacy/pii';
 import { enqueue, OutboxListener } from './outbox';
 import { splitBody } from './split';
 
 export interface SenderOptions {
   maxAttempts: number;
   backoffBaseMs: number;
+  /** Cap on one wait, so a long outage is retried steadily instead of ever more rarely. */
+  backoffMaxMs?: number;
+}
+
+/** Wait before retry number `attempts` (1-based): doubling from the base, capped. */
+export function backoffMs(opts: SenderOptions, attempts: number): number {
+  const cap = opts.backoffMaxMs ?? Number.POSITIVE_INFINITY;
+  return Math.min(opts.backoffBaseMs * 2 ** Math.min(attempts - 1, 40), cap);
+}
+
+/** How long a message keeps being retried before it is parked: the sum of all waits. */
+export function retryWindowMs(opts: SenderOptions): number {
+  let total = 0;
+  for (let a = 1; a < opts.maxAttempts; a++) total += backoffMs(opts, a);
+  return total;
 }
 
 /** Sliding one-minute window per chat, so a burst waits instead of hitting the platform's limit. */
@@ -63,7 +80,7 @@ export class OutboxSender {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running;
+    await this.running?.catch(() => undefined);
   }
 
   /** Sends everything due now. Concurrent callers share one pass. */
@@ -140,10 +157,20 @@ export class OutboxSender {
     }
     const now = this.clock.now();
     await this.db.work(async (em) => {
-      await em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: now, lastError: '' });
+      // Delivered: the copy kept for the record needs no 身份证号 or mobile number.
+      const anonymous = await this.answersAnonymous(row);
+      const kept = anonymous ? { kind: 'text', text: '' } : maskDeep(row.body);
+      await em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: now, lastError: '', body: kept as never, ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) });
+      if (anonymous) await em.update(InboundMessage, { id: row.inReplyTo! }, { payload: { anonymous: true } as never });
       for (const l of this.listeners) await l(em, row, 'sent', now);
     });
     return true;
+  }
+
+  private async answersAnonymous(row: OutboxMessage): Promise<boolean> {
+    if (!row.inReplyTo) return false;
+    const inbound = await this.db.manager.findOne(InboundMessage, { where: { id: row.inReplyTo } });
+    return (inbound?.payload as { anonymous?: boolean } | null)?.anonymous === true;
   }
 
   private async replyTarget(row: OutboxMessage): Promise<OutgoingMessage['replyTo']> {
@@ -164,7 +191,7 @@ export class OutboxSender {
     const now = this.clock.now();
     this.log.warn({ outboxId: row.id, attempts, error }, 'outbox send failed');
     if (retryable && attempts < this.opts.maxAttempts) {
-      const notBefore = new Date(now.getTime() + this.opts.backoffBaseMs * 2 ** (attempts - 1));
+      const notBefore = new Date(now.getTime() + backoffMs(this.opts, attempts));
       await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { attempts, notBefore, lastError: error.slice(0, 500) }));
       return;
     }
@@ -173,11 +200,12 @@ export class OutboxSender {
       for (const l of this.listeners) await l(em, row, 'parked', now);
       if (row.dedupeKey.startsWith('park:')) return;
       const admins = await em.find(ChatGroup, { where: { kind: 'admin' } });
-      const preview = JSON.stringify(row.body).slice(0, 80);
+      const preview = maskPersonalData(bodyText(row.body as OutgoingBody)).slice(0, 60);
       for (const g of admins) {
+        // A resend after /发送队列 重试 may park again; each parking is reported once.
         await enqueue(em, { platform: g.platform, botId: g.botId, chatId: g.chatId, chatType: 'group' },
-          { kind: 'text', text: `消息发送失败已暂停（第${row.id}条，重试${attempts}次）：${error.slice(0, 80)}\n内容：${preview}` },
-          { dedupeKey: `park:${row.id}:${g.id}`, notBefore: now, now });
+          { kind: 'text', text: `消息发送失败已暂停（第${row.id}条，发往${row.platform}群 ${row.chatId}，重试${attempts}次）：${error.slice(0, 80)}\n内容：${preview}\n处理：/发送队列 查看，恢复后 /发送队列 重试 ${row.id}` },
+          { dedupeKey: `park:${row.id}:${g.id}:${now.getTime()}`, notBefore: now, now });
       }
     });
   }

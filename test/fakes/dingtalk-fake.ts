@@ -1,9 +1,11 @@
 /**
- * A local stand-in for DingTalk (protocol doc Part C): the Stream gateway with one-use tickets,
+ * A local stand-in for DingTalk, built from docs/platforms.md: the Stream gateway with one-use tickets,
  * the /connect WebSocket (SYSTEM ping/disconnect, CALLBACK pushes, acks recorded by messageId,
  * optional redelivery), sessionWebhook replies with their errors and quota, access tokens, the
  * robot OpenAPI sends, file downloads, and fault knobs. One http.Server + ws noServer on
- * 127.0.0.1:0. `sent` is what users would see.
+ * 127.0.0.1:0. `sent` is what users would see. Interactive cards are created from published
+ * templates and their clicks come back on the card topic; a dtmd button "clicked" in a group is
+ * never delivered, as group robots receive only @-messages.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -11,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 
 export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
+/** The Stream SDK's card callback topic (its TOPIC_CARD constant). */
+export const TOPIC_CARD = '/v1.0/card/instances/callback';
 export const SESSION_GONE = 300001;
 export const SEND_TOO_FAST = 130101;
 /** The real body-size error code is unknown (only its text was captured); this one is the fake's. */
@@ -18,7 +22,7 @@ export const BODY_TOO_LARGE = 460101;
 
 export interface Sent {
   seq: number;
-  via: 'session' | 'group' | 'oto';
+  via: 'session' | 'group' | 'oto' | 'card';
   clientId: string;
   /** Group conversation id, or the user's staff id for 1:1. */
   chat: string;
@@ -29,6 +33,8 @@ export interface Sent {
   text: string;
   /** Buttons as {title, url}, from actionCard btns or sampleActionCard* params. */
   buttons: { title: string; url: string }[];
+  /** Where it was shown: a group ('2') or a 1:1 chat ('1'). */
+  conversationType: '1' | '2';
 }
 
 interface Conn {
@@ -41,6 +47,7 @@ interface Conn {
 interface Session {
   clientId: string;
   chat: string;
+  group: boolean;
   expiresAt: number;
   sends: number[];
 }
@@ -88,7 +95,7 @@ function buttonsOf(kind: string, p: any): { title: string; url: string }[] {
   return out;
 }
 
-/** The HTTP-mode robot callback signature (protocol doc B5). */
+/** The HTTP-mode robot callback signature (docs/platforms.md, "DingTalk HTTP callback mode"). */
 export function callbackSign(timestamp: string, secret: string): string {
   return createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64');
 }
@@ -121,6 +128,10 @@ export class DingTalkFake {
   private readonly sessions = new Map<string, Session>();
   private readonly tokens = new Map<string, { clientId: string; expiresAt: number }>();
   private readonly files = new Map<string, { data: Buffer; name: string }>();
+  /** Card templates published in the card builder (id → the variables it declares). */
+  private readonly cardTemplates = new Map<string, string[]>();
+  /** Delivered interactive cards by outTrackId. */
+  private readonly cards = new Map<string, { clientId: string; group: boolean; chat: string; buttons: { label: string; command: string }[] }>();
   private readonly sessionFailures: { errcode: number; errmsg: string }[] = [];
   private readonly apiFailures: { status: number; body: unknown }[] = [];
   private readonly server: http.Server;
@@ -221,7 +232,7 @@ export class DingTalkFake {
     const now = Date.now();
     const session = randomBytes(10).toString('hex');
     const ttl = m.sessionTtlMs ?? this.sessionTtlMs;
-    this.sessions.set(session, { clientId, chat: group ? m.conversationId! : m.senderStaffId, expiresAt: now + ttl, sends: [] });
+    this.sessions.set(session, { clientId, chat: group ? m.conversationId! : m.senderStaffId, group, expiresAt: now + ttl, sends: [] });
     const msgtype = m.msgtype ?? 'text';
     return {
       conversationId: group ? m.conversationId : `cid1v1${m.senderStaffId}==`,
@@ -267,7 +278,7 @@ export class DingTalkFake {
   }
 
   private deliver(p: Pushed): void {
-    const conn = this.live(p.clientId, TOPIC_ROBOT);
+    const conn = this.live(p.clientId, p.frame.headers.topic);
     if (!conn.silent) conn.ws.send(JSON.stringify(p.frame));
     p.deliveries += 1;
     const wait = this.faults.redeliverAfterMs;
@@ -300,6 +311,66 @@ export class DingTalkFake {
       c.ws.send(JSON.stringify({ specVersion: '1.0', type: 'SYSTEM', headers: { topic: 'disconnect', contentType: 'application/json' }, data: JSON.stringify({ reason }) }));
       setTimeout(() => c.ws.close(), closeAfterMs).unref();
     }
+  }
+
+  // ---- interactive cards ---------------------------------------------------------------------
+
+  /** A template the operator built and published; createAndDeliver refuses unknown ids. */
+  addCardTemplate(id: string, variables: string[] = ['title', 'body', 'buttons']): void {
+    this.cardTemplates.set(id, variables);
+  }
+
+  /**
+   * A user presses button `index` of an interactive card. The card's "回传请求" comes back as a
+   * CALLBACK on the card topic (data shaped like the Go SDK's CardRequest, `content` a JSON
+   * string), in a group as in a 1:1 chat: no @ is involved.
+   */
+  clickCard(outTrackId: string, index: number, staffId: string): { messageId: string } {
+    const card = this.cards.get(outTrackId);
+    if (!card) throw new Error(`DingTalkFake: no card ${outTrackId}`);
+    const button = card.buttons[index];
+    if (!button) throw new Error(`DingTalkFake: card ${outTrackId} has no button ${index}`);
+    const data = {
+      outTrackId, corpId: 'dingcorp', userId: staffId, userIdType: 1, type: 'actionCallback', extension: '{}',
+      spaceType: card.group ? 'IM_GROUP' : 'IM_ROBOT', spaceId: card.chat,
+      content: JSON.stringify({ cardPrivateData: { actionIds: [`btn${index}`], params: { command: button.command } } }),
+    };
+    const messageId = `${randomBytes(4).toString('hex')}_${++this.seq}_${Date.now().toString(16)}`;
+    const frame = {
+      specVersion: '1.0', type: 'CALLBACK',
+      headers: { appId: card.clientId, connectionId: 'conn', contentType: 'application/json', messageId, time: String(Date.now()), topic: TOPIC_CARD },
+      data: JSON.stringify(data),
+    };
+    const p: Pushed = { frame, clientId: card.clientId, deliveries: 0, timer: null };
+    this.pushed.set(messageId, p);
+    this.deliver(p);
+    return { messageId };
+  }
+
+  private createCard(body: any, clientId: string, json: (status: number, body: unknown) => void, requestid: string): void {
+    const vars = this.cardTemplates.get(body?.cardTemplateId);
+    if (!vars) return json(400, { code: 'param.cardTemplateIdInvalid', message: '卡片模板不存在', requestid });
+    if (body.callbackType !== 'STREAM' || typeof body.outTrackId !== 'string' || !body.outTrackId) return json(400, { code: 'invalidParameter', message: 'outTrackId/callbackType 有误', requestid });
+    if (this.cards.has(body.outTrackId)) return json(400, { code: 'param.outTrackIdExists', message: 'outTrackId 已存在', requestid });
+    const params = body.cardData?.cardParamMap ?? {};
+    if (Object.values(params).some((v) => typeof v !== 'string')) return json(400, { code: 'invalidParameter', message: 'cardParamMap 的值必须是字符串', requestid });
+    const space = /^dtv1\.card\/\/(IM_GROUP|IM_ROBOT)\.(.+)$/.exec(String(body.openSpaceId ?? ''));
+    if (!space) return json(400, { code: 'invalidParameter', message: 'openSpaceId 有误', requestid });
+    const group = space[1] === 'IM_GROUP';
+    const deliver = group ? body.imGroupOpenDeliverModel : body.imRobotOpenDeliverModel;
+    if (deliver?.robotCode !== clientId) return json(400, { code: 'invalidParameter', message: '缺少投放模型或 robotCode 有误', requestid });
+    let buttons: { label: string; command: string }[] = [];
+    try {
+      buttons = JSON.parse(params.buttons ?? '[]');
+    } catch {
+      return json(400, { code: 'invalidParameter', message: 'buttons 不是 JSON 字符串', requestid });
+    }
+    this.cards.set(body.outTrackId, { clientId, group, chat: space[2], buttons });
+    this.sent.push({
+      seq: ++this.seq, via: 'card', clientId, chat: space[2], kind: body.cardTemplateId, param: { ...params, outTrackId: body.outTrackId },
+      text: [params.title, params.body].filter(Boolean).join('\n'), buttons: buttons.map((b) => ({ title: b.label, url: '' })), conversationType: group ? '2' : '1',
+    });
+    json(200, { success: true, result: { outTrackId: body.outTrackId, deliverResults: [{ spaceType: space[1], spaceId: space[2], success: true }] } });
   }
 
   // ---- files, tokens -------------------------------------------------------------------------
@@ -408,6 +479,7 @@ export class DingTalkFake {
       if (!this.files.has(body.downloadCode)) return json(400, { code: 'invalidParameter.downloadCode', message: 'downloadCode 无效', requestid });
       return json(200, { downloadUrl: `${this.base}/files/${body.downloadCode}` });
     }
+    if (url.pathname === '/v1.0/card/instances/createAndDeliver') return this.createCard(body, token.clientId, json, requestid);
     const isGroup = url.pathname === '/v1.0/robot/groupMessages/send';
     if (!isGroup && url.pathname !== '/v1.0/robot/oToMessages/batchSend') return json(404, { code: 'notFound', message: 'not found', requestid });
     const injected = this.apiFailures.shift();
@@ -423,7 +495,7 @@ export class DingTalkFake {
     const targets: string[] = isGroup ? [body.openConversationId] : body.userIds ?? [];
     if (!targets.length || targets.some((t) => !t)) return json(400, { code: 'invalidParameter', message: '缺少 openConversationId 或 userIds', requestid });
     for (const chat of targets) {
-      this.sent.push({ seq: ++this.seq, via: isGroup ? 'group' : 'oto', clientId: token.clientId, chat, kind: body.msgKey, param, text: param.content ?? param.text ?? '', buttons: buttonsOf(body.msgKey, param) });
+      this.sent.push({ seq: ++this.seq, via: isGroup ? 'group' : 'oto', clientId: token.clientId, chat, kind: body.msgKey, param, text: param.content ?? param.text ?? '', buttons: buttonsOf(body.msgKey, param), conversationType: isGroup ? '2' : '1' });
     }
     return json(200, isGroup ? { processQueryKey: randomUUID() } : { processQueryKey: randomUUID(), invalidStaffIdList: [], flowControlledStaffIdList: [] });
   }
@@ -441,8 +513,22 @@ export class DingTalkFake {
     const param = body?.[kind];
     if (!['text', 'markdown', 'actionCard'].includes(kind) || !param) return json(200, { errcode: 40035, errmsg: '缺少参数 msgtype 或消息内容' });
     s.sends.push(now);
-    this.sent.push({ seq: ++this.seq, via: 'session', clientId: s.clientId, chat: s.chat, kind, param, text: param.content ?? param.text ?? '', buttons: buttonsOf(kind, param) });
+    this.sent.push({ seq: ++this.seq, via: 'session', clientId: s.clientId, chat: s.chat, kind, param, text: param.content ?? param.text ?? '', buttons: buttonsOf(kind, param), conversationType: s.group ? '2' : '1' });
     json(200, { errcode: 0, errmsg: 'ok' });
+  }
+
+  /**
+   * A user taps a button of a message the bot sent. A dtmd://dingtalkclient/sendMessage link
+   * makes the user's client send its content as plain text, without an @. In a 1:1 chat the
+   * robot receives every message; in a group it receives only @-messages (docs/platforms.md),
+   * so a group "click" never reaches the bot.
+   */
+  click(sent: Sent, index: number, staffId: string): { delivered: false } | { delivered: true; messageId: string; msgId: string } {
+    const url = sent.buttons[index]?.url ?? '';
+    const m = /^dtmd:\/\/dingtalkclient\/sendMessage\?content=(.*)$/.exec(url);
+    if (!m) throw new Error(`DingTalkFake: button ${index} is not a sendMessage link: ${url}`);
+    if (sent.conversationType === '2') return { delivered: false };
+    return { delivered: true, ...this.pushRobotMessage({ clientId: sent.clientId, conversationType: '1', senderStaffId: staffId, text: decodeURIComponent(m[1]) }) };
   }
 
   /** What a user in this chat has been shown (group conversation id, or staff id for 1:1). */

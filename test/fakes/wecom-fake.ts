@@ -1,8 +1,11 @@
 /**
- * A local stand-in for WeCom's intelligent-robot servers (protocol doc Part C): the long-connection
+ * A local stand-in for WeCom's intelligent-robot servers, built from docs/platforms.md: the long-connection
  * WebSocket (auth, heartbeats, one live connection per bot, pushes, ordered acks with stream
  * state and limits), encrypted file downloads, the one-shot response_url and group-robot webhooks
  * used by callback mode, and helpers to build encrypted HTTP callbacks. Listens on 127.0.0.1:0.
+ * It refuses what WeCom refuses: pushes into chats nobody has messaged the bot in, more than 30
+ * sends a minute or 1,000 an hour per chat, late welcomes and card updates, refreshes of finished
+ * streams, reused response_urls, and passive replies with another nonce or timestamp.
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -16,9 +19,18 @@ export type ReplyCmd = (typeof REPLY_CMDS)[number];
 /**
  * Error codes the fake answers with. 846605 ("invalid req_id") and 846608 ("stream message update
  * expired") are what third-party WeCom plugins handle in the wild; the others are unknown and
- * only need to be non-zero (protocol doc A3).
+ * only need to be non-zero (docs/platforms.md).
  */
-export const FAKE_ERR = { badAuth: 40058, tooLong: 40058, badReqId: 846605, streamFinished: 40099, windowClosed: 846608, notAuthed: 40097, responseUrlUsed: 40096, badBody: 40095 } as const;
+export const FAKE_ERR = {
+  badAuth: 40058, tooLong: 40058, badReqId: 846605, streamFinished: 40099, windowClosed: 846608, notAuthed: 40097, responseUrlUsed: 40096, badBody: 40095,
+  /** 45009 is WeCom's documented "api freq out of limit". */
+  quota: 45009,
+  /** The code for a push into a chat nobody has messaged the bot in is not documented; this one is the fake's. */
+  chatNotAllowed: 40094,
+} as const;
+
+/** Per-conversation limits on replies plus pushes (docs/platforms.md, WeCom limits). */
+export const CHAT_LIMITS = [{ windowMs: 60_000, max: 30 }, { windowMs: 3_600_000, max: 1000 }] as const;
 
 export interface RecordedFrame {
   seq: number;
@@ -119,6 +131,12 @@ export class WeComFake {
   eventWindowMs = 5000;
   /** Streams must finish within 6 minutes of the user's message. */
   streamWindowMs = 6 * 60_000;
+  /** The fake's clock for quotas and windows; tests may move it. */
+  now: () => number = Date.now;
+  /** Conversations (per bot) in which a user has messaged the bot: the only ones open to pushes. */
+  private readonly openChats = new Map<string, Set<string>>();
+  /** Accepted replies and pushes per `${bot}:${chat}`, for the per-conversation quota. */
+  private readonly chatSends = new Map<string, number[]>();
   private readonly bots = new Map<string, string>();
   private readonly conns = new Set<Conn>();
   private readonly live = new Map<string, Conn>();
@@ -223,7 +241,7 @@ export class WeComFake {
 
   newResponseUrl(chat: string): string {
     const code = randomBytes(12).toString('hex');
-    this.responseCodes.set(code, { used: false, at: Date.now(), chat });
+    this.responseCodes.set(code, { used: false, at: this.now(), chat });
     return `${this.httpBase}/cgi-bin/aibot/response?response_code=${code}`;
   }
 
@@ -249,7 +267,8 @@ export class WeComFake {
     const conn = this.live.get(botId);
     if (!conn || conn.ws.readyState !== WebSocket.OPEN) throw new Error(`WeComFake: bot ${botId} has no live connection`);
     const chat = body.chattype === 'group' ? body.chatid : body.from?.userid;
-    this.pushes.set(reqId, { reqId, botId, kind, eventtype: body.event?.eventtype, body, at: Date.now(), chat });
+    if (kind === 'message') this.openChat(botId, chat);
+    this.pushes.set(reqId, { reqId, botId, kind, eventtype: body.event?.eventtype, body, at: this.now(), chat });
     conn.ws.send(JSON.stringify({ cmd, headers: { req_id: reqId }, body }));
     return { reqId, msgid: body.msgid };
   }
@@ -272,9 +291,18 @@ export class WeComFake {
   /** Hosts data encrypted with a fresh per-message key, as WeCom does; returns {url, aeskey}. */
   hostFile(data: Buffer, filename = 'file.bin'): { url: string; aeskey: string } {
     const aeskey = randomBytes(32).toString('base64');
+    return { url: this.hostEncrypted(data, aeskey, filename), aeskey };
+  }
+
+  /** Callback mode: media encrypted with the callback's EncodingAESKey; returns the bare URL. */
+  hostWithCallbackKey(data: Buffer, encodingAESKey: string, filename = 'file.bin'): string {
+    return this.hostEncrypted(data, `${encodingAESKey}=`, filename);
+  }
+
+  private hostEncrypted(data: Buffer, key: string, filename: string): string {
     const id = randomBytes(8).toString('hex');
-    this.files.set(id, { data: encryptFile(data, aeskey), filename });
-    return { url: `${this.httpBase}/files/${id}`, aeskey };
+    this.files.set(id, { data: encryptFile(data, key), filename });
+    return `${this.httpBase}/files/${id}`;
   }
 
   pushFile(o: PushCommon & { data: Buffer; filename: string }): { reqId: string; msgid: string } {
@@ -290,17 +318,37 @@ export class WeComFake {
     return this.pushBody(this.messageBody(o, { msgtype: 'mixed', mixed: { msg_item } }), o.botId);
   }
 
-  pushEvent(o: { botId?: string; eventtype: string; userid: string; chatid?: string; chattype?: 'single' | 'group'; eventKey?: string; taskId?: string; msgid?: string }): { reqId: string; msgid: string } {
+  /** A conversation where a user has messaged the bot (what the real platform learns from traffic). */
+  openChat(botId: string, chat: string): void {
+    const set = this.openChats.get(botId) ?? new Set<string>();
+    set.add(chat);
+    this.openChats.set(botId, set);
+  }
+
+  /**
+   * An event body as the callback-mode event doc shows it (docs/platforms.md): a card click
+   * nests {card_type, event_key, task_id} under event.template_card_event. `flat` builds the
+   * SDK type's flat shape instead, only to test the adapter's fallback.
+   */
+  eventBody(o: { botId?: string; eventtype: string; userid: string; chatid?: string; chattype?: 'single' | 'group'; eventKey?: string; taskId?: string; msgid?: string; flat?: boolean; withResponseUrl?: boolean }): any {
     const bot = this.botFor(o.botId);
     const chattype = o.chattype ?? (o.chatid ? 'group' : 'single');
-    const event: Record<string, string> = { eventtype: o.eventtype };
-    if (o.eventKey !== undefined) event.event_key = o.eventKey;
-    if (o.taskId !== undefined) event.task_id = o.taskId;
-    const body = {
-      msgid: o.msgid ?? `evt_${++this.pushSeq}_${randomBytes(6).toString('hex')}`, create_time: Math.floor(Date.now() / 1000), aibotid: bot,
+    const event: Record<string, unknown> = { eventtype: o.eventtype };
+    if (o.eventtype === 'template_card_event') {
+      const click = { card_type: 'button_interaction', event_key: o.eventKey, task_id: o.taskId };
+      if (o.flat) Object.assign(event, { event_key: o.eventKey, task_id: o.taskId });
+      else event.template_card_event = click;
+    }
+    const body: any = {
+      msgid: o.msgid ?? `evt_${++this.pushSeq}_${randomBytes(6).toString('hex')}`, create_time: Math.floor(this.now() / 1000), aibotid: bot,
       ...(chattype === 'group' ? { chatid: o.chatid } : {}), chattype, from: { userid: o.userid }, msgtype: 'event', event,
     };
-    return this.send(bot, 'aibot_event_callback', body, 'event');
+    if (o.withResponseUrl) body.response_url = this.newResponseUrl(chattype === 'group' ? o.chatid! : o.userid);
+    return body;
+  }
+
+  pushEvent(o: Parameters<WeComFake['eventBody']>[0]): { reqId: string; msgid: string } {
+    return this.send(this.botFor(o.botId), 'aibot_event_callback', this.eventBody(o), 'event');
   }
 
   /** Pushes a message again with a new req_id and the same msgid (a redelivery). */
@@ -387,11 +435,14 @@ export class WeComFake {
     if (!conn.botId) return { errcode: FAKE_ERR.notAuthed, errmsg: 'not subscribed' };
     const injected = this.takeFailure(cmd);
     if (injected) return injected;
-    const now = Date.now();
+    const now = this.now();
     const push = this.pushes.get(reqId);
     const tooLong = (s: unknown) => bytes(s) > 20480;
     if (cmd === 'aibot_send_msg') {
       if (!body?.chatid) return { errcode: FAKE_ERR.badBody, errmsg: 'chatid required' };
+      if (!this.openChats.get(conn.botId)?.has(body.chatid)) return { errcode: FAKE_ERR.chatNotAllowed, errmsg: 'no user has messaged the bot in this chat' };
+      const quota = this.overQuota(`${conn.botId}:${body.chatid}`);
+      if (quota) return quota;
       if (body.msgtype === 'markdown' && tooLong(body.markdown?.content)) return { errcode: FAKE_ERR.tooLong, errmsg: 'markdown.content exceed max length 20480' };
       if (body.msgtype === 'template_card') return this.checkCard(body.template_card);
       return body.msgtype === 'markdown' ? { errcode: 0, errmsg: 'ok' } : { errcode: FAKE_ERR.badBody, errmsg: `unsupported msgtype ${body.msgtype}` };
@@ -403,7 +454,9 @@ export class WeComFake {
       if (this.frames.some((f) => f.reqId === reqId && f.cmd === cmd && f.errcode === 0)) return { errcode: FAKE_ERR.badReqId, errmsg: 'already replied' };
       if (cmd === 'aibot_respond_update_msg') {
         if (body?.response_type !== 'update_template_card') return { errcode: FAKE_ERR.badBody, errmsg: 'response_type must be update_template_card' };
-        if (body.template_card?.task_id !== push.body?.event?.task_id) return { errcode: FAKE_ERR.badBody, errmsg: 'task_id mismatch' };
+        const click = push.body?.event?.template_card_event ?? push.body?.event;
+        if (body.template_card?.task_id !== click?.task_id) return { errcode: FAKE_ERR.badBody, errmsg: 'task_id mismatch' };
+        if (body.userids !== undefined && (!Array.isArray(body.userids) || body.userids.some((u: unknown) => typeof u !== 'string'))) return { errcode: FAKE_ERR.badBody, errmsg: 'userids must be a list of userid' };
         return this.checkCard(body.template_card);
       }
       return body?.msgtype === 'text' || body?.msgtype === 'template_card' ? { errcode: 0, errmsg: 'ok' } : { errcode: FAKE_ERR.badBody, errmsg: 'bad welcome body' };
@@ -411,6 +464,12 @@ export class WeComFake {
     // aibot_respond_msg
     if (!push || (push.kind === 'event' && push.eventtype !== 'enter_chat')) return { errcode: FAKE_ERR.badReqId, errmsg: 'unknown req_id' };
     if (now - push.at > this.streamWindowMs) return { errcode: FAKE_ERR.windowClosed, errmsg: 'reply window (6min) closed' };
+    // A reply counts once against the conversation's quota, however many stream refreshes it takes.
+    const firstFrame = !this.frames.some((f) => f.reqId === reqId && f.cmd === cmd && f.errcode === 0);
+    if (firstFrame) {
+      const quota = this.overQuota(`${conn.botId}:${push.chat}`);
+      if (quota) return quota;
+    }
     if (body?.msgtype === 'stream') {
       const s = body.stream ?? {};
       if (!s.id) return { errcode: FAKE_ERR.badBody, errmsg: 'stream.id required' };
@@ -425,6 +484,21 @@ export class WeComFake {
       return this.checkCard(body.template_card);
     }
     return { errcode: FAKE_ERR.badBody, errmsg: `unsupported msgtype ${String(body?.msgtype)}` };
+  }
+
+  /** Checks the per-conversation quota and counts the send when it is within it. */
+  private overQuota(key: string): { errcode: number; errmsg: string } | null {
+    const now = this.now();
+    const list = (this.chatSends.get(key) ?? []).filter((t) => now - t < 3_600_000);
+    for (const { windowMs, max } of CHAT_LIMITS) {
+      if (list.filter((t) => now - t < windowMs).length >= max) {
+        this.chatSends.set(key, list);
+        return { errcode: FAKE_ERR.quota, errmsg: `api freq out of limit (${max} per ${windowMs / 60_000} min per chat)` };
+      }
+    }
+    list.push(now);
+    this.chatSends.set(key, list);
+    return null;
   }
 
   private checkCard(card: any): { errcode: number; errmsg: string } {
@@ -486,9 +560,12 @@ export class WeComFake {
       const entry = this.responseCodes.get(code);
       const injected = this.takeFailure('response_url');
       if (injected) return record('response_url', code, injected.errcode, injected.errmsg, entry?.chat);
-      if (!entry || entry.used || Date.now() - entry.at > 3_600_000) return record('response_url', code, FAKE_ERR.responseUrlUsed, 'response_code invalid, used or expired', entry?.chat);
+      if (!entry || entry.used || this.now() - entry.at > 3_600_000) return record('response_url', code, FAKE_ERR.responseUrlUsed, 'response_code invalid, used or expired', entry?.chat);
       const content = body?.markdown?.content;
       if (body?.msgtype === 'markdown' && bytes(content) > 20480) return record('response_url', code, FAKE_ERR.tooLong, 'markdown.content exceed max length 20480', entry.chat);
+      // Replies through response_url count against the conversation's quota like any other.
+      const quota = this.overQuota(`response_url:${entry.chat}`);
+      if (quota) return record('response_url', code, quota.errcode, quota.errmsg, entry.chat);
       entry.used = true;
       return record('response_url', code, 0, 'ok', entry.chat);
     }
@@ -512,7 +589,7 @@ export interface CallbackKeys {
   aesKey: string;
 }
 
-/** Query string per protocol doc A5: every value through encodeURIComponent, so base64 "+" survives. */
+/** Query string as WeCom builds it (docs/platforms.md, "WeCom callback mode"): every value through encodeURIComponent, so base64 "+" survives. */
 function query(params: Record<string, string>): string {
   return Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 }
@@ -526,17 +603,30 @@ export function verificationQuery(keys: CallbackKeys, echo: string, opts: { badS
   return query({ msg_signature: sig, timestamp, nonce, echostr });
 }
 
-/** POST callback: {query, body} with the message encrypted and signed. */
-export function sealedCallback(keys: CallbackKeys, message: unknown, opts: { badSignature?: boolean } = {}): { query: string; body: { encrypt: string } } {
-  const timestamp = String(Math.floor(Date.now() / 1000));
+export interface SealedCallback {
+  query: string;
+  body: { encrypt: string };
+  /** The URL's timestamp and nonce: a passive reply must carry these same values. */
+  timestamp: string;
+  nonce: string;
+}
+
+/** POST callback: {query, body} with the message encrypted and signed (timestamp in seconds). */
+export function sealedCallback(keys: CallbackKeys, message: unknown, opts: { badSignature?: boolean; timestampSec?: number } = {}): SealedCallback {
+  const timestamp = String(opts.timestampSec ?? Math.floor(Date.now() / 1000));
   const nonce = randomBytes(6).toString('hex');
   const enc = wxEncrypt(keys.aesKey, JSON.stringify(message), '');
   const sig = opts.badSignature ? getSignature(keys.token, timestamp, nonce, `${enc}x`) : getSignature(keys.token, timestamp, nonce, enc);
-  return { query: query({ msg_signature: sig, timestamp, nonce }), body: { encrypt: enc } };
+  return { query: query({ msg_signature: sig, timestamp, nonce }), body: { encrypt: enc }, timestamp, nonce };
 }
 
-/** Opens a bot's encrypted passive reply, checking its signature as WeCom would. */
-export function openPassiveReply(keys: CallbackKeys, reply: { encrypt: string; msgsignature: string; timestamp: number | string; nonce: string }): any {
+/**
+ * Opens a bot's encrypted passive reply as WeCom would: the signature must match, and the reply
+ * must reuse the request's own nonce and timestamp (docs/platforms.md, passive replies).
+ */
+export function openPassiveReply(keys: CallbackKeys, request: Pick<SealedCallback, 'timestamp' | 'nonce'>, reply: { encrypt: string; msgsignature: string; timestamp: number | string; nonce: string }): any {
+  if (reply.nonce !== request.nonce) throw new Error('passive reply nonce differs from the request');
+  if (String(reply.timestamp) !== request.timestamp) throw new Error('passive reply timestamp differs from the request');
   if (getSignature(keys.token, reply.timestamp, reply.nonce, reply.encrypt) !== reply.msgsignature) throw new Error('passive reply signature mismatch');
   return JSON.parse(wxDecrypt(keys.aesKey, reply.encrypt).message);
 }

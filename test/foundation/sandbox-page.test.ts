@@ -17,6 +17,7 @@ interface Locator {
   filter(opts: { hasText: string | RegExp }): Locator;
   locator(selector: string): Locator;
   last(): Locator;
+  nth(index: number): Locator;
   count(): Promise<number>;
   innerText(): Promise<string>;
   inputValue(): Promise<string>;
@@ -36,6 +37,7 @@ interface Page {
   getByRole(role: 'button', opts?: { name?: string | RegExp; exact?: boolean }): Locator;
   screenshot(opts: { path: string; fullPage?: boolean }): Promise<Buffer>;
   setDefaultTimeout(ms: number): void;
+  waitForTimeout(ms: number): Promise<void>;
   setViewportSize(size: { width: number; height: number }): Promise<void>;
   route(url: string, handler: (route: Route) => unknown): Promise<void>;
   unroute(url: string): Promise<void>;

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { In } from 'typeorm';
 import { DingTalkStreamAdapter } from '../../bots/dingtalk/stream';
-import { OutboxMessage } from '../../entities';
+import { NOT_STORED_TEXT } from '../../bots/dingtalk/outgoing';
+import { InboundMessage, OutboxMessage } from '../../entities';
 import { DingTalkFake, SEND_TOO_FAST } from '../fakes/dingtalk-fake';
 import { Harness } from '../helpers/harness';
 import { enqueueOut, eventually, flushUntilSent, handled, payloadOf, processed, repliesTo, testLog } from './helpers';
@@ -26,7 +27,7 @@ describe('DingTalk Stream mode: real SDK against the local fake', () => {
   });
 
   afterEach(async () => {
-    // Teardown order from the protocol doc: disconnect the client while connected, then close the fake.
+    // Teardown order the SDK needs (docs/platforms.md): disconnect the client while connected, then close the fake.
     await h.stop();
     await eventually(() => fake.liveConnections(CID) === 0, 'socket closed by the client');
     await fake.close();
@@ -52,20 +53,40 @@ describe('DingTalk Stream mode: real SDK against the local fake', () => {
     expect(fake.shownIn(ADMIN)).to.deep.equal(['王主任（staff-admin）：管理员\n单聊']);
   });
 
-  it('sends a card as sampleActionCard with dtmd links; clicking sends the command back as a message', async () => {
+  it('sends a group card without dtmd buttons (a group click would carry no @) and spells out "@减负助手 /命令"', async () => {
     const id = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: GROUP, chatType: 'group' }, {
       kind: 'card', title: '请确认身份', body: '点按钮或直接发送命令', buttons: [{ label: '我是谁', command: '/我是谁' }, { label: '帮助', command: '/帮助' }],
     });
     await flushUntilSent(h, [id]);
     const card = fake.sent[0];
-    expect(card).to.include({ via: 'group', kind: 'sampleActionCard2', chat: GROUP });
-    expect(card.param.text).to.contain('也可直接发送：/我是谁、/帮助');
-    expect(card.buttons[0]).to.deep.equal({ title: '我是谁', url: `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent('/我是谁')}` });
-    // The user's client sends the decoded content as an ordinary message.
-    const command = new URL(card.buttons[0].url).searchParams.get('content')!;
-    const { msgId } = fake.pushRobotMessage({ conversationType: '2', conversationId: GROUP, senderStaffId: ADMIN, text: command });
+    expect(card).to.include({ via: 'group', kind: 'sampleMarkdown', chat: GROUP });
+    expect(card.buttons).to.deep.equal([]);
+    expect(card.param.text).to.contain('- 我是谁：发送「@减负助手 /我是谁」');
+    // Doing what the card says: DingTalk removes the @name, the bot gets the command.
+    const { msgId } = fake.pushRobotMessage({ conversationType: '2', conversationId: GROUP, senderStaffId: ADMIN, text: '/我是谁' });
     await handled(h, 'dingtalk', msgId);
     expect(fake.shownIn(GROUP).at(-1)).to.equal('王主任（staff-admin）：管理员\n本群：未绑定');
+  });
+
+  it('the fake refuses a group "click" on a dtmd link: it reaches the bot only in 1:1 chats', async () => {
+    const groupCard = { seq: 0, via: 'group' as const, clientId: CID, chat: GROUP, kind: 'sampleActionCard', param: {}, text: '', buttons: [{ title: '我是谁', url: 'dtmd://dingtalkclient/sendMessage?content=%2F%E6%88%91%E6%98%AF%E8%B0%81' }], conversationType: '2' as const };
+    expect(fake.click(groupCard, 0, ADMIN)).to.deep.equal({ delivered: false });
+    expect(await h.app.ds.manager.count(InboundMessage)).to.equal(0);
+  });
+
+  it('sends a 1:1 card with dtmd buttons; a click sends the command back as a message', async () => {
+    const id = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: ADMIN, chatType: 'direct' }, {
+      kind: 'card', title: '请确认身份', body: '点按钮或直接发送命令', buttons: [{ label: '我是谁', command: '/我是谁' }, { label: '帮助', command: '/帮助' }],
+    });
+    await flushUntilSent(h, [id]);
+    const card = fake.sent[0];
+    expect(card).to.include({ via: 'oto', kind: 'sampleActionCard2', chat: ADMIN });
+    expect(card.param.text).to.contain('也可直接发送：/我是谁、/帮助');
+    expect(card.buttons[0]).to.deep.equal({ title: '我是谁', url: `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent('/我是谁')}` });
+    const click = fake.click(card, 0, ADMIN);
+    if (!click.delivered) throw new Error('a 1:1 click must reach the bot');
+    await handled(h, 'dingtalk', click.msgId);
+    expect(fake.shownIn(ADMIN).at(-1)).to.equal('王主任（staff-admin）：管理员\n单聊');
   });
 
   it('replies with an actionCard through the sessionWebhook when the card answers a message', async () => {
@@ -213,5 +234,84 @@ describe('DingTalk Stream mode: real SDK against the local fake', () => {
     const row = await h.app.ds.manager.findOneByOrFail(OutboxMessage, { id });
     // Rate limits cost no attempt; the 503 costs one.
     expect(row.attempts).to.equal(1);
+  });
+
+  it('retries HTTP 400 throttling codes (send.too.fast) after a wait, without spending attempts', async () => {
+    fake.failApi(2, 400, { code: 'send.too.fast', message: '发送太快' });
+    const id = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: GROUP, chatType: 'group' }, { kind: 'text', text: '限流后的通知' });
+    await h.app.settle();
+    const waiting = await h.app.ds.manager.findOneByOrFail(OutboxMessage, { id });
+    expect(waiting.status).to.equal('pending');
+    expect(waiting.notBefore.getTime()).to.be.greaterThan(h.clock.now().getTime());
+    expect(waiting.lastError).to.contain('send.too.fast');
+    await flushUntilSent(h, [id]);
+    const row = await h.app.ds.manager.findOneByOrFail(OutboxMessage, { id });
+    expect(row).to.include({ status: 'sent', attempts: 0 });
+    expect(fake.shownIn(GROUP)).to.deep.equal(['限流后的通知']);
+  });
+});
+
+describe('DingTalk Stream mode: a message that cannot be stored', () => {
+  it('tells the sender through the sessionWebhook and acks (robot messages are not redelivered)', async () => {
+    const fake = await DingTalkFake.start({ apps: { [CID]: SECRET } });
+    const adapter = new DingTalkStreamAdapter({ id: 'dt1', clientId: CID, clientSecret: SECRET, endpoints: { apiBase: fake.base, oapiBase: fake.base }, silenceMs: 2000, reconnectBaseMs: 50, log: testLog });
+    await adapter.start({ accept: async () => Promise.reject(new Error('database is down')), claimOnce: async () => true });
+    try {
+      const { messageId } = fake.pushRobotMessage({ conversationType: '1', senderStaffId: ADMIN, text: '/我是谁' });
+      await eventually(() => fake.acks.has(messageId), 'ack after telling the user');
+      expect(fake.sent.map((x) => [x.via, x.chat, x.text])).to.deep.equal([['session', ADMIN, NOT_STORED_TEXT]]);
+    } finally {
+      await adapter.stop();
+      await fake.close();
+    }
+  });
+});
+
+describe('DingTalk interactive cards: a click in a group reaches the command through the SDK card topic', () => {
+  let fake: DingTalkFake;
+  let h: Harness;
+
+  beforeEach(async () => {
+    fake = await DingTalkFake.start({ apps: { [CID]: SECRET }, people: { [ADMIN]: '王主任' } });
+    fake.addCardTemplate('tpl-jianfu.schema');
+    const adapter = new DingTalkStreamAdapter({
+      id: 'dt1', clientId: CID, clientSecret: SECRET, endpoints: { apiBase: fake.base, oapiBase: fake.base }, cardTemplateId: 'tpl-jianfu.schema',
+      silenceMs: 2000, pingIntervalMs: 200, reconnectBaseMs: 50, log: testLog,
+    });
+    h = await Harness.start({ adapters: [adapter], listen: true, config: { admins: [{ platform: 'dingtalk', userId: ADMIN, name: '王主任' }] } });
+  });
+
+  afterEach(async () => {
+    await h.stop();
+    await eventually(() => fake.liveConnections(CID) === 0, 'socket closed by the client');
+    await fake.close();
+  });
+
+  it('subscribes to the card topic, delivers the card into the group, and runs the clicked command', async () => {
+    expect(JSON.stringify(fake.gatewayCalls[0].subscriptions)).to.contain('/v1.0/card/instances/callback');
+    const id = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: GROUP, chatType: 'group' }, {
+      kind: 'card', title: '请确认身份', body: '点按钮即可', buttons: [{ label: '我是谁', command: '/我是谁' }, { label: '帮助', command: '/帮助' }],
+    });
+    await flushUntilSent(h, [id]);
+    const card = fake.sent[0];
+    expect(card).to.include({ via: 'card', chat: GROUP, conversationType: '2' });
+    expect(card.buttons.map((b) => b.title)).to.deep.equal(['我是谁', '帮助']);
+    const { messageId } = fake.clickCard(card.param.outTrackId, 0, ADMIN);
+    const row = await handled(h, 'dingtalk', `card:${messageId}`);
+    expect(payloadOf(row)).to.include({ text: '/我是谁', chatId: GROUP, chatType: 'group', senderId: ADMIN, isCardAction: true });
+    await flushUntilSent(h, await repliesTo(h, row.id));
+    expect(fake.shownIn(GROUP).at(-1)).to.equal('王主任（staff-admin）：管理员\n本群：未绑定');
+    // The answer to the click updates only the clicker's copy of the card.
+    expect(JSON.parse(fake.acks.get(messageId).data).response).to.deep.equal({ cardUpdateOptions: { updatePrivateDataByKey: true }, userPrivateData: { cardParamMap: { done: '已选择：/我是谁' } } });
+  });
+
+  it('delivers a 1:1 interactive card into the robot chat, and its click answers there', async () => {
+    const id = await enqueueOut(h, { platform: 'dingtalk', botId: 'dt1', chatId: ADMIN, chatType: 'direct' }, { kind: 'card', title: '选择', body: '请选择', buttons: [{ label: '帮助', command: '/帮助' }] });
+    await flushUntilSent(h, [id]);
+    const card = fake.sent[0];
+    expect(card).to.include({ via: 'card', chat: ADMIN, conversationType: '1' });
+    const { messageId } = fake.clickCard(card.param.outTrackId, 0, ADMIN);
+    const row = await handled(h, 'dingtalk', `card:${messageId}`);
+    expect(payloadOf(row)).to.include({ text: '/帮助', chatId: ADMIN, chatType: 'direct' });
   });
 });

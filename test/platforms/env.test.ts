@@ -52,6 +52,16 @@ describe('platform bots from environment variables', () => {
     expect(r.routes).to.have.length(1);
   });
 
+  it('takes the DingTalk robot name and interactive card template from the environment, and says so at start-up', () => {
+    const plain = build({ DINGTALK_CLIENT_ID: 'c', DINGTALK_CLIENT_SECRET: 's' });
+    expect((plain.adapters[0] as DingTalkStreamAdapter).api.cardTemplateId).to.equal(undefined);
+    expect(plain.summary[0]).to.contain('群内请@机器人');
+    const cards = build({ DINGTALK_CLIENT_ID: 'c', DINGTALK_CLIENT_SECRET: 's', DINGTALK_CARD_TEMPLATE_ID: 'tpl.schema', DINGTALK_BOT_NAME: '街道助手' });
+    const api = (cards.adapters[0] as DingTalkStreamAdapter).api;
+    expect([api.cardTemplateId, api.botName]).to.deep.equal(['tpl.schema', '街道助手']);
+    expect(cards.summary[0]).to.contain('互动卡片按钮');
+  });
+
   const refuses: [string, Record<string, string>, RegExp][] = [
     ['WeCom secret missing', { WECOM_BOT_ID: 'a' }, /WECOM_BOT_SECRET 未设置/],
     ['bad EncodingAESKey', { WECOM_BOT_ID: 'a', WECOM_CALLBACK_TOKEN: 'T', WECOM_CALLBACK_AES_KEY: 'short' }, /WECOM_CALLBACK_AES_KEY 应为 43 位/],

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { In } from 'typeorm';
-import { WeComLongConnectionAdapter } from '../../bots/wecom/long-connection';
+import { PUSH_REFUSED_HINT, WeComLongConnectionAdapter } from '../../bots/wecom/long-connection';
 import { OutboxMessage } from '../../entities';
 import { FAKE_ERR, WeComFake } from '../fakes/wecom-fake';
 import { Harness } from '../helpers/harness';
@@ -11,10 +11,10 @@ const SECRET = 'wecom-secret';
 const ADMIN = 'u-admin';
 const GROUP = 'wrGROUP01';
 
-function newAdapter(fake: WeComFake): WeComLongConnectionAdapter {
+function newAdapter(fake: WeComFake, now?: () => number): WeComLongConnectionAdapter {
   return new WeComLongConnectionAdapter({
     id: 'street1', botId: BOT, secret: SECRET, wsUrl: fake.wsUrl,
-    heartbeatInterval: 300, reconnectInterval: 50, startTimeoutMs: 5000, log: testLog,
+    heartbeatInterval: 300, reconnectInterval: 50, startTimeoutMs: 5000, log: testLog, now,
   });
 }
 
@@ -25,7 +25,8 @@ describe('WeCom long connection: real SDK against the local fake', () => {
 
   beforeEach(async () => {
     fake = await WeComFake.start({ bots: { [BOT]: SECRET } });
-    adapter = newAdapter(fake);
+    // Adapter pacing follows the harness clock once it exists, as production follows the wall clock.
+    adapter = newAdapter(fake, () => (h ? h.clock.now().getTime() : Date.now()));
     h = await Harness.start({ adapters: [adapter], listen: true, config: { admins: [{ platform: 'wecom', userId: ADMIN, name: '王主任' }] } });
   });
 
@@ -80,7 +81,7 @@ describe('WeCom long connection: real SDK against the local fake', () => {
     expect(payloadOf(await processed(h, 'wecom', quoted.msgid)).quote).to.deep.equal({ text: '原来那条通知' });
   });
 
-  it('stores a submitted file and downloads it decrypted with the per-message aeskey', async () => {
+  it('stores a submitted file and an image and downloads them decrypted with the per-message aeskey', async () => {
     const data = Buffer.from('关于开展基层减负专项检查的通知\n附件内容'.repeat(50));
     const { msgid } = fake.pushFile({ userid: ADMIN, data, filename: '通知.docx' });
     const msg = payloadOf(await processed(h, 'wecom', msgid));
@@ -89,9 +90,14 @@ describe('WeCom long connection: real SDK against the local fake', () => {
     const file = await adapter.download(msg.attachments[0]);
     expect(file.name).to.equal('通知.docx');
     expect(file.data.equals(data)).to.equal(true);
+    const image = fake.pushImage({ userid: ADMIN, data: Buffer.from('PNG-IMAGE') });
+    const img = payloadOf(await processed(h, 'wecom', image.msgid));
+    expect(img.attachments.map((a) => a.kind)).to.deep.equal(['image']);
+    expect((await adapter.download(img.attachments[0])).data.toString()).to.equal('PNG-IMAGE');
   });
 
   it('pushes an outbox row without a reply target through aibot_send_msg as markdown', async () => {
+    fake.openChat(BOT, 'wrGROUP02');
     const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrGROUP02', chatType: 'group' }, { kind: 'text', text: '本周有3条通知待回执' });
     await flushUntilSent(h, [id]);
     const [push] = fake.delivered('aibot_send_msg');
@@ -99,6 +105,7 @@ describe('WeCom long connection: real SDK against the local fake', () => {
   });
 
   it('sends a card with button_interaction keys carrying commands; a click updates the card and runs the command', async () => {
+    fake.openChat(BOT, GROUP);
     const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: GROUP, chatType: 'group' }, {
       kind: 'card', title: '请确认身份', body: '点按钮或直接发送命令', buttons: [{ label: '我是谁', command: '/我是谁' }, { label: '帮助', command: '/帮助' }],
     });
@@ -108,7 +115,9 @@ describe('WeCom long connection: real SDK against the local fake', () => {
     expect(card.sub_title_text).to.contain('也可直接发送：/我是谁、/帮助');
     expect(card.button_list.map((b: { text: string }) => b.text)).to.deep.equal(['我是谁', '帮助']);
 
+    // The documented shape: event.template_card_event.{card_type, event_key, task_id}.
     const click = fake.pushEvent({ eventtype: 'template_card_event', chatid: GROUP, userid: ADMIN, eventKey: card.button_list[0].key, taskId: card.task_id });
+    expect(fake.pushes.get(click.reqId)!.body.event.template_card_event).to.include({ card_type: 'button_interaction', task_id: card.task_id });
     const update = await eventually(() => fake.delivered('aibot_respond_update_msg')[0], 'card update frame');
     expect(update.reqId).to.equal(click.reqId);
     expect(update.body.template_card.button_list[0].text).to.equal('✓ 我是谁');
@@ -118,6 +127,52 @@ describe('WeCom long connection: real SDK against the local fake', () => {
     expect(payloadOf(row)).to.include({ text: '/我是谁', isCardAction: true, chatId: GROUP });
     await flushUntilSent(h, await repliesTo(h, row.id));
     expect(fake.shownIn(GROUP).at(-1)).to.equal('王主任（u-admin）：管理员\n本群：未绑定');
+  });
+
+  it('still reads a click in the flat shape of the SDK type (fallback)', async () => {
+    const click = fake.pushEvent({ eventtype: 'template_card_event', chatid: GROUP, userid: ADMIN, eventKey: '0:/我是谁', taskId: 'jf_1_flat', flat: true });
+    const row = await processed(h, 'wecom', `card:${click.msgid}`);
+    expect(payloadOf(row)).to.include({ text: '/我是谁', isCardAction: true });
+  });
+
+  it('answers a click through its response_url when the click carries one', async () => {
+    const click = fake.pushEvent({ eventtype: 'template_card_event', chatid: GROUP, userid: ADMIN, eventKey: '0:/我是谁', taskId: 'jf_2_url', withResponseUrl: true });
+    const row = await handled(h, 'wecom', `card:${click.msgid}`);
+    await flushUntilSent(h, await repliesTo(h, row.id));
+    expect(fake.posts.map((p) => [p.kind, p.errcode, p.chat])).to.deep.equal([['response_url', 0, GROUP]]);
+    expect(fake.delivered('aibot_send_msg')).to.have.length(0);
+  });
+
+  it('refuses to push into a chat nobody has messaged the bot in; the admin group is told how to fix it', async () => {
+    const bind = fake.pushText({ chatid: 'wrADMIN', userid: ADMIN, content: '@减负助手 /绑定 管理组' });
+    await handled(h, 'wecom', bind.msgid);
+    const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrNEVER', chatType: 'group' }, { kind: 'text', text: '通知' });
+    await h.app.settle();
+    await h.app.settle();
+    const row = await h.app.ds.manager.findOneByOrFail(OutboxMessage, { id });
+    expect(row.status).to.equal('parked');
+    expect(fake.frames.find((f) => f.body?.chatid === 'wrNEVER')!.errcode).to.equal(FAKE_ERR.chatNotAllowed);
+    expect(fake.shownIn('wrADMIN').at(-1)).to.contain(PUSH_REFUSED_HINT.slice(0, 20));
+  });
+
+  it('paces pushes at 30 a minute per chat, so WeCom never has to refuse one', async () => {
+    fake.now = () => h.clock.now().getTime();
+    fake.openChat(BOT, 'wrBUSY');
+    const ids: number[] = [];
+    for (let i = 1; i <= 31; i++) ids.push(await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrBUSY', chatType: 'group' }, { kind: 'text', text: `第${i}条` }));
+    await h.app.settle();
+    expect(fake.shownIn('wrBUSY')).to.have.length(30);
+    await flushUntilSent(h, ids, 10_000);
+    expect(fake.shownIn('wrBUSY')).to.have.length(31);
+    expect(fake.frames.filter((f) => f.errcode === FAKE_ERR.quota)).to.have.length(0);
+  });
+
+  it('the fake refuses a 31st push within a minute, as WeCom does', async () => {
+    fake.openChat(BOT, 'wrRAW');
+    const results = [];
+    for (let i = 0; i < 31; i++) results.push(await adapter.connection.client.sendMessage('wrRAW', { msgtype: 'markdown', markdown: { content: `${i}` } }).then(() => 0, (e: { errcode: number }) => e.errcode));
+    expect(results.slice(0, 30).every((c) => c === 0)).to.equal(true);
+    expect(results[30]).to.equal(FAKE_ERR.quota);
   });
 
   it('answers an inbound message with a template card on its req_id (reply, not push)', async () => {
@@ -197,6 +252,7 @@ describe('WeCom long connection: real SDK against the local fake', () => {
 
   it('keeps acks in order when WeCom is slow to answer', async () => {
     fake.faults.ackDelayMs = 150;
+    fake.openChat(BOT, 'wrSLOW');
     const a = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrSLOW', chatType: 'group' }, { kind: 'text', text: '第一条' });
     const b = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrSLOW', chatType: 'group' }, { kind: 'text', text: '第二条' });
     await flushUntilSent(h, [a, b]);
@@ -206,6 +262,7 @@ describe('WeCom long connection: real SDK against the local fake', () => {
   it('retries a push whose ack never came (SDK times out after 5 s): delivered at least once, nothing lost', async function () {
     this.timeout(15_000);
     fake.faults.dropAcks = 1;
+    fake.openChat(BOT, 'wrDROP');
     const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrDROP', chatType: 'group' }, { kind: 'text', text: '请回执' });
     await flushUntilSent(h, [id]);
     const row = await h.app.ds.manager.findOneByOrFail(OutboxMessage, { id });
@@ -225,6 +282,7 @@ describe('WeCom long connection: real SDK against the local fake', () => {
 
   it('maps other errcodes to a non-retryable failure and parks the row', async () => {
     fake.failNext(1, 40058, 'invalid Request Parameter', ['aibot_send_msg']);
+    fake.openChat(BOT, 'wrGROUP03');
     const id = await enqueueOut(h, { platform: 'wecom', botId: 'street1', chatId: 'wrGROUP03', chatType: 'group' }, { kind: 'text', text: '通知' });
     await h.app.settle();
     const row = await h.app.ds.manager.findOneByOrFail(OutboxMessage, { id });
@@ -234,7 +292,7 @@ describe('WeCom long connection: real SDK against the local fake', () => {
 
   it('gives up the connection when a newer one for the same bot kicks it, without fighting back', async () => {
     const rival = newAdapter(fake);
-    await rival.start({ accept: async () => ({ duplicate: false }) });
+    await rival.start({ accept: async () => ({ duplicate: false }), claimOnce: async () => true });
     try {
       await eventually(() => adapter.connection.state === 'kicked', 'old connection kicked');
       expect(rival.connection.state).to.equal('online');
@@ -250,7 +308,7 @@ describe('WeCom long connection: real SDK against the local fake', () => {
 
   it('rejects a wrong secret without crashing and reports the connection as failed', async () => {
     const bad = new WeComLongConnectionAdapter({ id: 'bad', botId: BOT, secret: 'wrong', wsUrl: fake.wsUrl, heartbeatInterval: 300, reconnectInterval: 20, maxAuthFailureAttempts: 1, startTimeoutMs: 5000, log: testLog });
-    await bad.start({ accept: async () => ({ duplicate: false }) });
+    await bad.start({ accept: async () => ({ duplicate: false }), claimOnce: async () => true });
     expect(bad.connection.state).to.equal('failed');
     expect(fake.auths.filter((a) => !a.ok).length).to.be.greaterThan(0);
     await bad.stop();

@@ -4,10 +4,11 @@
  */
 import { benchDeadlines } from './deadlines';
 import { benchFormalism } from './formalism';
+import { benchRouting } from './routing';
 import { benchThroughput } from './throughput';
 
 async function main(): Promise<void> {
-  const rows = [await benchDeadlines(), await benchFormalism(), await benchThroughput()];
+  const rows = [await benchDeadlines(), await benchFormalism(), await benchRouting(), await benchThroughput()];
   process.stdout.write('\n== summary\n');
   for (const r of rows) process.stdout.write(`${r.name}: jianfu ${r.project} | anchor ${r.anchor}\n`);
 }

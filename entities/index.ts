@@ -28,3 +28,8 @@ export type { StoredFinding } from './gate-decision';
 export const CORE_ENTITIES = [
   Street, Community, Department, Member, ChatGroup, AuditLog, InboundMessage, OutboxMessage, HolidayDay, KvState, PendingAction, CallbackReplay,
 ];
+export { WhistleDepartment } from './whistle-department';
+export { WhistleTicket } from './whistle-ticket';
+export type { TicketStatus } from './whistle-ticket';
+export { WhistleEvent } from './whistle-event';
+export { WhistleTimer } from './whistle-timer';

@@ -9,6 +9,7 @@ const subcommands: Record<string, Subcommand> = {
   chat: { summary: '终端沙盒聊天', run: async (a) => (await import('./cli/chat')).main(a) },
   migrate: { summary: '执行数据库迁移', run: async (a) => (await import('./cli/migrate')).main(a) },
   deadline: { summary: '从文本提取截止时间：deadline --jsonl FILE', run: async (a) => (await import('./cli/deadline')).main(a) },
+  route: { summary: '吹哨分派：route train|predict|desk --jsonl FILE', run: async (a) => (await import('./whistle/cli')).main(a) },
   assess: { summary: '按 /评估 的规则批量检查通知：assess --jsonl FILE', run: async (a) => (await import('./cli/assess')).main(a) },
   holidays: { summary: '解析国务院节假日通知：holidays parse FILE', run: async (a) => (await import('./cli/holidays')).main(a) },
 };

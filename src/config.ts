@@ -37,6 +37,8 @@ export const configSchema = z.object({
   // Keys and values are checked against each rule's own schema when the gate starts (src/gate/settings.ts).
   rules: z.record(z.string(), z.object({ enabled: z.boolean().optional(), value: z.unknown().optional() }).strict()).default({}),
   admissionList: z.string(),
+  // The whistle desk's section, checked by its own schema when the unit starts (src/whistle/settings.ts).
+  whistle: z.record(z.string(), z.unknown()).optional(),
   formalismPatterns: z.string(),
   outbox: z.object({
     pollMs: z.coerce.number().int().positive(),

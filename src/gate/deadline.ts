@@ -84,6 +84,28 @@ function aloneOnLine(s: string, start: number, end: number): boolean {
 
 const YEAR_MS = 300 * 86_400_000;
 
+function lineOf(s: string, start: number, end: number): string {
+  const nl = s.indexOf('\n', end);
+  return s.slice(s.lastIndexOf('\n', start - 1) + 1, nl < 0 ? s.length : nl);
+}
+
+/**
+ * Hours in any layout: a range of clock times (上午 8:30—12:00 under a heading, | 社保 | 8:30-17:00 | in a table)
+ * or a span of weekdays followed by clock times (周一至周五：9:00-17:00), on a line that asks for nothing.
+ */
+function isHoursRange(s: string, g: Group, start: Group | undefined): boolean {
+  if (!start) return false;
+  const line = lineOf(s, start.start, g.end);
+  if (/请|须|需|务必|报送|上报|提交|反馈|完成|前/.test(line)) return false;
+  const clocks = (x: Group) => x.tokens.some((t) => t.clock) && !x.tokens.some((t) => t.day && t.day.k !== 'wd');
+  // The heading above (办公时间 / 服务窗口：) or a table cell says what the range is; 晚上7点至9点 alone may be a limit.
+  const above = s.slice(0, s.lastIndexOf('\n', start.start - 1) + 1).split('\n').slice(-4).join('\n');
+  const labelled = HOURS_ANY.test(line) || /[|｜\t]/.test(line) || /时间|窗口|开放|办公|营业|接待|受理|值班/.test(above);
+  if (clocks(start) && clocks(g) && labelled) return true;
+  const weekdays = (x: Group) => x.tokens.length === 1 && x.tokens[0].day?.k === 'wd';
+  return weekdays(start) && weekdays(g) && /^\s*[：:，,]?\s*(?:上午|下午|早上|晚上)?\s*\d{1,2}\s*[:：点]/.test(s.slice(g.end));
+}
+
 /** Why a time is not what recipients are asked to do by, or null when it may be. */
 function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): string | null {
   const { start, end } = g;
@@ -128,10 +150,11 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
 
   const matches: (DeadlineMatch & { explicit: boolean; conflict?: Evaluated['conflict'] })[] = [];
   let immediate = false;
-  let pending: { i: number; ev: Evaluated } | undefined;
+  let pending: { i: number; ev: Evaluated; start: Group } | undefined;
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i];
     const ev = pending?.i === i ? pending.ev : evaluate(i);
+    const rangeStart = pending?.i === i ? pending.start : undefined;
     pending = undefined;
     if (!ev) continue;
     const after = s.slice(g.end);
@@ -146,7 +169,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
       // The start of a range (11月20日至30日, 9:00-17:00): its end is the deadline and may borrow its date.
       const end = evaluate(i + 1, { date: ev.hasDay ? ev.date : undefined, period: ev.period });
       if (end) {
-        pending = { i: i + 1, ev: end };
+        pending = { i: i + 1, ev: end, start: g };
         continue;
       }
     }
@@ -156,7 +179,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     const status = STATUS_BEFORE.test(before) && STATUS_AFTER.test(after);
     // 国庆假期前, 月底前: the limit word is part of the expression itself.
     const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before) || /(?:前|之前|以前)$/.test(s.slice(g.start, g.end)));
-    if (timed && notAskedFor(s, g, cued, ev.at, ref)) continue;
+    if (timed && (notAskedFor(s, g, cued, ev.at, ref) || isHoursRange(s, g, rangeStart))) continue;
     if ((ev.kind === 'duration' || g.tokens[0].workdays !== undefined) && AFTER_EVENT.test(before)) continue;
     if (ev.kind === 'immediate') immediate = true;
     const explicit = !timed || g.tokens[0].workdays !== undefined || cued;

@@ -163,8 +163,14 @@ function parseSection(sec: Section, noticeYear: number, ctx: Resolver): ParsedSe
   const off: string[] = [];
   const work: { date: string; explicitYear: boolean }[] = [];
   let statedDays: number | undefined;
+  // 「调休上班日期：」 on a line of its own gives its kind to the dates listed on the lines below it.
+  let heading: Keyword | undefined;
   for (const sentence of sec.body.split(/[。；;\n]/)) {
-    const kws = keywordsOf(sentence);
+    let kws = keywordsOf(sentence);
+    const dated = findDates(sentence).length > 0;
+    if (kws.length && !dated) heading = kws[kws.length - 1].kind;
+    else if (kws.length || !dated) heading = undefined;
+    else if (heading) kws = [{ index: sentence.length, kind: heading }];
     if (!kws.length) continue;
     const total = /(?:共|放假)\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*天/.exec(sentence);
     const days = total ? parseNumber(total[1]) : undefined;
@@ -308,6 +314,10 @@ export function parseHolidayNotice(text: string): HolidayNotice {
     if (!owner.work.includes(date)) owner.work = uniqSorted([...owner.work, date]);
   }
   const work = uniqSorted(items.flatMap((i) => i.work));
+  // The notice speaks of working days but none were read: a layout we do not know, not a year without them.
+  if (!work.length && /(?:调休)?上班|补班/.test(stripNotes(t).replace(/不调休/g, ''))) {
+    throw new HolidayCheckError('通知提到调休上班，但没有识别出上班日期');
+  }
   const result = { year, off, work, items };
   check(result, t);
   return result;

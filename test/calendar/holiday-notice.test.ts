@@ -96,6 +96,17 @@ describe('parseHolidayNotice', () => {
         '七、国庆节：10月1日至7日放假，共7天。',
         '调休上班日期：1月4日（周日）、2月14日（周六）、2月28日（周六）、5月9日（周六）、9月20日（周日）、10月10日（周六）。',
       ].join('\n') + FOOT,
+      'adjusted working days one per line under a heading': HEAD + [
+        '一、元旦：1月1日至3日放假，共3天。',
+        '二、春节：2月15日至23日放假，共9天。',
+        '三、清明节：4月4日至6日放假，共3天。',
+        '四、劳动节：5月1日至5日放假，共5天。',
+        '五、端午节：6月19日至21日放假，共3天。',
+        '六、中秋节：9月25日至27日放假，共3天。',
+        '七、国庆节：10月1日至7日放假，共7天。',
+        '调休上班日期：',
+        '1月4日（周日）', '2月14日（周六）', '2月28日（周六）', '5月9日（周六）', '9月20日（周日）', '10月10日（周六）',
+      ].join('\n') + FOOT,
       'a table with | columns': HEAD + [
         '| 节日 | 放假时间 | 调休上班日期 | 放假天数 |',
         '| --- | --- | --- | --- |',
@@ -136,6 +147,7 @@ describe('parseHolidayNotice', () => {
       ['a stated length that does not match', base.replace('共9天', '共8天'), /春节写明共8天，识别出9天/],
       ['days that are not contiguous', base.replace('10月1日（周四）至7日（周三）放假调休，共7天', '10月1日至3日、10月5日至7日放假调休'), /国庆节的放假日期不连续/],
       ['a holiday out of its place', base.replace('二、春节：2月15日', '二、春节：3月15日').replace('至23日（农历正月初七、周一）', '至23日'), /春节识别为2026年3月15日开始，不在1月或2月/],
+      ['working days it speaks of but that cannot be read', base.replace(/\d+月\d+日（周[六日]）、?(?=[^。]*上班)/g, '').replace(/。上班。/g, '。调休上班另行通知。'), /通知提到调休上班，但没有识别出上班日期/],
       ['a date outside the notice year', base.replace('6月19日（周五）至21日（周日）', '2027年6月19日至21日'), /2027年6月19日不在2026年内/],
     ];
     for (const [name, text, reason] of refusals) {

@@ -226,7 +226,7 @@ function tableToSentences(t: string): string {
   const col = (re: RegExp) => header.findIndex((h) => re.test(h));
   const name = col(/节日|节假日|名称|假日/);
   const work = col(/上班|补班/);
-  const off = header.findIndex((h, i) => i !== work && /放假(时间|日期|安排)?$|休假|放假时间|放假日期/.test(h));
+  const off = header.findIndex((h, i) => i !== work && /放假|休假/.test(h) && !/天数/.test(h));
   const days = header.findIndex((h, i) => i !== off && /天数|共计/.test(h));
   if (name < 0 || off < 0) return t;
   const out = lines.slice(0, headerAt);
@@ -237,7 +237,7 @@ function tableToSentences(t: string): string {
       out.push(line);
       continue;
     }
-    const total = days >= 0 && c[days] ? `，共${c[days].replace(/天$/, '')}天` : '';
+    const total = days >= 0 && c[days] ? `，共${c[days].replace(/^共|天$/g, '')}天` : '';
     const workDays = work >= 0 && c[work] && !/^(无|—|-|不调休)?$/.test(c[work]) ? `${c[work]}上班。` : '';
     out.push(`${c[name]}：${c[off]}放假${total}。${workDays}`);
   }

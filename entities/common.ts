@@ -28,7 +28,8 @@ export const GROUP_KIND_LABELS: Record<GroupKind, string> = {
  */
 export const jsonText: ValueTransformer = {
   to: (value: unknown) => (value === undefined ? null : JSON.stringify(value)),
-  from: (value: string | null) => (value == null ? null : JSON.parse(value)),
+  // TypeORM 1.x also runs `from` over the values it has just written (arrays, objects): keep those as they are.
+  from: (value: unknown) => (value == null ? null : typeof value === 'string' ? JSON.parse(value) : value),
 };
 
 /** Text whose 身份证号 and mobile numbers are masked on the way into the database. */

@@ -47,6 +47,8 @@ export const configSchema = z.object({
     backoffMaxMs: z.coerce.number().int().positive().default(300_000),
   }).strict(),
   privacy: z.object({ inboundRetentionDays: z.coerce.number().int().positive() }).strict().default({ inboundRetentionDays: 30 }),
+  // Checked key by key, with defaults, by the monitoring unit (src/monitoring/settings.ts).
+  monitoring: z.record(z.string(), z.unknown()).default({}),
 }).strict();
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -1,6 +1,7 @@
 import { calendarUnit } from './calendar/unit';
 import { directoryUnit } from './directory/unit';
 import { gateUnit } from './gate/unit';
+import { monitoringUnit } from './monitoring/unit';
 import { whistleUnit } from './whistle/unit';
 import { CORE_ENTITIES } from '../entities';
 import { MIGRATIONS } from './migrations';
@@ -12,7 +13,7 @@ import type { Unit } from './unit';
  * The one list of capabilities. Order matters only for services: a unit may use what an
  * earlier one provides. Adding a capability is one line here.
  */
-export const UNITS: Unit[] = [directoryUnit, calendarUnit, gateUnit, outboxUnit, privacyUnit, whistleUnit];
+export const UNITS: Unit[] = [directoryUnit, calendarUnit, gateUnit, outboxUnit, privacyUnit, whistleUnit, monitoringUnit];
 
 export const ALL_ENTITIES = [...CORE_ENTITIES, ...UNITS.flatMap((u) => (u.entities ?? []) as unknown[])] as typeof CORE_ENTITIES;
 /** In timestamp order, as TypeORM runs them, so core and unit migrations interleave correctly. */

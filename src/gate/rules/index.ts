@@ -1,4 +1,5 @@
 import { admission } from './admission';
+import { cancelledEvaluation } from './cancelled-evaluation';
 import { deadlineHours } from './deadline-hours';
 import { digest } from './digest';
 import { emergency } from './emergency';
@@ -12,7 +13,7 @@ import type { AnyRule } from './types';
  * Every gate rule. Adding one is a module and a line here. Order matters only for how findings
  * are listed, except that rules granting urgency come first (later rules read `urgent`).
  */
-export const RULES: AnyRule[] = [emergency, leadTime, deadlineHours, quietTime, admission, formalism, frequency, digest];
+export const RULES: AnyRule[] = [emergency, leadTime, deadlineHours, quietTime, admission, cancelledEvaluation, formalism, frequency, digest];
 
 /** By id or by Chinese name, as admins type them (/规则 设置 最短提前量 2). */
 export function findRule(word: string): AnyRule | undefined {

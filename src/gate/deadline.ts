@@ -52,6 +52,8 @@ const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|�
 const AFTER_EVENT = /(?:结束|完成|举办|开展|召开|活动|演练|会议|培训|发生|出院|到岗|验收|整改)[^，,。；;！？\n]{0,4}(?:后|之后|以后)\s*$/;
 /** An event's own time: 会议时间：, 培训日期为. */
 const EVENT_LABEL = /(?:(?:会议|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式)(?:时间|日期)|(?:值班|放假|假期|活动|培训|会议|演练)安排)\s*(?:为|是|定于|定在|[:：])?[^，,。；;！？\n]{0,14}$/;
+/** 会前报送, 培训开始前提交: a request due when the event starts. */
+const BEFORE_EVENT = /(?:会前|开会前|会议(?:召开|开始)?前|培训(?:开始)?前|活动(?:开始)?前|开班前)\s*(?:[0-9一二两三四五六七八九十半]+\s*(?:个)?(?:小时|天|分钟)\s*)?(?:将|把)?[^，。；\n]{0,10}?(?:报送|提交|上报|上交|反馈|报|交|发送|完成)/;
 /** 国庆期间（10月1日—7日）: a bracket that says when a period is, not a limit. */
 const PERIOD_NOTE = /(?:期间|假期|长假|节日|节假日|放假)\s*[（(][^）)]*$/;
 /** 定于…召开, 拟于…举办, 将于…举行. */
@@ -149,6 +151,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
   };
 
   const matches: (DeadlineMatch & { explicit: boolean; conflict?: Evaluated['conflict'] })[] = [];
+  const events: typeof matches = [];
   let immediate = false;
   let pending: { i: number; ev: Evaluated; start: Group } | undefined;
   for (let i = 0; i < groups.length; i++) {
@@ -179,12 +182,16 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     const status = STATUS_BEFORE.test(before) && STATUS_AFTER.test(after);
     // 国庆假期前, 月底前: the limit word is part of the expression itself.
     const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before) || /(?:前|之前|以前)$/.test(s.slice(g.start, g.end)));
-    if (timed && (notAskedFor(s, g, cued, ev.at, ref) || isHoursRange(s, g, rangeStart))) continue;
+    const why = timed ? notAskedFor(s, g, cued, ev.at, ref) : null;
+    if (why === 'event') events.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit: true });
+    if (why || (timed && isHoursRange(s, g, rangeStart))) continue;
     if ((ev.kind === 'duration' || g.tokens[0].workdays !== undefined) && AFTER_EVENT.test(before)) continue;
     if (ev.kind === 'immediate') immediate = true;
     const explicit = !timed || g.tokens[0].workdays !== undefined || cued;
     matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit, conflict: ev.conflict });
   }
+  // 请于会前报送: what is asked is due when the event starts.
+  if (BEFORE_EVENT.test(s)) matches.push(...events);
   const binding = matches.some((m) => m.explicit) ? matches.filter((m) => m.explicit) : matches;
   const out = binding.map(({ explicit: _explicit, conflict: _conflict, ...m }) => m);
   // A day that disagrees with its weekday is reported with both readings, never guessed.

@@ -16,6 +16,7 @@ import { Incident } from './incident';
 import { KvState } from './kv-state';
 import { PendingAction } from './pending-action';
 import { CallbackReplay } from './callback-replay';
+import { Lease } from './lease';
 import { LedgerRequest } from './ledger-request';
 import { LedgerRecord } from './ledger-record';
 import { LedgerSubmission } from './ledger-submission';
@@ -25,7 +26,7 @@ import { LedgerExport } from './ledger-export';
 
 export * from './common';
 export { AuditLog, ChatGroup, Community, Department, InboundMessage, Member, OutboxMessage, Street };
-export { Notice, GateDecision, NoticeDelivery, NoticeReceipt, HolidayDay, RuleSetting, Incident, KvState, PendingAction, CallbackReplay };
+export { Notice, GateDecision, NoticeDelivery, NoticeReceipt, HolidayDay, RuleSetting, Incident, KvState, PendingAction, CallbackReplay, Lease };
 // The ledger unit's tables (declared by src/ledger/unit.ts, not core).
 export { LedgerRequest, LedgerRecord, LedgerSubmission, LedgerGrant, LedgerTerm, LedgerExport };
 export type { NoticeStatus, NoticeTargets } from './notice';
@@ -34,7 +35,7 @@ export type { StoredFinding } from './gate-decision';
 
 /** The core's tables; each unit in src/units.ts declares its own. */
 export const CORE_ENTITIES = [
-  Street, Community, Department, Member, ChatGroup, AuditLog, InboundMessage, OutboxMessage, HolidayDay, KvState, PendingAction, CallbackReplay,
+  Street, Community, Department, Member, ChatGroup, AuditLog, InboundMessage, OutboxMessage, HolidayDay, KvState, PendingAction, CallbackReplay, Lease,
 ];
 export { WhistleDepartment } from './whistle-department';
 export { WhistleTicket } from './whistle-ticket';

@@ -1,4 +1,4 @@
-import { Between, EntityManager, In } from 'typeorm';
+import { Between, EntityManager, In, MoreThan } from 'typeorm';
 import { Department, LedgerRequest } from '../../entities';
 import { RequestIndex } from './request-index';
 import { analyzeRequest, compareRequests, type Comparison, type RequestAnalysis } from './requests';
@@ -24,6 +24,8 @@ export function stored(a: RequestAnalysis): StoredAnalysis {
  */
 export class RequestBook {
   private index: RequestIndex | null = null;
+  private readonly indexed = new Set<number>();
+  private loadedUpTo = 0;
 
   constructor(readonly vocab: Vocabulary, readonly windowDays: number) {}
 
@@ -40,12 +42,16 @@ export class RequestBook {
     return ASKS_FOR_MATERIAL.test(text) && MATERIAL.test(text);
   }
 
+  /**
+   * The index, filled on first use and then topped up with rows other instances wrote (several
+   * instances may share one database); rows this one writes are added as they are recorded.
+   */
   private async ensureIndex(em: EntityManager): Promise<RequestIndex> {
-    if (!this.index) {
-      const index = new RequestIndex(this.vocab);
-      const rows = await em.find(LedgerRequest, { where: { kind: In(COLLECTING) }, order: { createdAt: 'ASC' } });
-      this.index = index;
-      for (const r of rows) await this.indexRow(em, r);
+    this.index ??= new RequestIndex(this.vocab);
+    const rows = await em.find(LedgerRequest, { where: { id: MoreThan(this.loadedUpTo), kind: In(COLLECTING) }, order: { id: 'ASC' } });
+    for (const r of rows) {
+      if (!this.indexed.has(r.id)) await this.indexRow(em, r);
+      this.loadedUpTo = Math.max(this.loadedUpTo, r.id);
     }
     return this.index;
   }
@@ -80,6 +86,7 @@ export class RequestBook {
   }
 
   private async indexRow(em: EntityManager, row: LedgerRequest): Promise<void> {
+    this.indexed.add(row.id);
     const base = row.baseRequestId ? await em.findOne(LedgerRequest, { where: { id: row.baseRequestId } }) : null;
     this.index!.add({ id: row.id, createdAt: row.createdAt.getTime(), analysis: this.collected(row, base) });
   }
@@ -101,8 +108,10 @@ export class RequestBook {
       analysis: stored(a), kind: r.kind, baseRequestId: r.baseRequestId ?? null, communityIds: r.communityIds,
       entriesAvoided: r.entriesAvoided ?? 0, createdAt: r.now,
     }));
-    // A first load reads this row too, being in the same transaction.
-    if (COLLECTING.includes(r.kind) && this.index) await this.indexRow(em, row);
+    if (COLLECTING.includes(r.kind)) {
+      await this.ensureIndex(em);
+      if (!this.indexed.has(row.id)) await this.indexRow(em, row);
+    }
     return row;
   }
 }

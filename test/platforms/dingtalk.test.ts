@@ -125,7 +125,7 @@ describe('DingTalk Stream mode: real SDK against the local fake', () => {
       ['group', GROUP, 'sampleMarkdown', '**本周**有3条通知待回执'],
       ['oto', 'staff-zhang', 'sampleText', '请查收通知'],
     ]);
-    expect(fake.sent[0].param.title).to.equal('提醒');
+    expect(fake.sent.find((s) => s.via === 'group')!.param.title).to.equal('提醒');
     expect(fake.tokenRequests).to.have.length(1);
   });
 

@@ -48,6 +48,9 @@ function attachment(kind: Attachment['kind'], code: string | undefined, robotCod
   return { kind, ref: code, meta, ...(name ? { name } : {}) };
 }
 
+/** A signed callback may still carry any JSON type where the protocol says string. */
+const asText = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 function contentOf(p: RobotPayload): { text: string; attachments: Attachment[] } {
   const attachments: Attachment[] = [];
   const add = (a: Attachment | null) => {
@@ -57,11 +60,11 @@ function contentOf(p: RobotPayload): { text: string; attachments: Attachment[] }
   switch (p.msgtype) {
     case 'text':
       // DingTalk removes the bot's @name but leaves the space before the text.
-      return { text: (p.text?.content ?? '').trim(), attachments };
+      return { text: asText(p.text?.content).trim(), attachments };
     case 'richText': {
       const texts: string[] = [];
-      for (const item of c.richText ?? []) {
-        if (item.text) texts.push(item.text);
+      for (const item of Array.isArray(c.richText) ? c.richText : []) {
+        if (asText(item?.text)) texts.push(asText(item.text));
         else add(attachment('image', item.downloadCode ?? item.pictureDownloadCode, p.robotCode));
       }
       return { text: texts.join('').trim(), attachments };
@@ -75,7 +78,7 @@ function contentOf(p: RobotPayload): { text: string; attachments: Attachment[] }
     case 'audio':
       // The platform's transcription is what the user said.
       add(attachment('voice', c.downloadCode, p.robotCode));
-      return { text: (c.recognition ?? '').trim(), attachments };
+      return { text: asText(c.recognition).trim(), attachments };
     case 'video':
       add(attachment('video', c.downloadCode, p.robotCode));
       return { text: '', attachments };
@@ -86,7 +89,7 @@ function contentOf(p: RobotPayload): { text: string; attachments: Attachment[] }
 
 function quoteOf(p: RobotPayload): QuotedMessage | undefined {
   const r = p.text?.isReplyMsg ? p.text.repliedMsg : undefined;
-  const text = r?.content?.text?.trim();
+  const text = asText(r?.content?.text).trim();
   return text ? { text, ...(r?.senderNick ? { senderName: r.senderNick } : {}) } : undefined;
 }
 
@@ -97,13 +100,13 @@ export interface DecodeContext {
 
 /** Robot callback → IncomingMessage; null when it lacks the ids needed to store and answer it. */
 export function decodeRobotMessage(p: RobotPayload, ctx: DecodeContext): IncomingMessage | null {
-  if (!p.msgId) return null;
+  if (!p.msgId || typeof p.msgId !== 'string') return null;
   const group = p.conversationType === '2';
   const chatType: ChatType = group ? 'group' : 'direct';
   // Outside the org there is no staff id; the encrypted sender id is still stable per user.
-  const senderId = p.senderStaffId || p.senderId || '';
+  const senderId = asText(p.senderStaffId) || asText(p.senderId);
   // 1:1: the user is the address, so the core can reach them later without the conversation id.
-  const chatId = group ? (p.conversationId ?? '') : senderId;
+  const chatId = group ? asText(p.conversationId) : senderId;
   if (!senderId || !chatId) return null;
   const { text, attachments } = contentOf(p);
   const replyContext: DingTalkReplyContext = {

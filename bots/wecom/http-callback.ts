@@ -130,6 +130,7 @@ export class WeComHttpCallbackAdapter implements BotAdapter {
     } catch {
       throw new CallbackError(400, 'bad_payload', '解密后的内容不是 JSON');
     }
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) throw new CallbackError(400, 'bad_payload', '解密后的内容不是 JSON 对象');
     const passive = await this.handle(msg, q.nonce ?? '');
     ctx.status = 200;
     if (passive) {

@@ -106,7 +106,7 @@ export class Dispatcher {
         const { def } = parsed;
         // Refused before its arguments are even read: a usage hint would teach the command.
         if (!allowed(def, member.role)) {
-          await ctx.audit({ action: 'denied', entity: 'command', entityId: def.name, note: maskPersonalData(msg.text.slice(0, 200)) });
+          await ctx.audit({ action: 'denied', entity: 'command', entityId: def.name, note: msg.text.slice(0, 200) });
           const need = def.roles === 'any' ? '' : def.roles.map((r) => ROLE_LABELS[r]).join('或');
           await ctx.reply(`权限不足：/${def.name} 仅限${need}使用。你当前是${ROLE_LABELS[member.role]}。`);
           return null;

@@ -44,6 +44,9 @@ export async function main(_args: string[]): Promise<number> {
   for (const line of platforms.summary) app.log.info(`已接入 ${line}`);
   if (!platforms.adapters.length) app.log.info('未配置企业微信或钉钉机器人（见 README「接入企业微信和钉钉」），仅沙盒可用');
   app.log.info({ sandbox: plan.mode }, plan.log);
+  if (plan.mode !== 'off' && !/^(127\.|::1$|localhost$)/.test(config.server.host)) {
+    app.log.warn({ host: config.server.host }, '沙盒不验证身份，现在可从本机以外访问；仅在演示网络中这样做');
+  }
   if (plan.mode !== 'off') app.log.info(`沙盒聊天：http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${app.port}/sandbox`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

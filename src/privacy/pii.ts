@@ -51,11 +51,6 @@ export function findPersonalData(text: string): PersonalDataFound {
   };
 }
 
-export function hasPersonalData(text: string): boolean {
-  const f = findPersonalData(text);
-  return f.idNumbers.length > 0 || f.mobiles.length > 0;
-}
-
 /** The text with every ID number and mobile number masked; everything else unchanged. */
 export function maskPersonalData(text: string): string {
   return text

@@ -133,18 +133,19 @@ describe('security: fuzz and abuse over loopback', function () {
         // WeCom: forged signatures, and validly sealed garbage that must be refused or stored cleanly.
         const ts = String(Math.floor(h.clock.now().getTime() / 1000));
         const forged = g.r() < 0.4;
-        // Only WeCom (holding the key) can seal, and it always seals an object; its fields may be anything.
-        const sealed = sealReply(WX, g.r() < 0.5 ? JSON.stringify({ ...(g.value() as object) }) : JSON.stringify({ msgid: `m${i}`, msgtype: g.pick(['text', 'event', 'stream', 'mixed', 'image', 'voice', 'file']), chattype: g.pick(['group', 'single', 1, null]), chatid: g.value(), from: g.value(), text: g.value(), event: g.value(), mixed: g.value() }), ts, `n${i}`);
+        // Only WeCom (holding the key) can seal; what it seals is still checked for shape.
+        const sealed = sealReply(WX, g.r() < 0.1 ? JSON.stringify(g.value()) : g.r() < 0.5 ? JSON.stringify({ ...(g.value() as object) }) : JSON.stringify({ msgid: `m${i}`, msgtype: g.pick(['text', 'event', 'stream', 'mixed', 'image', 'voice', 'file']), chattype: g.pick(['group', 'single', 1, null]), chatid: g.value(), from: g.value(), text: g.value(), event: g.value(), mixed: g.value() }), ts, `n${i}`);
         path = `/wecom/callback/wxf?msg_signature=${forged ? g.pick(['', 'x', String(sealed.msgsignature).replace(/^./, '0')]) : sealed.msgsignature}&timestamp=${sealed.timestamp}&nonce=${sealed.nonce}`;
         body = JSON.stringify(g.r() < 0.9 ? { encrypt: sealed.encrypt } : g.value());
       } else {
         // DingTalk: forged signs with bodies of every shape (must be refused), and correctly signed
-        // bodies in the protocol's own types with hostile contents (as a captured sign allows today).
+        // bodies in the protocol's own types with hostile contents (replays among them are refused).
         const ts = String(h.clock.now().getTime());
         const forged = g.r() < 0.5;
         headers = { timestamp: g.r() < 0.1 ? String(g.value()).slice(0, 50).replace(/[^\x20-\x7e]/g, '') : ts, sign: forged ? 'forged' : callbackSign(ts, DT_SECRET) };
         path = '/dingtalk/callback/dtf';
-        const str = () => (g.r() < 0.2 ? '' : g.text().slice(0, 300));
+        // A signed body may still hold any JSON type where the protocol says string.
+        const str = () => (g.r() < 0.1 ? g.value() : g.r() < 0.2 ? '' : g.text().slice(0, 300));
         body = JSON.stringify(forged ? g.value() : {
           msgId: `d${i}`, msgtype: g.pick(['text', 'richText', 'picture', 'file', 'audio', 'video']), text: { content: str() }, content: g.r() < 0.5 ? { downloadCode: str(), fileName: str(), recognition: str() } : undefined,
           conversationType: g.pick(['1', '2']), conversationId: str(), senderStaffId: str(), senderNick: str(), isInAtList: g.r() < 0.5,
@@ -175,7 +176,7 @@ describe('security: fuzz and abuse over loopback', function () {
     expect(sent).to.be.at.least(TOTAL);
     expect(unhandled, String(unhandled[0])).to.deep.equal([]);
     // A mix of accepted and refused, not one uniform answer.
-    expect(statuses.get(200) ?? 0).to.be.greaterThan(1000);
+    expect(statuses.get(200) ?? 0).to.be.greaterThan(TOTAL / 10);
     expect([...statuses.keys()].filter((s) => s >= 400 && s < 500).length).to.be.greaterThan(1);
 
     // Still serving, still correct.

@@ -123,6 +123,16 @@ describe('security: the sandbox next to a real platform', function () {
     expect(await s.terminate()).to.equal(0);
   });
 
+  it('warns when the operator opens the sandbox beyond loopback with HOST', async () => {
+    const s = await boot({ HOST: '0.0.0.0' });
+    const warn = s.logs().find((l) => l.level === 40 && /沙盒不验证身份/.test(l.msg ?? ''));
+    expect(warn, s.output).to.not.equal(undefined);
+    expect(await s.terminate()).to.equal(0);
+    const quiet = await boot({});
+    expect(quiet.logs().some((l) => /沙盒不验证身份/.test(l.msg ?? ''))).to.equal(false);
+    expect(await quiet.terminate()).to.equal(0);
+  });
+
   it('refuses to start when a config file holds a secret, naming the key', async () => {
     const s = await Service.start({ DATABASE_URL: url }, configDirWith('wecom:\n  bots:\n    - botId: b1\n      secret: s3cr3t-value\n'));
     services.push(s);

@@ -80,9 +80,6 @@ const dingtalkBot = z.strictObject({
   cardTemplateId: text,
 }, { error: '应为 JSON 对象' }).transform(({ name, ...b }) => ({ ...b, id: b.id ?? b.clientId, robotCode: b.robotCode ?? b.clientId, mode: b.mode ?? 'stream', botName: name }));
 
-export type WeComBot = z.output<typeof wecomBot>;
-export type DingTalkBot = z.output<typeof dingtalkBot>;
-
 /** Several bots of one platform, as a JSON array; ids name bindings in the database, so they must differ. */
 const botList = <T extends { id: string }>(bot: z.ZodType<T>, form: string) =>
   z.preprocess(

@@ -163,8 +163,14 @@ function parseSection(sec: Section, noticeYear: number, ctx: Resolver): ParsedSe
   const off: string[] = [];
   const work: { date: string; explicitYear: boolean }[] = [];
   let statedDays: number | undefined;
+  // 「调休上班日期：」 on a line of its own gives its kind to the dates listed on the lines below it.
+  let heading: Keyword | undefined;
   for (const sentence of sec.body.split(/[。；;\n]/)) {
-    const kws = keywordsOf(sentence);
+    let kws = keywordsOf(sentence);
+    const dated = findDates(sentence).length > 0;
+    if (kws.length && !dated) heading = kws[kws.length - 1].kind;
+    else if (kws.length || !dated) heading = undefined;
+    else if (heading) kws = [{ index: sentence.length, kind: heading }];
     if (!kws.length) continue;
     const total = /(?:共|放假)\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*天/.exec(sentence);
     const days = total ? parseNumber(total[1]) : undefined;
@@ -220,7 +226,7 @@ function tableToSentences(t: string): string {
   const col = (re: RegExp) => header.findIndex((h) => re.test(h));
   const name = col(/节日|节假日|名称|假日/);
   const work = col(/上班|补班/);
-  const off = header.findIndex((h, i) => i !== work && /放假(时间|日期|安排)?$|休假|放假时间|放假日期/.test(h));
+  const off = header.findIndex((h, i) => i !== work && /放假|休假/.test(h) && !/天数/.test(h));
   const days = header.findIndex((h, i) => i !== off && /天数|共计/.test(h));
   if (name < 0 || off < 0) return t;
   const out = lines.slice(0, headerAt);
@@ -231,7 +237,7 @@ function tableToSentences(t: string): string {
       out.push(line);
       continue;
     }
-    const total = days >= 0 && c[days] ? `，共${c[days].replace(/天$/, '')}天` : '';
+    const total = days >= 0 && c[days] ? `，共${c[days].replace(/^共|天$/g, '')}天` : '';
     const workDays = work >= 0 && c[work] && !/^(无|—|-|不调休)?$/.test(c[work]) ? `${c[work]}上班。` : '';
     out.push(`${c[name]}：${c[off]}放假${total}。${workDays}`);
   }
@@ -239,6 +245,11 @@ function tableToSentences(t: string): string {
 }
 
 const WEEKDAYS = '一二三四五六日';
+
+/** Where each holiday can fall (months, by its own first off day): 春节 in January or February, 元旦 around 1 January. */
+const PLACE: [RegExp, number[]][] = [
+  [/元旦/, [12, 1]], [/春节/, [1, 2]], [/清明/, [4]], [/劳动|五一/, [4, 5]], [/端午/, [5, 6]], [/中秋/, [9, 10]], [/国庆/, [9, 10]],
+];
 
 /**
  * Every result is checked before anyone can import it; a failed check is a refusal with its reason, never a
@@ -265,6 +276,10 @@ function check(n: HolidayNotice, text: string): void {
     if (weekdayOf(d) < 6) throw new HolidayCheckError(`调休上班日${fmt(d)}是周${WEEKDAYS[weekdayOf(d) - 1]}，不是周末`);
   }
   for (const item of n.items) {
+    const place = PLACE.find(([re]) => re.test(item.name))?.[1];
+    if (place && item.off.length && !place.includes(Number(item.off[0].slice(5, 7)))) {
+      throw new HolidayCheckError(`${item.name}识别为${fmt(item.off[0])}开始，不在${place.map((m) => `${m}月`).join('或')}`);
+    }
     for (let i = 1; i < item.off.length; i++) {
       if (diffDays(item.off[i - 1], item.off[i]) !== 1) throw new HolidayCheckError(`${item.name}的放假日期不连续（${fmt(item.off[i - 1])}与${fmt(item.off[i])}之间）`);
     }
@@ -299,6 +314,10 @@ export function parseHolidayNotice(text: string): HolidayNotice {
     if (!owner.work.includes(date)) owner.work = uniqSorted([...owner.work, date]);
   }
   const work = uniqSorted(items.flatMap((i) => i.work));
+  // The notice speaks of working days but none were read: a layout we do not know, not a year without them.
+  if (!work.length && /(?:调休)?上班|补班/.test(stripNotes(t).replace(/不调休/g, ''))) {
+    throw new HolidayCheckError('通知提到调休上班，但没有识别出上班日期');
+  }
   const result = { year, off, work, items };
   check(result, t);
   return result;

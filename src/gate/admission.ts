@@ -348,6 +348,23 @@ export function outsideList(text: string): string | null {
   return null;
 }
 
+/** Parts of keywords too common to say which duty is meant. */
+const GENERIC_PARTS = new Set([
+  '家庭', '人员', '信息', '工作', '服务', '社区', '居民', '管理', '情况', '活动', '宣传', '安全', '检查', '登记', '补贴', '人口',
+  '组织', '会议', '公共', '事务', '大会', '名单', '核查', '入户', '设施', '好人', '防范', '统计', '调查', '政策', '申请', '对象',
+]);
+const SOFT_WEIGHT = 0.8;
+
+/**
+ * The longest word of a term (two characters at least, half the term at least) written in the text: 居民代表 of
+ * 居民代表会议 in 居民代表大会, 租房 of 出租房屋 in 群租房. Notices rarely use the list's exact words; whole
+ * words of the term keep 年人 (of 老年人) from matching 2026年人口.
+ */
+function partOf(term: string, text: string): string | null {
+  const words = segmenter().cutForSearch(term, true).filter((w) => w.length >= Math.max(2, Math.ceil(term.length / 2)) && w.length < term.length);
+  return words.sort((a, b) => b.length - a.length).find((w) => !GENERIC_PARTS.has(w) && text.includes(w)) ?? null;
+}
+
 /** How well the cited item fits the notice, and why, in words a sender understands. */
 export function basisRelevance(list: AdmissionList, item: AdmissionItem, text: string): Relevance {
   const outside = outsideList(text);
@@ -359,12 +376,21 @@ export function basisRelevance(list: AdmissionList, item: AdmissionItem, text: s
   let evidence = 0;
   const matched: string[] = [];
   for (const term of entry.terms) {
-    if (!term.variants.some((v) => has(t, v))) continue;
-    evidence += term.weight / Math.sqrt(idx.df.get(term.canonical) ?? 1);
-    matched.push(term.label);
+    const df = Math.sqrt(idx.df.get(term.canonical) ?? 1);
+    if (term.variants.some((v) => has(t, v))) {
+      evidence += term.weight / df;
+      matched.push(term.label);
+      continue;
+    }
+    // A short term inside a longer word (助餐 in 助餐点), or a long part of a longer term, counts for less.
+    if (term.weight < KEYWORD_WEIGHT) continue;
+    const soft = term.variants.map((v) => (v.length <= 3 && t.text.includes(v) ? v : partOf(v, t.text))).find((x) => x);
+    if (!soft) continue;
+    evidence += (SOFT_WEIGHT * term.weight * soft.length) / (term.label.length * df);
+    matched.push(soft);
   }
   const score = Math.round((1 - Math.exp(-evidence)) * 1000) / 1000;
-  if (score >= RELEVANCE_THRESHOLD) return { score, reason: `通知与「${item.name}」相符（${matched.join('、')}）。` };
+  if (score >= RELEVANCE_THRESHOLD) return { score, reason: `通知与「${item.name}」相符（${[...new Set(matched)].join('、')}）。` };
   const better = suggestItems(list, text, 1).find((s) => s.score >= SUGGEST_THRESHOLD && s.item.id !== item.id);
   const hint = better ? `内容更接近「${better.item.id} ${better.item.name}」（${better.matched.join('、')}）` : '内容中看不到该事项的相关说法';
   return { score, reason: `所引依据「${item.id} ${item.name}」与通知内容不符：${hint}。` };

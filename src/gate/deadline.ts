@@ -43,10 +43,19 @@ const DEADLINE_BEFORE = /(?:(?<!已)于|至|到|截至|截止|最迟|最晚|不�
 const REQUEST = /请|须|需|务必|要求|报送|上报|提交|上交|反馈|回复|报名|完成|前/;
 /** Office hours in any layout: 办公时间：8:30-17:30, 工作时间（周一至周五）：上午9:00-12:00, 窗口受理时间为…. */
 const HOURS_ANY = /(?:办公|工作|营业|服务|开放|接待|值班|受理|办理|咨询|办事|窗口|上班)时间/;
+/** Hours without a label: 周一至周五8:30-17:30可到窗口办理, 窗口周六上午9点至12点照常开放. */
+const WEEKDAY_SPAN = /(?:周|星期|礼拜)[一二三四五六日天]\s*(?:至|到|-|—|～|~)\s*(?:周|星期|礼拜)?[一二三四五六日天]/;
+const OPEN_WORDS = /开放|办公|营业|接待|受理|办理|照常|值守|开门|服务|咨询|领取/;
 /** Recurring times: 每天上午8:30前, 每周五, 每月5日前 repeat; they set no single deadline. */
-const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|季度|年|个工作日|次)[^，,。；;！？\n]{0,10}$/;
+const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|季度|年|个工作日|次)[^，,。；;！？\n]{0,20}$/;
+/** 演练结束后一周内: a span counted from something else than the notice (收到通知后 is the notice itself). */
+const AFTER_EVENT = /(?:结束|完成|举办|开展|召开|活动|演练|会议|培训|发生|出院|到岗|验收|整改)[^，,。；;！？\n]{0,4}(?:后|之后|以后)\s*$/;
 /** An event's own time: 会议时间：, 培训日期为. */
-const EVENT_LABEL = /(?:会议|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式)(?:时间|日期)\s*(?:为|是|定于|定在|[:：])?[^，,。；;！？\n]{0,14}$/;
+const EVENT_LABEL = /(?:(?:会议|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式)(?:时间|日期)|(?:值班|放假|假期|活动|培训|会议|演练)安排)\s*(?:为|是|定于|定在|[:：])?[^，,。；;！？\n]{0,14}$/;
+/** 会前报送, 培训开始前提交: a request due when the event starts. */
+const BEFORE_EVENT = /(?:会前|开会前|会议(?:召开|开始)?前|培训(?:开始)?前|活动(?:开始)?前|开班前)\s*(?:[0-9一二两三四五六七八九十半]+\s*(?:个)?(?:小时|天|分钟)\s*)?(?:将|把)?[^，。；\n]{0,10}?(?:报送|提交|上报|上交|反馈|报|交|发送|完成)/;
+/** 国庆期间（10月1日—7日）: a bracket that says when a period is, not a limit. */
+const PERIOD_NOTE = /(?:期间|假期|长假|节日|节假日|放假)\s*[（(][^）)]*$/;
 /** 定于…召开, 拟于…举办, 将于…举行. */
 const EVENT_LEAD = /(?:定于|拟于|拟定于|计划于|将于|拟在|定在|准备于)[^，,。；;！？\n]{0,4}$/;
 const EVENT_WORD = /召开|举行|举办|开展|开会|会议|培训|讲座|集合|出发|开幕|开班|开课|考试|演练|比赛|活动|仪式|检查|调研|督查/;
@@ -77,6 +86,28 @@ function aloneOnLine(s: string, start: number, end: number): boolean {
 
 const YEAR_MS = 300 * 86_400_000;
 
+function lineOf(s: string, start: number, end: number): string {
+  const nl = s.indexOf('\n', end);
+  return s.slice(s.lastIndexOf('\n', start - 1) + 1, nl < 0 ? s.length : nl);
+}
+
+/**
+ * Hours in any layout: a range of clock times (上午 8:30—12:00 under a heading, | 社保 | 8:30-17:00 | in a table)
+ * or a span of weekdays followed by clock times (周一至周五：9:00-17:00), on a line that asks for nothing.
+ */
+function isHoursRange(s: string, g: Group, start: Group | undefined): boolean {
+  if (!start) return false;
+  const line = lineOf(s, start.start, g.end);
+  if (/请|须|需|务必|报送|上报|提交|反馈|完成|前/.test(line)) return false;
+  const clocks = (x: Group) => x.tokens.some((t) => t.clock) && !x.tokens.some((t) => t.day && t.day.k !== 'wd');
+  // The heading above (办公时间 / 服务窗口：) or a table cell says what the range is; 晚上7点至9点 alone may be a limit.
+  const above = s.slice(0, s.lastIndexOf('\n', start.start - 1) + 1).split('\n').slice(-4).join('\n');
+  const labelled = HOURS_ANY.test(line) || /[|｜\t]/.test(line) || /时间|窗口|开放|办公|营业|接待|受理|值班/.test(above);
+  if (clocks(start) && clocks(g) && labelled) return true;
+  const weekdays = (x: Group) => x.tokens.length === 1 && x.tokens[0].day?.k === 'wd';
+  return weekdays(start) && weekdays(g) && /^\s*[：:，,]?\s*(?:上午|下午|早上|晚上)?\s*\d{1,2}\s*[:：点]/.test(s.slice(g.end));
+}
+
 /** Why a time is not what recipients are asked to do by, or null when it may be. */
 function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): string | null {
   const { start, end } = g;
@@ -91,8 +122,11 @@ function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): s
   // Hours are clock times and weekdays; 办理时间：11月20日至30日 is a window whose end is a deadline.
   const dated = g.tokens.some((t) => t.day && t.day.k !== 'wd');
   if (hours && !dated && !REQUEST.test(sb.slice(hours.index + hours[0].length))) return 'hours';
-  if (RECURRING.test(sb) || /每\s*$/.test(sb) || s.startsWith('每', start)) return 'recurring';
+  const clockOnly = !dated && g.tokens.some((t) => t.clock);
+  if (clockOnly && !DEADLINE_AFTER.test(sa) && (WEEKDAY_SPAN.test(sb) || (OPEN_WORDS.test(sa) && !REQUEST.test(sb)))) return 'hours';
+  if (RECURRING.test(sb) || /每\s*$/.test(sb) || s.startsWith('每', start) || /^\s*(?:的)?每(?:天|日|晚|周)/.test(sa)) return 'recurring';
   if (EVENT_LABEL.test(sb) || EVENT_AFTER.test(sa)) return 'event';
+  if (PERIOD_NOTE.test(sb)) return 'period';
   if (EVENT_LEAD.test(sb) && EVENT_WORD.test(sa) && !/报送|上报|提交|上交|反馈|报名/.test(sa)) return 'event';
   if (STATUS_BEFORE.test(sb) && STATUS_WORDS.test(sa)) return 'status';
   if (!cued && (PAST_WORDS.test(s.slice(start, end)) || PAST_AFTER.test(sa))) return 'past';
@@ -117,11 +151,13 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
   };
 
   const matches: (DeadlineMatch & { explicit: boolean; conflict?: Evaluated['conflict'] })[] = [];
+  const events: typeof matches = [];
   let immediate = false;
-  let pending: { i: number; ev: Evaluated } | undefined;
+  let pending: { i: number; ev: Evaluated; start: Group } | undefined;
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i];
     const ev = pending?.i === i ? pending.ev : evaluate(i);
+    const rangeStart = pending?.i === i ? pending.start : undefined;
     pending = undefined;
     if (!ev) continue;
     const after = s.slice(g.end);
@@ -136,7 +172,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
       // The start of a range (11月20日至30日, 9:00-17:00): its end is the deadline and may borrow its date.
       const end = evaluate(i + 1, { date: ev.hasDay ? ev.date : undefined, period: ev.period });
       if (end) {
-        pending = { i: i + 1, ev: end };
+        pending = { i: i + 1, ev: end, start: g };
         continue;
       }
     }
@@ -144,12 +180,18 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     if (timed && (STARTS_AFTER.test(after) || STARTS_BEFORE.test(before) || ATTRIBUTE_AFTER.test(after))) continue;
     // 截至11月20日，已完成…: a status as of a date, not a limit.
     const status = STATUS_BEFORE.test(before) && STATUS_AFTER.test(after);
-    const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before));
-    if (timed && notAskedFor(s, g, cued, ev.at, ref)) continue;
+    // 国庆假期前, 月底前: the limit word is part of the expression itself.
+    const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before) || /(?:前|之前|以前)$/.test(s.slice(g.start, g.end)));
+    const why = timed ? notAskedFor(s, g, cued, ev.at, ref) : null;
+    if (why === 'event') events.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit: true });
+    if (why || (timed && isHoursRange(s, g, rangeStart))) continue;
+    if ((ev.kind === 'duration' || g.tokens[0].workdays !== undefined) && AFTER_EVENT.test(before)) continue;
     if (ev.kind === 'immediate') immediate = true;
     const explicit = !timed || g.tokens[0].workdays !== undefined || cued;
     matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit, conflict: ev.conflict });
   }
+  // 请于会前报送: what is asked is due when the event starts.
+  if (BEFORE_EVENT.test(s)) matches.push(...events);
   const binding = matches.some((m) => m.explicit) ? matches.filter((m) => m.explicit) : matches;
   const out = binding.map(({ explicit: _explicit, conflict: _conflict, ...m }) => m);
   // A day that disagrees with its weekday is reported with both readings, never guessed.

@@ -54,6 +54,25 @@ const SENTENCE_BREAK = /[。；！？;!?\n]/;
  */
 const NEGATION = /不得(?!少于|低于|离场|缺|漏)|不要(?!合并)|不用|无需|无须|不需|不必|不再|严禁|禁止|杜绝|避免|取消|不搞|不以|防止|不统计|不作|不做|不设|不组织|不承担|不听|不看|不计|不强制|不搞|自愿|自行决定|由居民自愿/;
 
+/**
+ * A notice that forbids practices often lists them after one frame (严禁以下行为：一是…；二是…, 以下做法一律禁止：,
+ * 取消事项：) or names them as problems found (存在“每日截图报送”等问题): everything in that scope is ruled out.
+ */
+const BAN_LIST = /(?:严禁|禁止|不得|杜绝|取消|清理|纠正|叫停|停止)(?:出现|有)?(?:以下|下列)(?:行为|做法|事项|情形|要求)?[^。\n]{0,4}[：:]|(?:以下|下列)(?:做法|行为|事项|情形|要求)[^。\n]{0,8}(?:一律|均|全部)?(?:禁止|严禁|不得|取消|叫停)[^。\n]{0,4}[：:]?|(?:取消|清理|停止)(?:的)?(?:事项|要求|清单)[）)]?\s*[：:]|减负清单[^。\n]{0,12}[：:]/g;
+const PROBLEMS_FOUND = /存在[^。\n]{0,60}等(?:问题|现象|情况|做法)/;
+
+/** Where the notice rules practices out rather than asking for them: [start, end) spans of the text. */
+function bannedSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const m of text.matchAll(BAN_LIST)) spans.push([m.index, text.length]);
+  let start = 0;
+  for (const sentence of text.split(/(?<=[。！？\n])/)) {
+    if (PROBLEMS_FOUND.test(sentence.replace(/[。！？\n]$/, ''))) spans.push([start, start + sentence.length]);
+    start += sentence.length;
+  }
+  return spans;
+}
+
 const patternSchema = z.union([
   z.string().trim().min(1, '不能为空'),
   z.object({ re: z.string().min(1, '不能为空') }).strict(),
@@ -154,11 +173,12 @@ interface Demand {
 }
 
 /** Every place this category's demand is made: trigger not negated, required context present, no exception. */
-function demands(cat: FormalismCategory, folded: string): Demand[] {
+function demands(cat: FormalismCategory, folded: string, banned: [number, number][]): Demand[] {
   const found: Demand[] = [];
   for (const re of cat.patterns) {
     for (const m of folded.matchAll(re)) {
       if (!m[0]) break;
+      if (banned.some(([a, b]) => m.index >= a && m.index < b)) continue;
       const end = m.index + m[0].length;
       if (NEGATION.test(spanAround(folded, m.index, end, CLAUSE_BREAK).before + m[0])) continue;
       const sentence = spanAround(folded, m.index, end, SENTENCE_BREAK).span;
@@ -183,9 +203,10 @@ function demands(cat: FormalismCategory, folded: string): Demand[] {
 /** Each category found in the notice, at its first demand, with the words that made it one. */
 export function findFormalism(p: FormalismPatterns, text: string): FormalismHit[] {
   const folded = foldWidth(text);
+  const banned = bannedSpans(folded);
   const hits: FormalismHit[] = [];
   for (const cat of p.categories) {
-    const all = demands(cat, folded);
+    const all = demands(cat, folded, banned);
     if (!all.length) continue;
     const first = all[0];
     const words = [...new Set(all.flatMap((d) => d.words))].map((w) => w.trim()).filter(Boolean);

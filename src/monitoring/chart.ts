@@ -46,6 +46,24 @@ export function trendOption(f: Figures): Option {
   };
 }
 
+/** Week over week: how the load and the gate's work move, the first thing a leader asks about. */
+export function weeksOption(weeks: Figures[]): Option {
+  const label = (f: Figures) => `${Number(f.period.key.slice(5, 7))}/${Number(f.period.key.slice(8, 10))}`;
+  return {
+    title: { text: '近几周', left: 'center', textStyle: { fontSize: 14 } },
+    tooltip: { trigger: 'axis', renderMode: 'richText' },
+    legend: { top: 24 },
+    grid: { left: 40, right: 40, top: 60, bottom: 30 },
+    xAxis: { type: 'category', data: weeks.map(label) },
+    yAxis: [{ type: 'value', minInterval: 1 }, { type: 'value', name: '小时', position: 'right' }],
+    series: [
+      { type: 'bar', name: '收到', data: weeks.map((f) => f.received) },
+      { type: 'bar', name: '拦截', data: weeks.map((f) => f.held) },
+      { type: 'line', name: '节省工时', yAxisIndex: 1, data: weeks.map((f) => f.saved.hours) },
+    ],
+  };
+}
+
 export function heatOption(f: Figures): Option {
   const data: [number, number, number][] = [];
   let max = 1;

@@ -3,6 +3,7 @@ import { Complaint } from '../../entities/complaint';
 import { localDate } from '../calendar/time';
 import type { CommandContext } from '../chat/context';
 import type { CommandDef } from '../chat/registry';
+import { maskPersonalData } from '../privacy/pii';
 import { groupsOfKind } from './figures';
 
 const STATUS_LABELS: Record<string, string> = { open: '已收到，待处理', handling: '处理中', closed: '已办结' };
@@ -26,7 +27,8 @@ export class ComplaintDesk {
   }
 
   async file(ctx: CommandContext, text: string): Promise<void> {
-    const content = text.trim();
+    // A 身份证号 or mobile number in a complaint identifies someone; the supervisors need the matter, not the number.
+    const content = maskPersonalData(text.trim());
     if (!content) {
       await ctx.reply('请在命令后写明要反映的形式主义问题，例如：/反映 某部门要求每天在群里打卡截图。查询进度：/反映 进度 回执码');
       return;

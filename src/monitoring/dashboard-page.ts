@@ -1,5 +1,5 @@
 import type { Figures } from './figures';
-import { heatOption, rankingOption, trendOption, whistleOption } from './chart';
+import { heatOption, rankingOption, trendOption, weeksOption, whistleOption } from './chart';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
@@ -24,9 +24,11 @@ export interface PageLinks {
 }
 
 /** The dashboard: figures as text (escaped), charts drawn in the browser from plain ECharts options. */
-export function dashboardHtml(f: Figures, links: PageLinks): string {
+export function dashboardHtml(f: Figures, weeks: Figures[], links: PageLinks): string {
   const whistle = whistleOption(f);
-  const options = { trend: panel(trendOption(f)), ranking: panel(rankingOption(f)), heat: panel(heatOption(f)), whistle: whistle && panel(whistle) };
+  const options = {
+    trend: panel(trendOption(f)), weeks: panel(weeksOption(weeks)), ranking: panel(rankingOption(f)), heat: panel(heatOption(f)), whistle: whistle && panel(whistle),
+  };
   const tile = (label: string, value: string | number) => `<div class="tile"><div class="v">${esc(value)}</div><div class="l">${esc(label)}</div></div>`;
   const deptRows = f.departments.map((d, i) => `<tr><td>${i + 1}</td><td>${esc(d.name)}</td><td>${esc(d.score)}</td><td>${d.notices}</td><td>${d.urgent}</td><td>${d.fields}</td><td>${d.offHours}</td><td>${d.held}</td></tr>`).join('');
   const commRows = f.communities.map((c) => `<tr><td>${esc(c.name)}</td><td>${c.received}</td><td>${c.channels.groups}</td><td>${c.channels.apps}</td><td>${esc(c.channels.added.map((a) => `${a.department}：${a.name}`).join('；'))}</td></tr>`).join('');
@@ -36,7 +38,8 @@ export function dashboardHtml(f: Figures, links: PageLinks): string {
 <style>
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f4f5f7;color:#222}
 header{background:#c9302c;color:#fff;padding:12px 20px}header h1{font-size:20px;margin:0}header nav a{color:#fff;margin-right:12px;font-size:14px}
-main{padding:16px 20px;display:grid;gap:16px;grid-template-columns:repeat(auto-fit,minmax(420px,1fr))}
+main{padding:16px 20px;display:grid;gap:16px;grid-template-columns:repeat(auto-fit,minmax(min(420px,100%),1fr))}
+section{min-width:0;overflow-x:auto}
 .tiles{display:flex;flex-wrap:wrap;gap:12px;grid-column:1/-1}.tile{background:#fff;border-radius:6px;padding:10px 16px;min-width:110px}
 .tile .v{font-size:24px;font-weight:bold}.tile .l{font-size:13px;color:#666}
 section{background:#fff;border-radius:6px;padding:12px}section h2{font-size:15px;margin:0 0 8px}.chart{height:320px}
@@ -47,7 +50,8 @@ table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px
 <nav><a href="${esc(links.week)}">本周</a><a href="${esc(links.lastWeek)}">上周</a><a href="${esc(links.month)}">本月</a><a href="${esc(links.lastMonth)}">上月</a></nav></header>
 <main>
 <div class="tiles">${tile('收到通知', f.received)}${tile('通过', f.passed)}${tile('拦截', f.held)}${tile('顺延到上班', f.queuedOffHours)}${tile('紧急通道', f.emergencies)}${tile('节省工时（小时）', f.saved.hours)}${tile('匿名反映', f.complaints.filed)}</div>
-<section><h2>趋势</h2><div class="chart" id="trend"></div></section>
+<section><h2>每日趋势</h2><div class="chart" id="trend"></div></section>
+<section><h2>近${weeks.length}周</h2><div class="chart" id="weeks"></div></section>
 <section><h2>加负榜</h2><div class="chart" id="ranking"></div></section>
 <section><h2>发文时间热力图</h2><div class="chart" id="heat"></div></section>
 <section><h2>吹哨响应</h2>${options.whistle ? '<div class="chart" id="whistle"></div>' : '<div class="none">暂无</div>'}</section>

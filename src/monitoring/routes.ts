@@ -29,6 +29,7 @@ export interface RouteDeps {
 
 const ECHARTS = require.resolve('echarts/dist/echarts.min.js');
 const RANGES = ['week', 'lastWeek', 'month', 'lastMonth'] as const;
+const WEEKS_SHOWN = 8;
 type Range = (typeof RANGES)[number];
 
 function periodFor(range: Range, now: Date): Period {
@@ -92,12 +93,15 @@ export function monitoringRoutes(deps: RouteDeps): RouteModule {
         const auth = dashboardAuth(ctx);
         const range = (RANGES as readonly string[]).includes(String(ctx.query.range)) ? (ctx.query.range as Range) : 'month';
         const link = (r: Range) => `/dashboard?${new URLSearchParams({ ...auth, range: r }).toString()}`;
-        const f = await deps.figures(deps.db.manager, periodFor(range, deps.clock.now()));
+        const now = deps.clock.now();
+        const f = await deps.figures(deps.db.manager, periodFor(range, now));
+        const weeks: Figures[] = [];
+        for (let back = WEEKS_SHOWN - 1; back >= 0; back--) weeks.push(await deps.figures(deps.db.manager, weekPeriod(addDays(localDate(now), -7 * back))));
         ctx.set('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'");
         ctx.set('Referrer-Policy', 'no-referrer');
         ctx.set('Cache-Control', 'no-store');
         ctx.type = 'html';
-        ctx.body = dashboardHtml(f, { week: link('week'), lastWeek: link('lastWeek'), month: link('month'), lastMonth: link('lastMonth') });
+        ctx.body = dashboardHtml(f, weeks, { week: link('week'), lastWeek: link('lastWeek'), month: link('month'), lastMonth: link('lastMonth') });
       }));
       router.get('/dashboard/echarts.min.js', (ctx) => {
         ctx.type = 'application/javascript';

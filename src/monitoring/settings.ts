@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { type AppConfig, ConfigError } from '../config';
 
 const schema = z.object({
-  publicUrl: z.string().default('http://localhost:3000'),
+  /** Where people reach this server; without it, this machine on the configured port. */
+  publicUrl: z.string().url().optional(),
   weeklyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default('09:00'),
   /** Minutes a community worker spends per item the gate spared them. */
   minutesSaved: z.object({
@@ -22,7 +23,8 @@ const schema = z.object({
   complaintsPerDay: z.number().int().positive().default(3),
 }).strict();
 
-export type MonitoringSettings = z.infer<typeof schema> & {
+export type MonitoringSettings = Omit<z.infer<typeof schema>, 'publicUrl'> & {
+  publicUrl: string;
   /** Signs dashboard and report links; random per process when not configured. */
   linkSecret: string;
   adminToken: string;
@@ -41,7 +43,7 @@ export function monitoringSettings(config: AppConfig, env: Env = process.env): M
   }
   return {
     ...parsed.data,
-    publicUrl: (env.JIANFU_PUBLIC_URL || parsed.data.publicUrl).replace(/\/+$/, ''),
+    publicUrl: (env.JIANFU_PUBLIC_URL || parsed.data.publicUrl || `http://localhost:${config.server.port}`).replace(/\/+$/, ''),
     linkSecret: env.JIANFU_LINK_SECRET || crypto.randomBytes(32).toString('hex'),
     adminToken: env.JIANFU_DASHBOARD_TOKEN ?? '',
     metricsToken: env.JIANFU_METRICS_TOKEN ?? '',

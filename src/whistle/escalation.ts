@@ -37,15 +37,18 @@ async function fire(em: EntityManager, now: Date, desk: WhistleDesk, t: WhistleT
       dedupeKey: `whistle:timer:${timer.id}:${sent++}`, notBefore: now, now,
     });
   };
-  const deptGroups = await em.find(ChatGroup, { where: { kind: 'department', departmentId: t.departmentId! } });
   const adminGroups = await em.find(ChatGroup, { where: { kind: 'admin' } });
+  const bound = await em.find(ChatGroup, { where: { kind: 'department', departmentId: t.departmentId! } });
+  // A department with no bound group would never hear it; the street admins do instead.
+  const deptGroups = bound.length ? bound : adminGroups;
+  const unbound = bound.length ? '' : `（${dept}未绑定工作群，转告管理组）`;
   const problem = `问题：${t.text.slice(0, 60)}`;
   switch (timer.step) {
     case 'warn':
-      for (const g of deptGroups) await send(groupAddress(g), `⏰ ${head}将于${when(due!)}到${phase}时限，请尽快${phase}：${cmd}\n${problem}`);
+      for (const g of deptGroups) await send(groupAddress(g), `⏰ ${head}${unbound}将于${when(due!)}到${phase}时限，请尽快${phase}：${cmd}\n${problem}`);
       break;
     case 'group':
-      for (const g of deptGroups) await send(groupAddress(g), `⚠️ ${head}已超过${phase}时限（${when(due!)}），请立即${phase}：${cmd}\n${problem}`);
+      for (const g of deptGroups) await send(groupAddress(g), `⚠️ ${head}${unbound}已超过${phase}时限（${when(due!)}），请立即${phase}：${cmd}\n${problem}`);
       break;
     case 'leader': {
       const leader = await desk.leaderOf(em, t.departmentId!);

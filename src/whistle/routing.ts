@@ -1,4 +1,4 @@
-import { normalise } from './classifier/features';
+import { normalise, words as cut } from './classifier/features';
 import { Example, LinearModel } from './classifier/linear-model';
 import type { DepartmentSpec, UrgentRule } from './settings';
 
@@ -51,15 +51,21 @@ function similarity(a: Set<string>, b: Set<string>): number {
   return (2 * common) / (a.size + b.size);
 }
 
+const PLACE_AFTER = /^(的)?(门口|门前|旁边|旁|附近|周边|周围|对面|后面|后门|前面|隔壁|围墙|外面|里面|楼下|楼上|一带|边上)/;
+const PLACE_FACTOR = 0.3;
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * A duty keyword: a word, or two words with … between them (摆…人行道: 摆 followed within a few characters by
- * 人行道), for problems named by what is done where. Longer keywords are more specific (烧垃圾 says more than 垃圾).
+ * A duty keyword: a word, or words with … between them (摆…人行道: 摆 followed within a few characters by
+ * 人行道), for problems named by what is done where. A keyword jieba cuts into words also matches with a few
+ * characters between them (拖欠工资 in 拖欠了三个月工资). Longer keywords are more specific (烧垃圾 says more
+ * than 垃圾).
  */
 function keyword(department: string, raw: string) {
   const word = normalise(raw);
-  const parts = word.split(/…+|\.\.\./).filter(Boolean);
+  const explicit = word.split(/…+|\.\.\./).filter(Boolean);
+  const parts = explicit.length > 1 ? explicit : [...word].length >= 4 ? cut(word) : [word];
   const length = parts.reduce((n, p) => n + [...p].length, 0);
   return {
     department, word,
@@ -72,10 +78,6 @@ function keyword(department: string, raw: string) {
 export function urgentRule(text: string, rules: UrgentRule[]): UrgentRule | null {
   const t = normalise(text);
   return rules.find((r) => r.pattern.test(t)) ?? (/紧急|十万火急|火急/.test(t) ? { label: '报告人标注紧急', pattern: /紧急/ } : null);
-}
-
-export function detectUrgent(text: string, rules: UrgentRule[]): string | null {
-  return urgentRule(text, rules)?.label ?? null;
 }
 
 /** An urgent rule's department counts like a long keyword: a gas smell is the gas company's first. */
@@ -126,7 +128,9 @@ export class Router {
       // A one-line report names the place first and the problem last (学校旁边的马路…有个大坑), so later
       // words weigh more.
       const position = 0.5 + end / t.length;
-      kw.set(department, (kw.get(department) ?? 0) + weight * position);
+      // 幼儿园围墙上, 学校门口, 工地旁边: a keyword that only says where the problem is says little about whose it is.
+      const place = PLACE_AFTER.test(t.slice(end, end + 4)) ? PLACE_FACTOR : 1;
+      kw.set(department, (kw.get(department) ?? 0) + weight * position * place);
       hits.set(department, [...(hits.get(department) ?? []), word]);
     }
     const urgent = urgentRule(text, this.urgent);

@@ -42,10 +42,6 @@ export class SlaClock {
     return this.rules(urgency)[phase];
   }
 
-  limitMinutes(urgency: string, phase: Phase): number {
-    return minutesOf(this.phase(urgency, phase).limit, this.dayMinutes(urgency));
-  }
-
   /** Due instants of each step of one phase, from `from`. */
   plan(urgency: string, phase: Phase, from: Date): Record<Step, Date> {
     const p = this.phase(urgency, phase);

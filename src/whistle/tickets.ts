@@ -4,6 +4,7 @@ import type { OutgoingBody } from '../../bots/types';
 import { ChatGroup, Community, Department, Member, WhistleDepartment, WhistleEvent, WhistleTicket } from '../../entities';
 import type { CalendarService } from '../calendar/calendar-service';
 import { findDepartment } from '../directory/lookup';
+import { maskPersonalData } from '../privacy/pii';
 import type { Address } from '../outbox/outbox';
 import type { Port } from '../unit';
 import { DutyBook } from './duties';
@@ -82,7 +83,7 @@ export class WhistleDesk {
   private async event(port: Port, t: WhistleTicket, action: string, extra: Partial<WhistleEvent> = {}): Promise<void> {
     await port.em.save(port.em.create(WhistleEvent, {
       ticketId: t.id, at: port.now, actorId: port.actor.id, action, departmentId: t.departmentId, toDepartmentId: null, onTime: null, note: '',
-      ...extra, ...(extra.note ? { note: extra.note.slice(0, 500) } : {}),
+      ...extra, ...(extra.note ? { note: maskPersonalData(extra.note).slice(0, 500) } : {}),
     }));
   }
 
@@ -134,14 +135,16 @@ export class WhistleDesk {
   /* ---------- lifecycle ---------- */
 
   async blow(port: Port, input: BlowInput): Promise<string> {
-    const text = input.text.trim();
+    // Phone and ID numbers in a report are kept masked: the department reaches people through the reporter.
+    const text = maskPersonalData(input.text.trim());
+    const location = maskPersonalData(input.location);
     if ([...text].length < 4) throw new Refusal('请写清楚问题，例如：/吹哨 人民路12号店铺烟感报警器损坏');
-    const r = await this.route(port.em, port.now, `${input.location} ${text}`);
+    const r = await this.route(port.em, port.now, `${location} ${text}`);
     const urgent = input.urgency === 'urgent' || r.urgent !== null;
     const confident = r.confidence >= this.settings.confidenceThreshold;
     const dept = confident ? await port.em.findOne(Department, { where: { name: r.department } }) : null;
     const t = port.em.create(WhistleTicket, {
-      text: text.slice(0, 2000), location: input.location.slice(0, 128), urgency: urgent ? 'urgent' : 'normal',
+      text: text.slice(0, 2000), location: location.slice(0, 128), urgency: urgent ? 'urgent' : 'normal',
       urgentReason: (input.urgency === 'urgent' && !r.urgent ? '报告人标注紧急' : r.urgent ?? '').slice(0, 32),
       status: dept ? 'pending' : 'dispatch', heldFrom: '', departmentId: dept?.id ?? null, reporterId: port.actor.id,
       communityId: input.communityId, platform: String(input.from.platform), botId: input.from.botId, chatId: input.from.chatId,
@@ -203,7 +206,7 @@ export class WhistleDesk {
     const onTime = !t.doneDueAt || port.now.getTime() <= t.doneDueAt.getTime();
     t.status = 'done';
     t.doneAt = port.now;
-    t.result = result.slice(0, 2000);
+    t.result = maskPersonalData(result).slice(0, 2000);
     await this.sla.cancel(port.em, t.id);
     await this.save(port, t);
     await this.event(port, t, 'done', { onTime, note: result });
@@ -223,7 +226,7 @@ export class WhistleDesk {
     t.departmentId = to.id;
     t.status = 'pending';
     t.corrected = true;
-    t.routeReason = `${await this.deptName(port.em, from)}转派：${reason}`.slice(0, 255);
+    t.routeReason = maskPersonalData(`${await this.deptName(port.em, from)}转派：${reason}`).slice(0, 255);
     await this.startClocks(port, t);
     await this.save(port, t);
     await this.event(port, t, 'transfer', { departmentId: from, toDepartmentId: to.id, note: reason });
@@ -303,7 +306,7 @@ export class WhistleDesk {
     if (port.actor.id !== t.reporterId) throw new Refusal(`只有上报人可以评价第${t.id}号吹哨。`);
     this.mustBe(t, ['done'], '评价');
     t.rating = rating;
-    t.ratingNote = note.slice(0, 255);
+    t.ratingNote = maskPersonalData(note).slice(0, 255);
     await this.event(port, t, 'rate', { note: `${rating}${note ? `：${note}` : ''}` });
     const dept = await this.deptName(port.em, t.departmentId);
     if (rating !== '不满意') {

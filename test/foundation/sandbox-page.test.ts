@@ -145,6 +145,14 @@ describe('foundation: the sandbox chat page in a browser', function () {
     expect(await md.locator('strong').allTextContents()).to.deep.equal(['本周待办']);
     expect(await md.locator('li').allTextContents()).to.deep.equal(['报送台账', '核对名单']);
     expect(await md.locator('img').count(), 'raw HTML is shown as text, not parsed').to.equal(0);
+
+    // A chart image from this server is shown; one from elsewhere stays text (no outside fetches).
+    await pushBot('g-renmin', { kind: 'markdown', title: '周报', text: `周报图表\n![本周图表](http://127.0.0.1:${h!.app.port}/chart.png)\n![外部](http://evil.example/x.png)` });
+    const chart = botSays('周报图表');
+    await chart.waitFor();
+    expect(await chart.locator('img.md-img').count()).to.equal(1);
+    expect(await chart.locator('img.md-img').getAttribute('alt')).to.equal('本周图表');
+    expect(await chart.innerText()).to.contain('外部');
     expect(await md.innerText()).to.contain('<img src=x');
     expect(await page.evaluate(() => (globalThis as { hacked?: number }).hacked)).to.equal(undefined);
 

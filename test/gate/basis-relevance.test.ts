@@ -20,6 +20,12 @@ describe('gate: does the cited admission item fit the notice', () => {
     ['L03', '请各社区排查化解邻里纠纷，重大矛盾及时上报司法所。'],
     ['X11', '请于11月25日前报送辖区独居老人名单。'],
     ['X06', '汛期来临，请各社区检查防汛物资，做好低洼地带住户转移准备。'],
+    // Words of the list's terms inside the notice's own words.
+    ['X05', '请各社区核查辖区群租房租住人员信息。'],
+    ['L09', '请各社区统计辖区老年助餐点运营情况。'],
+    ['X13', '请各社区宣传2027年度城乡居民医疗保险缴费政策，提醒居民按时缴费。'],
+    ['X03', '请各社区通知辖区18至22周岁男性青年完成兵役登记。'],
+    ['L13', '寒假期间请各社区做好留守儿童关爱走访。'],
   ];
   // The item names one duty, the notice asks for another.
   const UNRELATED: [string, string][] = [
@@ -27,6 +33,8 @@ describe('gate: does the cited admission item fit the notice', () => {
     ['X08', '请各社区组织居民参加周六的广场舞比赛。'],
     ['L03', '请各社区统计辖区残疾人辅具需求。'],
     ['X16', '请各社区报送本年度征兵宣传开展情况。'],
+    ['L13', '请各社区配合做好2026年人口变动抽样调查入户工作。'],
+    ['X19', '请各社区核对辖区重度残疾人护理补贴发放名单。'],
   ];
   // Outside the list whatever is cited.
   const OUTSIDE: [string, string, RegExp][] = [

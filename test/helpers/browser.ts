@@ -16,6 +16,7 @@ export interface Page {
   locator(selector: string, opts?: { hasText?: string | RegExp }): Locator;
   screenshot(opts: { path?: string; fullPage?: boolean }): Promise<Buffer>;
   setDefaultTimeout(ms: number): void;
+  setViewportSize(size: { width: number; height: number }): Promise<void>;
   evaluate<R>(fn: () => R): Promise<R>;
   on(event: 'pageerror', fn: (err: Error) => void): void;
 }

@@ -43,6 +43,9 @@ describe('monitoring: anonymous 反映', function () {
     expect(await h.say('admin', 'g-supervision', `/反映处理 ${code} 办结 已约谈民政科，取消打卡要求`)).to.deep.equal([`回执码${code}：已办结。`]);
     expect(await h.say('zhangmin', 'zhangmin', `/反映 进度 ${code}`)).to.deep.equal([`回执码${code}（2026-11-23）：已办结。答复：已约谈民政科，取消打卡要求`]);
     expect((await h.say('zhangmin', 'g-renmin', `/反映处理 ${code} 受理`))[0]).to.contain('权限不足');
+    await h.say('zhangmin', 'zhangmin', '/反映 催报人电话13812345678天天打');
+    expect(h.botMessages('g-supervision').at(-1), 'personal numbers masked').to.not.contain('13812345678');
+    expect((await h.app.ds.manager.find(Complaint)).map((c) => c.text).join()).to.not.contain('13812345678');
     expect((await h.say('zhangmin', 'g-renmin', `/反映 ${SECRET_TEXT}`))[0]).to.contain('请在与我的单聊中使用');
     expect(await h.say('zhangmin', 'zhangmin', '/反映 进度 NOPE1234')).to.deep.equal(['没有这个回执码，请核对。']);
   });

@@ -55,6 +55,7 @@ describe('monitoring: dashboard and metrics', function () {
     expect(page.headers.get('content-security-policy')).to.contain("script-src 'self'");
     const html = await page.text();
     expect(html).to.contain('2026年11月');
+    expect(html).to.contain('近8周');
     expect(html).to.not.contain('<img src=x');
     expect(html).to.not.contain('<script>window');
     expect(html).to.contain('&lt;img src=x onerror=&quot;window.hacked=1&quot;&gt;科');
@@ -77,10 +78,11 @@ describe('monitoring: dashboard and metrics', function () {
       const errors: string[] = [];
       page.on('pageerror', (err) => errors.push(err.message));
       expect((await page.goto(link))!.status()).to.equal(200);
-      // trend, ranking and heat map; the whistle desk is not installed, so its panel says 暂无.
-      await page.locator('body[data-charts="3"]').waitFor({ state: 'attached' });
+      // trend, weeks, ranking and heat map; no whistle tickets yet, so that panel says 暂无.
+      await page.locator('body[data-charts="4"]').waitFor({ state: 'attached' });
       expect(await page.locator('#trend canvas').count()).to.be.greaterThan(0);
       expect(await page.locator('#heat canvas').count()).to.be.greaterThan(0);
+      expect(await page.locator('#weeks canvas').count()).to.be.greaterThan(0);
       expect(await page.locator('section', { hasText: '吹哨响应' }).innerText()).to.contain('暂无');
       expect(await page.locator('#departments tbody tr', { hasText: '民政科' }).count()).to.equal(1);
       expect(await page.locator('#departments td', { hasText: 'onerror' }).first().innerText()).to.equal(EVIL);
@@ -90,6 +92,13 @@ describe('monitoring: dashboard and metrics', function () {
       const shot = decodePng(await page.screenshot({ path: '/tmp/jianfu-dashboard.png', fullPage: true }));
       expect(inkShare(shot), 'the page is not blank').to.be.greaterThan(0.05);
       expect(colourCount(shot), 'charts drawn, not one flat fill').to.be.greaterThan(200);
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(() => {
+        const w = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+        return w.document.documentElement.scrollWidth - w.innerWidth;
+      });
+      expect(overflow, 'fits a phone without sideways scrolling').to.be.at.most(0);
 
       await page.locator('nav a', { hasText: '本周' }).click();
       await page.locator('h1', { hasText: '2026年第49周' }).waitFor();

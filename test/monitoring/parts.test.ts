@@ -100,6 +100,8 @@ describe('monitoring: parts', () => {
     expect(s.adminToken).to.equal('t');
     expect(s.linkSecret).to.have.length(64);
     expect(monitoringSettings(config({ minutesSaved: { notice: 30 } }), {}).minutesSaved).to.deep.include({ notice: 30, entry: 3 });
+    expect(monitoringSettings(config({}), {}).publicUrl, 'this machine on the configured port').to.equal('http://localhost:3000');
+    expect(() => monitoringSettings(config({ publicUrl: 'jianfu' }), {})).to.throw(ConfigError, /monitoring\.publicUrl/);
     expect(() => monitoringSettings(config({ minutesSave: {} }), {})).to.throw(ConfigError, /未知的配置项 monitoring\.minutesSave/);
     expect(() => monitoringSettings(config({ scoreWeights: { urgnt: 1 } }), {})).to.throw(ConfigError, /monitoring\.scoreWeights\.urgnt/);
     expect(() => monitoringSettings(config({ weeklyAt: '9点' }), {})).to.throw(ConfigError, /monitoring\.weeklyAt/);

@@ -41,10 +41,24 @@ describe('whistle desk: blowing the whistle', () => {
     expect(h.botMessages('zhangmin', mark).join('\n')).to.contain('消防救援站已报到（王强）');
   });
 
+  it('keeps phone numbers in a report masked, in the database and on the card', async () => {
+    h = await Harness.start({ now: '2026-11-23T09:00:00+08:00' });
+    const mark = h.mark();
+    await h.say('zhangmin', 'g-renmin', '/吹哨 人民路12号沿街店铺烟感报警器损坏，店主电话13812345678');
+    const t = await h.app.ds.manager.findOneByOrFail(WhistleTicket, { id: 1 });
+    expect(t.text).to.contain('138****5678');
+    expect(t.text).to.not.contain('13812345678');
+    expect(h.botMessages('g-xiaofang', mark)[0]).to.contain('店主电话138****5678');
+  });
+
   it('a department not bound to a group is named in the reply so an admin can bind it', async () => {
     h = await Harness.start({ now: '2026-11-23T09:00:00+08:00' });
     const r = await h.say('zhangmin', 'g-renmin', '/吹哨 小区整栋楼停电两个小时了');
     expect(r[0]).to.contain('分派给供电所');
     expect(r[0]).to.contain('注意：供电所尚未绑定工作群，请管理员在其群内发送 /绑定 部门 供电所。');
+    // Its warnings reach the street admins instead of nobody.
+    const mark = h.mark();
+    await h.advanceTo('2026-11-23T10:30:00+08:00');
+    expect(h.botMessages('g-admin', mark).filter((m) => m.includes('吹哨')).join('\n')).to.contain('第1号吹哨（供电所未绑定工作群，转告管理组）将于11月23日 11:00到报到时限');
   });
 });

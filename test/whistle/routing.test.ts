@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { detectUrgent, Router } from '../../src/whistle/routing';
+import { Router, urgentRule } from '../../src/whistle/routing';
 import { loadDepartmentsFile } from '../../src/whistle/settings';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -40,8 +40,8 @@ describe('whistle: routing one-line reports to departments', () => {
       '有位患阿尔茨海默病的奶奶走失了': '人员走失',
       '7楼阳台着火了': '火情',
     } as Record<string, string>;
-    for (const [text, label] of Object.entries(urgent)) expect(detectUrgent(text, file.urgent), text).to.equal(label);
-    for (const text of ['小区垃圾桶满了', '路灯不亮', '燃气费怎么交', '老人想申请高龄津贴']) expect(detectUrgent(text, file.urgent), text).to.equal(null);
+    for (const [text, label] of Object.entries(urgent)) expect(urgentRule(text, file.urgent)?.label, text).to.equal(label);
+    for (const text of ['小区垃圾桶满了', '路灯不亮', '燃气费怎么交', '老人想申请高龄津贴', '燃气灶打不着火']) expect(urgentRule(text, file.urgent), text).to.equal(null);
     expect(router.route('84岁的张大爷早上出去散步到中午还没回来，家人找不到').department).to.equal('派出所');
     expect(router.route('楼道里闻到燃气味，很呛').department).to.equal('燃气公司');
   });

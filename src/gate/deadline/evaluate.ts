@@ -85,6 +85,7 @@ function kindOf(day: Token | undefined, timed: boolean): MatchKind {
   if (timed) return 'clock';
   switch (day?.day?.k) {
     case 'weekEnd':
+    case 'monthWeek':
     case 'month':
     case 'yearEnd':
     case 'quarterEnd':

@@ -151,6 +151,16 @@ export function resolveDay(spec: DaySpec, ctx: DayContext): ResolvedDay | undefi
       }
       return { date: addDays(mondayOf(refDate), spec.week * 7 + spec.wd - 1) };
     }
+    case 'monthWeek': {
+      const fridayOf = (y: number) => {
+        const first = ymd(y, spec.m, 1);
+        let friday = addDays(mondayOf(first), 4 + 7 * (spec.n - 1));
+        if (spec.n === 1 && friday < first) friday = addDays(friday, 7);
+        return friday;
+      };
+      const thisYear = fridayOf(ry);
+      return { date: thisYear >= refDate ? thisYear : fridayOf(ry + 1) };
+    }
     case 'weekEnd': {
       if (spec.week === undefined) {
         const ahead = (5 - weekdayOf(refDate) + 7) % 7;

@@ -55,6 +55,15 @@ export const DAY_RULES: Rule[] = [
 
   { re: /今明两[天日]/g, make: () => day({ k: 'rel', days: 1 }) },
 
+  // 12月第一周内, before the duration 一周内.
+  {
+    re: new RegExp(`(${MONTH})\\s*月份?\\s*(?:的)?\\s*第\\s*([一二三四五1-5])\\s*个?\\s*(?:周|星期|礼拜)\\s*(?:内|之内|以内|前|末)?`, 'g'),
+    make: (m) => {
+      const [mo, n] = [num(m[1]), num(m[2])];
+      return mo && mo <= 12 && n ? day({ k: 'monthWeek', m: mo, n }) : null;
+    },
+  },
+
   // Durations; they need 内 (3小时前 is in the past, 3小时后 is a start).
   {
     re: new RegExp(`(${NUM}|(?<![\\d.])\\d+\\.\\d+|半)\\s*(个)?\\s*(半)?\\s*(小时|钟头|刻钟|钟|分钟|分|天|日|周|星期|礼拜|月)\\s*(?:之内|以内|内)`, 'g'),

@@ -33,6 +33,8 @@ export type DaySpec =
   | { k: 'wd'; wd: number; week?: number }
   /** Friday of a week (本周内, 下周内, 周末前). */
   | { k: 'weekEnd'; week?: number }
+  /** Friday of the n-th week of a month (12月第一周内): weeks start on Monday, the first holds the 1st. */
+  | { k: 'monthWeek'; m: number; n: number }
   /** A part of a month: its last day, the end of 上旬/中旬, or 月中 (the 15th). */
   | { k: 'month'; part: 'early' | 'middle' | 'mid' | 'end'; offset?: number; m?: number; y?: number }
   | { k: 'yearEnd'; y?: number; offset?: number }

@@ -18,6 +18,11 @@ export function normalise(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/[0-9]+/g, '0');
 }
 
+/** jieba's words of a (normalised) text, punctuation dropped. */
+export function words(text: string): string[] {
+  return segmenter().cut(text, false).filter((w) => WORDLIKE.test(w));
+}
+
 export interface FeatureOptions {
   /** Character n-gram lengths, inclusive. */
   charMin: number;
@@ -33,10 +38,10 @@ export function termCounts(raw: string, opts: FeatureOptions): Map<string, numbe
   const text = normalise(raw);
   const counts = new Map<string, number>();
   const add = (t: string) => counts.set(t, (counts.get(t) ?? 0) + 1);
-  const words = segmenter().cut(text, false).filter((w) => WORDLIKE.test(w));
-  for (let i = 0; i < words.length; i++) {
-    add('w:' + words[i]);
-    if (opts.wordPairs && i + 1 < words.length) add(`p:${words[i]}_${words[i + 1]}`);
+  const ws = words(text);
+  for (let i = 0; i < ws.length; i++) {
+    add('w:' + ws[i]);
+    if (opts.wordPairs && i + 1 < ws.length) add(`p:${ws[i]}_${ws[i + 1]}`);
   }
   // Character n-grams never cross punctuation, so a sentence break does not make a fake word.
   for (const run of text.split(/[^\p{Script=Han}a-z0-9]+/u)) {

@@ -9,7 +9,9 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     const database = file === ':memory:' ? file : projectPath(file);
-    return { type: 'better-sqlite3', database, ...common };
+    // Write-ahead log: a commit appends to one file instead of rewriting a rollback journal,
+    // several times faster per message on slow disks, and readers never block the writer.
+    return { type: 'better-sqlite3', database, enableWAL: file !== ':memory:', ...common };
   }
   const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
   return {

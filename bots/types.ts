@@ -92,6 +92,8 @@ export interface BotAdapter {
   maxBytes(msg: Pick<OutgoingMessage, 'body' | 'replyTo'>): number;
   /** Sends per minute allowed into one chat; undefined means no known limit. */
   perChatPerMinute?: number;
+  /** The platform allows one connection per bot: with several instances only the elected one runs it. */
+  readonly exclusive?: boolean;
   /** Fetches an attachment's bytes (decrypted where the platform encrypts them). */
   download?(attachment: Attachment): Promise<{ name: string; data: Buffer }>;
 }

@@ -10,6 +10,7 @@ export type OutboxStatus = 'pending' | 'sent' | 'parked';
 @Entity('outbox_message')
 @Index('IDX_outbox_due', ['status', 'notBefore'])
 @Index('UQ_outbox_dedupe', ['dedupeKey'], { unique: true })
+@Index('IDX_outbox_chat_sent', ['chatId', 'sentAt'])
 export class OutboxMessage {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'varchar', length: 16 }) platform: string;
@@ -30,4 +31,6 @@ export class OutboxMessage {
   @Column({ type: 'varchar', length: 500, default: '' }) lastError: string;
   @Column({ type: 'datetime' }) createdAt: Date;
   @Column({ type: 'datetime', nullable: true, default: null }) sentAt: Date | null;
+  /** The sender pass that holds this row until notBefore ('' when none does); marks are made only under this claim. */
+  @Column({ type: 'varchar', length: 32, default: '' }) claimedBy: string;
 }

@@ -1,4 +1,6 @@
 import type http from 'node:http';
+import os from 'node:os';
+import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { SandboxAdapter } from '../bots/sandbox/sandbox-adapter';
@@ -12,7 +14,7 @@ import { CommandRegistry } from './chat/registry';
 import { Clock, DemoClock, SystemClock } from './clock';
 import { registerDemoClock } from './chat/demo-clock';
 import { AppConfig, projectPath } from './config';
-import { Db, openDatabase } from './db';
+import { Db, exclusively, openDatabase } from './db';
 import { unitName } from './directory/lookup';
 import { ensureAdmins, loadDemoIfEmpty, readDemo } from './directory/seed';
 import { createLogger } from './logger';
@@ -22,6 +24,7 @@ import { createHttpApp, listen, RouteModule } from './server/http';
 import { CalendarService } from './calendar/calendar-service';
 import type { NoticeDesk } from './gate/notice-desk';
 import { Job, Scheduler } from './jobs';
+import { Election, ElectionHooks, Leases } from './lease';
 import { Services, Unit } from './unit';
 import { UNITS } from './units';
 
@@ -49,14 +52,20 @@ export class App {
   readonly adapters = new Map<string, BotAdapter>();
   readonly sandbox: SandboxAdapter | null;
   readonly inbox: Inbox;
+  readonly dispatcher: Dispatcher;
   readonly sender: OutboxSender;
   readonly calendar: CalendarService;
   readonly scheduler: Scheduler;
+  /** Leases shared with other instances on the same database; this instance's name is the holder. */
+  readonly leases: Leases;
   server: http.Server | null = null;
   demoLoaded = false;
 
   readonly services = new Services();
   private readonly unitRoutes: RouteModule[] = [];
+  private readonly elections: Election[] = [];
+  /** Liveness time for leases: real seconds even when the domain clock is a test's manual one. */
+  private readonly wall = new SystemClock();
 
   private constructor(
     readonly config: AppConfig,
@@ -85,12 +94,18 @@ export class App {
       this.unitRoutes.push(...(parts.routes ?? []));
       listeners.push(...(parts.outboxListeners ?? []));
     }
-    const dispatcher = new Dispatcher(db, this.registry, clock, { maxMessageLength: config.chat.maxMessageLength }, log);
-    this.inbox = new Inbox(db, dispatcher, clock);
+    this.dispatcher = new Dispatcher(db, this.registry, clock, { maxMessageLength: config.chat.maxMessageLength }, log);
+    this.inbox = new Inbox(db, this.dispatcher, clock);
     this.sender = new OutboxSender(db, clock, this.adapters, config.outbox, log, listeners);
     this.sandbox = config.sandbox.enabled ? new SandboxAdapter(clock) : null;
     if (this.sandbox) this.addAdapter(this.sandbox);
-    this.scheduler = new Scheduler(db, clock, jobs, log, () => this.sender.flush());
+    // After the jobs: pick up messages a dead instance stored but never processed. Three lease
+    // lifetimes is long past any live instance's queue, yet soon after a take-over.
+    this.scheduler = new Scheduler(db, clock, jobs, log, async () => {
+      await this.inbox.recover({ olderThanMs: 3 * config.cluster.leaseTtlMs });
+      await this.sender.flush();
+    });
+    this.leases = new Leases(db, `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`.slice(0, 128), this.wall);
   }
 
   /** The gate's notice desk (tests and the CLI reach it through here). */
@@ -104,7 +119,7 @@ export class App {
     const app = new App(opts.config, ds, new Db(ds), opts.clock ?? new DemoClock(new SystemClock()), log, opts.routes ?? [], opts.units ?? UNITS);
     for (const a of opts.adapters ?? []) app.addAdapter(a);
     await app.calendar.reload(ds.manager);
-    await app.seed();
+    await exclusively(ds, 'seed', () => app.seed());
     return app;
   }
 
@@ -133,17 +148,46 @@ export class App {
 
   /** Starts adapters, replays unprocessed messages, starts the sender; listens if port is given. */
   async start(opts: { listen?: boolean; schedule?: boolean } = {}): Promise<void> {
-    for (const a of this.adapters.values()) await a.start(this.inbox);
+    for (const a of this.adapters.values()) {
+      if (a.exclusive) await this.elect(`adapter:${OutboxSender.key(a.platform, a.botId)}`, this.adapterHooks(a));
+      else await a.start(this.inbox);
+    }
     const replayed = await this.inbox.recover();
     if (replayed) this.log.info({ replayed }, '重放了未处理完的消息');
     this.sender.start(this.config.outbox.pollMs);
     this.inbox.start(INBOX_RETRY_MS);
-    if (opts.schedule !== false) this.scheduler.start();
+    if (opts.schedule !== false) {
+      const jobs = await this.elect('jobs', { elected: async () => undefined, deposed: async () => undefined });
+      this.scheduler.start(this.config.cluster.jobsCron, () => jobs.leading);
+    }
     if (opts.listen !== false) {
       const routes = [...this.unitRoutes, ...this.extraRoutes, ...this.sandboxRoutes()];
       const http = createHttpApp({ log: this.log, ready: () => this.ready(), modules: routes });
       this.server = await listen(http, this.config.server.port, this.config.server.host);
     }
+  }
+
+  private async elect(name: string, hooks: ElectionHooks): Promise<Election> {
+    const e = new Election(this.leases, name, this.config.cluster.leaseTtlMs, hooks, this.wall, this.log);
+    this.elections.push(e);
+    await e.start();
+    return e;
+  }
+
+  /** An adapter that allows one connection per bot runs only while this instance holds its lease; its outbox rows wait for the holder. */
+  private adapterHooks(a: BotAdapter): ElectionHooks {
+    const key = OutboxSender.key(a.platform, a.botId);
+    this.sender.standby.add(key);
+    return {
+      elected: async () => {
+        await a.start(this.inbox);
+        this.sender.standby.delete(key);
+      },
+      deposed: async () => {
+        this.sender.standby.add(key);
+        await a.stop();
+      },
+    };
   }
 
   /** The sandbox's page and API, to mount here or on another app's server. */
@@ -190,6 +234,7 @@ export class App {
       await closed;
     }
     await this.scheduler.stop();
+    for (const e of this.elections) await e.stop();
     await this.sender.stop();
     this.inbox.stop();
     for (const a of this.adapters.values()) await a.stop();

@@ -45,7 +45,12 @@ export const configSchema = z.object({
     maxAttempts: z.coerce.number().int().positive(),
     backoffBaseMs: z.coerce.number().int().nonnegative(),
     backoffMaxMs: z.coerce.number().int().positive().default(300_000),
+    claimMs: z.coerce.number().int().positive().default(60_000),
   }).strict(),
+  cluster: z.object({
+    leaseTtlMs: z.coerce.number().int().min(2000).default(10_000),
+    jobsCron: z.string().default('* * * * *'),
+  }).strict().default({ leaseTtlMs: 10_000, jobsCron: '* * * * *' }),
   privacy: z.object({ inboundRetentionDays: z.coerce.number().int().positive() }).strict().default({ inboundRetentionDays: 30 }),
   // Checked key by key, with defaults, by the monitoring unit (src/monitoring/settings.ts).
   monitoring: z.record(z.string(), z.unknown()).default({}),

@@ -26,8 +26,10 @@ export class Scheduler {
     private readonly after: () => Promise<unknown>,
   ) {}
 
-  start(expression = '* * * * *'): void {
+  /** Ticks on the cron expression; with several instances only the one for which leading() is true runs. */
+  start(expression = '* * * * *', leading: () => boolean = () => true): void {
     this.task = cron.schedule(expression, () => {
+      if (!leading()) return;
       void this.runAll().catch((err) => this.log.error({ err }, '定时任务出错'));
     });
   }

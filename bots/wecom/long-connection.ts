@@ -32,6 +32,8 @@ export interface WeComLongConnectionOptions extends WeComConnectionOptions {
  */
 export class WeComLongConnectionAdapter implements BotAdapter {
   readonly platform = 'wecom' as const;
+  /** WeCom keeps one long connection per bot and kicks the older one. */
+  readonly exclusive = true;
   readonly botId: string;
   readonly connection: WeComConnection;
   private sink: InboundSink | null = null;

@@ -48,7 +48,8 @@ function fitForStorage(msg: IncomingMessage): IncomingMessage {
  * recover() replays on the next start.
  */
 export class Inbox implements InboundSink {
-  private queue: Promise<void> = Promise.resolve();
+  /** One promise chain per lane: a chat on MySQL/MariaDB (order kept per chat), one lane for all on SQLite. */
+  private readonly lanes = new Map<string, Promise<void>>();
   /** Ids queued or running, so a replay does not queue a message twice. */
   private readonly queued = new Set<number>();
   /** Messages put off because the database was away; replayed by retryDeferred(). */
@@ -66,8 +67,9 @@ export class Inbox implements InboundSink {
     const msg = fitForStorage(wellTyped(incoming));
     let id: number;
     try {
-      id = await this.db.work(async (em) => {
-        const row = await em.save(em.create(InboundMessage, {
+      // One autocommit INSERT: the row is the whole unit of work, so it needs no transaction of its own.
+      id = await this.db.write(async (em) => {
+        const r = await em.insert(InboundMessage, {
           platform: msg.platform,
           botId: msg.botId,
           messageId: msg.messageId.slice(0, 191),
@@ -76,20 +78,20 @@ export class Inbox implements InboundSink {
           senderId: msg.senderId,
           senderName: msg.senderName.slice(0, 64),
           text: msg.text,
-          payload: msg,
+          payload: msg as object,
           status: 'received',
           attempts: 0,
           error: '',
           receivedAt: this.clock.now(),
           processedAt: null,
-        }));
-        return row.id;
+        });
+        return (r.identifiers[0] as { id: number }).id;
       });
     } catch (err) {
       if (isDuplicateKey(err)) return { duplicate: true };
       throw err;
     }
-    if (this.autoProcess) this.schedule(id);
+    if (this.autoProcess) this.schedule(id, msg);
     return { duplicate: false };
   }
 
@@ -108,22 +110,38 @@ export class Inbox implements InboundSink {
     }
   }
 
-  schedule(id: number): void {
+  schedule(id: number, chat: { platform: string; botId: string; chatId: string }): void {
     if (this.queued.has(id)) return;
     this.queued.add(id);
-    this.queue = this.queue
+    const lane = this.db.concurrent ? `${chat.platform}:${chat.botId}:${chat.chatId}` : '';
+    const run = (this.lanes.get(lane) ?? Promise.resolve())
       .then(() => this.dispatcher.process(id))
       .then((outcome) => {
         if (outcome === 'deferred') this.deferred++;
       })
+      // A failure here leaves the row 'received'; the next sweep or start replays it.
+      .catch(() => undefined)
       .finally(() => this.queued.delete(id));
+    this.lanes.set(lane, run);
+    void run.then(() => {
+      if (this.lanes.get(lane) === run) this.lanes.delete(lane);
+    });
   }
 
-  /** Replays messages stored but never processed (the process died in between). */
-  async recover(): Promise<number> {
-    const rows = await this.db.manager.find(InboundMessage, { where: { status: 'received' }, order: { id: 'ASC' } });
-    for (const r of rows) this.schedule(r.id);
-    return rows.length;
+  /**
+   * Replays messages stored but never processed (this or another instance died in between).
+   * With olderThanMs only rows that waited that long, so a live instance's fresh rows stay its own.
+   */
+  async recover(opts: { olderThanMs?: number } = {}): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - (opts.olderThanMs ?? 0));
+    const rows = await this.db.manager.find(InboundMessage, {
+      where: { status: 'received', ...(opts.olderThanMs ? { receivedAt: LessThan(before) } : {}) },
+      select: { id: true, platform: true, botId: true, chatId: true },
+      order: { id: 'ASC' },
+    });
+    const fresh = rows.filter((r) => !this.queued.has(r.id));
+    for (const r of fresh) this.schedule(r.id, r);
+    return fresh.length;
   }
 
   /** Messages stored but not yet processed, known to this process (for /readyz). */
@@ -137,7 +155,7 @@ export class Inbox implements InboundSink {
    */
   async retryDeferred(): Promise<number> {
     if (this.deferred === 0) return 0;
-    await this.queue;
+    await this.idle();
     const count = this.deferred;
     this.deferred = 0;
     try {
@@ -162,10 +180,6 @@ export class Inbox implements InboundSink {
 
   /** Resolves when everything accepted so far has been processed. */
   async idle(): Promise<void> {
-    let current: Promise<void>;
-    do {
-      current = this.queue;
-      await current;
-    } while (current !== this.queue);
+    while (this.lanes.size) await Promise.all([...this.lanes.values()]);
   }
 }

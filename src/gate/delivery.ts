@@ -1,7 +1,8 @@
 import { Between, EntityManager, In, LessThanOrEqual, Like } from 'typeorm';
 import { ChatGroup, Notice, NoticeDelivery, NoticeReceipt, OutboxMessage } from '../../entities';
 import { localDate } from '../calendar/time';
-import { enqueue, type OutboxListener } from '../outbox/outbox';
+import { skipLocked } from '../db-dialect';
+import { enqueue, listenFor } from '../outbox/outbox';
 import { mergesDeliveries } from './gate';
 import { deliveryCard, digestMessage, NoticeView } from './notice-format';
 import type { NoticeDesk } from './notice-desk';
@@ -25,6 +26,7 @@ export async function deliverDue(em: EntityManager, now: Date, desk: NoticeDesk,
   const due = await em.find(NoticeDelivery, {
     where: { status: 'pending', deliverAt: LessThanOrEqual(now), ...(only ? { noticeId: only.noticeId } : {}) },
     order: { id: 'ASC' },
+    lock: skipLocked(em),
   });
   if (!due.length) return 0;
   const merge = mergesDeliveries(await ruleStates(em, desk.env.ruleDefaults));
@@ -68,7 +70,7 @@ export async function deliverDue(em: EntityManager, now: Date, desk: NoticeDesk,
  * A delivery follows its outbox row: sent when the platform accepted it, parked when retries
  * ran out — and then the sender hears it once, with the group that did not get it.
  */
-export const followDeliveries: OutboxListener = async (em, row, outcome, now) => {
+export const followDeliveries = listenFor(/^(deliver|digest):/, async (em, row, outcome, now) => {
   if (!/^(deliver|digest):/.test(row.dedupeKey)) return;
   const list = await em.find(NoticeDelivery, { where: { outboxId: row.id } });
   if (!list.length) return;
@@ -80,10 +82,10 @@ export const followDeliveries: OutboxListener = async (em, row, outcome, now) =>
       { kind: 'text', text: `第${n.id}号通知未能送达${group?.title ?? '一个社区群'}（平台多次拒收）。已通知管理员处理，送达情况见 /进度 ${n.id}。` },
       { dedupeKey: `undelivered:${n.id}`, notBefore: now, now });
   }
-};
+});
 
 /** The sender hears「已提交管理组审批」only once an admin group has the request. */
-export const followApprovals: OutboxListener = async (em, row, outcome, now) => {
+export const followApprovals = listenFor(/^approval:/, async (em, row, outcome, now) => {
   const m = /^approval:(\d+):/.exec(row.dedupeKey);
   if (!m) return;
   const n = await em.findOne(Notice, { where: { id: Number(m[1]) } });
@@ -98,7 +100,7 @@ export const followApprovals: OutboxListener = async (em, row, outcome, now) => 
   if (others) return;
   await em.update(Notice, { id: n.id }, { approvalState: 'failed' });
   await enqueue(em, to, { kind: 'text', text: `第${n.id}号通知的审批请求未能送达管理组，请联系管理员。` }, { dedupeKey: `approval-failed:${n.id}`, notBefore: now, now });
-};
+});
 
 /** How far ahead the reminder sweep looks: the last working day before a deadline, across a long holiday. */
 const HORIZON_DAYS = 12;

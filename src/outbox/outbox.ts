@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { ChatType, OutgoingBody, Platform } from '../../bots/types';
 import { OutboxMessage } from '../../entities';
+import { isDuplicateKey } from '../db-dialect';
 
 export interface Address {
   platform: Platform | string;
@@ -22,8 +23,6 @@ export interface EnqueueOptions {
  * messages it causes commit together.
  */
 export async function enqueue(em: EntityManager, to: Address, body: OutgoingBody, opts: EnqueueOptions): Promise<OutboxMessage | null> {
-  const existing = await em.findOne(OutboxMessage, { where: { dedupeKey: opts.dedupeKey } });
-  if (existing) return null;
   const row = em.create(OutboxMessage, {
     platform: to.platform,
     botId: to.botId,
@@ -40,7 +39,16 @@ export async function enqueue(em: EntityManager, to: Address, body: OutgoingBody
     createdAt: opts.now,
     sentAt: null,
   });
-  return em.save(row);
+  // The unique key decides, not a read before the write: two instances enqueueing the same key
+  // at once then still produce one row, and the common case costs one statement.
+  try {
+    const r = await em.insert(OutboxMessage, { ...row, body: row.body as object });
+    row.id = (r.identifiers[0] as { id: number }).id;
+  } catch (err) {
+    if (isDuplicateKey(err)) return null;
+    throw err;
+  }
+  return row;
 }
 
 export type OutboxOutcome = 'sent' | 'parked';
@@ -49,4 +57,13 @@ export type OutboxOutcome = 'sent' | 'parked';
  * Told, inside the transaction that marks the row, when the platform accepted a message or
  * retries ran out: how a unit learns that what it queued really arrived.
  */
-export type OutboxListener = (em: EntityManager, row: OutboxMessage, outcome: OutboxOutcome, now: Date) => Promise<void>;
+export interface OutboxListener {
+  (em: EntityManager, row: OutboxMessage, outcome: OutboxOutcome, now: Date): Promise<void>;
+  /** The rows it cares about, by dedupe key (all when absent): the others are marked in one statement, without a transaction. */
+  readonly keys?: RegExp;
+}
+
+/** A listener told only about rows whose dedupe key matches. */
+export function listenFor(keys: RegExp, fn: (em: EntityManager, row: OutboxMessage, outcome: OutboxOutcome, now: Date) => Promise<void>): OutboxListener {
+  return Object.assign(fn, { keys });
+}

@@ -1,5 +1,6 @@
+import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import { LessThanOrEqual } from 'typeorm';
+import { In, MoreThan } from 'typeorm';
 import { bodyText } from '../../bots/types';
 import type { BotAdapter, IncomingMessage, OutgoingBody, OutgoingMessage, Platform } from '../../bots/types';
 import { ChatGroup, InboundMessage, OutboxMessage } from '../../entities';
@@ -14,6 +15,8 @@ export interface SenderOptions {
   backoffBaseMs: number;
   /** Cap on one wait, so a long outage is retried steadily instead of ever more rarely. */
   backoffMaxMs?: number;
+  /** How long a claimed row stays invisible to other instances; after a crash it is sent again after this (default 60 s). */
+  claimMs?: number;
 }
 
 /** Wait before retry number `attempts` (1-based): doubling from the base, capped. */
@@ -29,33 +32,53 @@ export function retryWindowMs(opts: SenderOptions): number {
   return total;
 }
 
-/** Sliding one-minute window per chat, so a burst waits instead of hitting the platform's limit. */
-class ChatRateLimiter {
-  private readonly sent = new Map<string, number[]>();
+/** Rows claimed per pass, and chats sent to at once within a pass. */
+const BATCH = 200;
+const CHAT_CONCURRENCY = 8;
+
+/**
+ * Sliding one-minute window of one chat's sends, seeded from the database so every instance
+ * counts the others' sends too; a burst waits instead of hitting the platform's limit.
+ */
+class ChatWindow {
+  constructor(private readonly times: number[], private readonly perMinute: number | undefined) {}
 
   /** Milliseconds until a send is allowed; 0 means now. */
-  waitMs(key: string, perMinute: number | undefined, now: number): number {
-    if (!perMinute) return 0;
-    const recent = (this.sent.get(key) ?? []).filter((t) => now - t < 60_000);
-    this.sent.set(key, recent);
-    return recent.length < perMinute ? 0 : 60_000 - (now - recent[0]);
+  waitMs(now: number): number {
+    if (!this.perMinute) return 0;
+    const recent = this.times.filter((t) => now - t < 60_000).sort((a, b) => a - b);
+    return recent.length < this.perMinute ? 0 : 60_000 - (now - recent[recent.length - this.perMinute]);
   }
 
-  record(key: string, now: number): void {
-    const list = this.sent.get(key) ?? [];
-    list.push(now);
-    this.sent.set(key, list);
+  record(now: number): void {
+    this.times.push(now);
   }
+}
+
+/** Where a reply goes, and whether it answers an anonymous command (then nothing of it is kept once sent). */
+interface ReplyTarget {
+  to: OutgoingMessage['replyTo'];
+  anonymous: boolean;
+}
+
+/** One pass's hold on the rows it took: a random token, and when the hold ends (epoch ms, sender clock). */
+interface Claim {
+  token: string;
+  until: number;
 }
 
 /**
  * Delivers due outbox rows through the adapters: split by bytes, rate-limited per chat,
  * retried with exponential backoff, parked (and the admin group told) after maxAttempts.
+ * Rows are claimed before sending (row locks with SKIP LOCKED on MySQL/MariaDB), so several
+ * instances on one database send each row once; chats are served side by side, each in order.
  */
 export class OutboxSender {
-  private readonly limiter = new ChatRateLimiter();
+  /** Adapters configured here but run by another instance (an elected long connection): their rows are left alone. */
+  readonly standby = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private readonly claimMs: number;
 
   constructor(
     private readonly db: Db,
@@ -64,7 +87,9 @@ export class OutboxSender {
     private readonly opts: SenderOptions,
     private readonly log: Logger,
     private readonly listeners: OutboxListener[] = [],
-  ) {}
+  ) {
+    this.claimMs = opts.claimMs ?? 60_000;
+  }
 
   static key(platform: Platform | string, botId: string): string {
     return `${platform}:${botId}`;
@@ -94,35 +119,97 @@ export class OutboxSender {
   }
 
   private async pass(): Promise<number> {
-    let delivered = 0;
     const now = this.clock.now();
-    const due = await this.db.manager.find(OutboxMessage, {
-      where: { status: 'pending', notBefore: LessThanOrEqual(now) },
-      order: { id: 'ASC' },
-      take: 200,
-    });
-    const blockedChats = new Set<string>();
-    for (const row of due) {
+    const claim = { token: crypto.randomBytes(12).toString('hex'), until: now.getTime() + this.claimMs };
+    const claimed = await this.claim(now, claim);
+    if (!claimed.length) return 0;
+    const targets = await this.replyTargets(claimed);
+    const byChat = new Map<string, OutboxMessage[]>();
+    for (const row of claimed) {
       const chatKey = `${row.platform}:${row.botId}:${row.chatId}`;
-      // Keep each chat's messages in order: once one waits, the later ones wait too.
-      if (blockedChats.has(chatKey)) continue;
-      const adapter = this.adapters.get(OutboxSender.key(row.platform, row.botId));
-      if (!adapter) {
-        await this.fail(row, `没有可用的机器人：${row.platform}/${row.botId}`, false);
-        continue;
-      }
-      const ok = await this.deliver(row, adapter, chatKey);
-      if (ok) delivered++;
-      else blockedChats.add(chatKey);
+      byChat.set(chatKey, [...(byChat.get(chatKey) ?? []), row]);
     }
+    const chats = [...byChat.values()];
+    let delivered = 0;
+    const worker = async () => {
+      for (let rows = chats.shift(); rows; rows = chats.shift()) {
+        const n = await this.deliverChat(rows, targets, now, claim);
+        delivered += n; // not `delivered += await …`: that reads the total before the wait and loses the other workers' counts
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CHAT_CONCURRENCY, chats.length) }, worker));
     return delivered;
   }
 
-  private async deliver(row: OutboxMessage, adapter: BotAdapter, chatKey: string): Promise<boolean> {
-    const replyTo = await this.replyTarget(row);
+  /** Takes due rows for this pass: marks them with its token and hides them from others until the claim ends. */
+  private claim(now: Date, claim: Claim): Promise<OutboxMessage[]> {
+    return this.db.work(async (em) => {
+      const q = em.createQueryBuilder(OutboxMessage, 'o')
+        .where('o.status = :status', { status: 'pending' })
+        .andWhere('o.notBefore <= :now', { now })
+        .orderBy('o.id', 'ASC')
+        .limit(BATCH);
+      [...this.standby].forEach((key, i) => {
+        const [platform, botId] = key.split(/:(.*)/s);
+        q.andWhere(`NOT (o.platform = :sp${i} AND o.botId = :sb${i})`, { [`sp${i}`]: platform, [`sb${i}`]: botId });
+      });
+      // A chat another pass is working on stays with it, so its order and its rate limit hold across instances.
+      q.andWhere(`NOT EXISTS (SELECT 1 FROM outbox_message b WHERE b.chatId = o.chatId AND b.platform = o.platform AND b.botId = o.botId
+        AND b.status = 'pending' AND b.claimedBy <> '' AND b.notBefore > :now)`);
+      if (this.db.skipLocked) q.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const rows = await q.getMany();
+      if (rows.length) {
+        await em.update(OutboxMessage, { id: In(rows.map((r) => r.id)) }, { notBefore: new Date(claim.until), claimedBy: claim.token });
+      }
+      return rows;
+    });
+  }
+
+  /** One chat's claimed rows, in order; once one must wait, the rest are handed back unsent. */
+  private async deliverChat(rows: OutboxMessage[], targets: Map<number, ReplyTarget>, now: Date, claim: Claim): Promise<number> {
+    const adapter = this.adapters.get(OutboxSender.key(rows[0].platform, rows[0].botId));
+    if (!adapter) {
+      for (const row of rows) await this.fail(row, `没有可用的机器人：${row.platform}/${row.botId}`, false);
+      return 0;
+    }
+    const window = new ChatWindow(adapter.perChatPerMinute ? await this.recentSends(rows[0], now) : [], adapter.perChatPerMinute);
+    for (let i = 0; i < rows.length; i++) {
+      if (!(await this.stillOurs(rows[i], claim))) continue;
+      const ok = await this.deliver(rows[i], adapter, targets.get(rows[i].inReplyTo ?? 0), window, claim);
+      if (!ok) {
+        const rest = rows.slice(i + 1).map((r) => r.id);
+        if (rest.length) await this.db.write((em) => em.update(OutboxMessage, { id: In(rest) }, { notBefore: now, claimedBy: '' }));
+        return i;
+      }
+    }
+    return rows.length;
+  }
+
+  /**
+   * A slow pass (a long backlog, a slow platform) could outlive its claim and another instance
+   * take the row; past half its life the claim is renewed, and a row that is no longer ours is left alone.
+   */
+  private async stillOurs(row: OutboxMessage, claim: Claim): Promise<boolean> {
+    const now = this.clock.now().getTime();
+    if (claim.until - now > this.claimMs / 2) return true;
+    const r = await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token, status: 'pending' }, { notBefore: new Date(now + this.claimMs) }));
+    return r.affected === 1;
+  }
+
+  /** Parts sent to this chat in the last minute, by any instance. */
+  private async recentSends(chat: OutboxMessage, now: Date): Promise<number[]> {
+    const sent = await this.db.manager.find(OutboxMessage, {
+      select: { id: true, sentAt: true, partsSent: true },
+      where: { chatId: chat.chatId, platform: chat.platform, botId: chat.botId, status: 'sent', sentAt: MoreThan(new Date(now.getTime() - 60_000)) },
+    });
+    return sent.flatMap((r) => Array<number>(r.partsSent).fill(r.sentAt!.getTime()));
+  }
+
+  private async deliver(row: OutboxMessage, adapter: BotAdapter, target: ReplyTarget | undefined, window: ChatWindow, claim: Claim): Promise<boolean> {
+    const replyTo = target?.to;
     const parts = splitBody(row.body as OutgoingMessage['body'], adapter.maxBytes({ body: row.body as OutgoingMessage['body'], replyTo }));
     while (row.partsSent < parts.length) {
-      const wait = this.limiter.waitMs(chatKey, adapter.perChatPerMinute, this.clock.now().getTime());
+      const wait = window.waitMs(this.clock.now().getTime());
       if (wait > 0) {
         await this.postpone(row, wait, '');
         return false;
@@ -151,39 +238,48 @@ export class OutboxSender {
         }
         return false;
       }
-      this.limiter.record(chatKey, this.clock.now().getTime());
+      const at = this.clock.now();
+      window.record(at.getTime());
       row.partsSent += 1;
-      await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { partsSent: row.partsSent }));
-    }
-    const now = this.clock.now();
-    await this.db.work(async (em) => {
+      // Marked right after the platform accepted, without waiting behind other work: a crash can
+      // repeat a part only inside this round trip (and the claim keeps other instances off meanwhile).
+      if (row.partsSent < parts.length) {
+        await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, { partsSent: row.partsSent }));
+        continue;
+      }
       // Delivered: the copy kept for the record needs no 身份证号 or mobile number.
-      const anonymous = await this.answersAnonymous(row);
+      const anonymous = target?.anonymous === true;
       const kept = anonymous ? { kind: 'text', text: '' } : maskDeep(row.body);
-      await em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: now, lastError: '', body: kept as never, ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) });
-      if (anonymous) await em.update(InboundMessage, { id: row.inReplyTo! }, { payload: { anonymous: true } as never });
-      for (const l of this.listeners) await l(em, row, 'sent', now);
-    });
+      const sent = { partsSent: row.partsSent, status: 'sent' as const, sentAt: at, lastError: '', body: kept as never, ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) };
+      const listeners = this.listeners.filter((l) => !l.keys || l.keys.test(row.dedupeKey));
+      if (!listeners.length && !anonymous) {
+        await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, sent));
+        continue;
+      }
+      await this.db.work(async (em) => {
+        const r = await em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, sent);
+        if (r.affected !== 1) return;
+        if (anonymous) await em.update(InboundMessage, { id: row.inReplyTo! }, { payload: { anonymous: true } as never });
+        for (const l of listeners) await l(em, row, 'sent', at);
+      });
+    }
     return true;
   }
 
-  private async answersAnonymous(row: OutboxMessage): Promise<boolean> {
-    if (!row.inReplyTo) return false;
-    const inbound = await this.db.manager.findOne(InboundMessage, { where: { id: row.inReplyTo } });
-    return (inbound?.payload as { anonymous?: boolean } | null)?.anonymous === true;
-  }
-
-  private async replyTarget(row: OutboxMessage): Promise<OutgoingMessage['replyTo']> {
-    if (!row.inReplyTo) return undefined;
-    const inbound = await this.db.manager.findOne(InboundMessage, { where: { id: row.inReplyTo } });
-    if (!inbound) return undefined;
-    const payload = inbound.payload as IncomingMessage;
-    return { messageId: inbound.messageId, replyContext: payload.replyContext };
+  /** Reply channels of every claimed row, and which answer anonymous commands, in one read. */
+  private async replyTargets(rows: OutboxMessage[]): Promise<Map<number, ReplyTarget>> {
+    const ids = [...new Set(rows.map((r) => r.inReplyTo).filter((id): id is number => !!id))];
+    if (!ids.length) return new Map();
+    const inbound = await this.db.manager.find(InboundMessage, { select: { id: true, messageId: true, payload: true }, where: { id: In(ids) } });
+    return new Map(inbound.map((m) => {
+      const payload = m.payload as IncomingMessage & { anonymous?: boolean };
+      return [m.id, { to: { messageId: m.messageId, replyContext: payload.replyContext }, anonymous: payload.anonymous === true }];
+    }));
   }
 
   private async postpone(row: OutboxMessage, ms: number, error: string): Promise<void> {
     const notBefore = new Date(this.clock.now().getTime() + Math.max(ms, 0));
-    await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { notBefore, lastError: error.slice(0, 500) }));
+    await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { notBefore, lastError: error.slice(0, 500), claimedBy: '' }));
   }
 
   private async fail(row: OutboxMessage, error: string, retryable: boolean): Promise<void> {
@@ -192,7 +288,7 @@ export class OutboxSender {
     this.log.warn({ outboxId: row.id, attempts, error }, '消息发送失败');
     if (retryable && attempts < this.opts.maxAttempts) {
       const notBefore = new Date(now.getTime() + backoffMs(this.opts, attempts));
-      await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { attempts, notBefore, lastError: error.slice(0, 500) }));
+      await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { attempts, notBefore, lastError: error.slice(0, 500), claimedBy: '' }));
       return;
     }
     await this.db.work(async (em) => {

@@ -1,0 +1,304 @@
+/**
+ * `npm run bench:load`: messages through whole jianfu instances (child processes) on one
+ * database, at rising rates, then flat out; beside the anchor of a bare Koa endpoint doing one
+ * INSERT per request on the same database, measured in the same run. Mix: 60% chat commands,
+ * 20% notices (each to three community groups), 10% receipts, 10% other chatter (file
+ * submissions and whistles do not exist yet). Checks afterwards that every message was decided
+ * exactly once and every outbox row was sent exactly once.
+ *
+ * SQLite (embedded default) always, one instance; MariaDB with one and three instances when
+ * BENCH_DATABASE_URL (or DATABASE_URL) is a mysql:// URL — that database is emptied first.
+ * Loopback only; bounded by LOAD_RATES (default 50,100,200,400,800 msgs/s, 3 s each) and
+ * LOAD_BURST (default 2000 messages).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DataSource, In } from 'typeorm';
+import { Department, InboundMessage, Member, Notice, OutboxMessage } from '../entities';
+import { openDatabase } from '../src/db';
+import { resetDatabase } from '../test/helpers/db';
+import { Instance, Message, post, reliefBasis, report, startChild, startInstance, stopChild } from '../test/helpers/cluster/cluster';
+import type { InstanceReport } from '../test/helpers/cluster/instance';
+
+const RATES = (process.env.LOAD_RATES ?? '50,100,200,400,800').split(',').map(Number);
+const STAGE_S = Number(process.env.LOAD_STAGE_S ?? 3);
+const BURST = Number(process.env.LOAD_BURST ?? 2000);
+const CONCURRENCY = 64;
+const STAFF = 20;
+const USERS = 300;
+
+const basis = reliefBasis();
+const COMMUNITY_WORKERS = [['zhangmin', '张敏', 'g-renmin'], ['chenjing', '陈静', 'g-heping'], ['liuyang', '刘洋', 'g-donghu']];
+
+/** The i-th message of a run: the mix by i mod 10, spread over many chats like a district's. */
+function message(tag: string, i: number, noticeIds: number[]): Message {
+  const messageId = `${tag}-${i}`;
+  const k = i % 10;
+  if (k < 6) {
+    const u = i % USERS;
+    return { messageId, userId: `u${u}`, userName: `居民${u}`, chatId: `u${u}`, chatType: 'direct', text: i % 2 ? '/我是谁' : '/帮助' };
+  }
+  if (k < 8) {
+    const s = i % STAFF;
+    return { messageId, userId: `s${s}`, userName: `科员${s}`, chatId: `s${s}`, chatType: 'direct',
+      text: `/通知 全部社区 请于11月27日前报送第${i}批困难群众名单 依据:${basis}` };
+  }
+  if (k === 8) {
+    const [userId, userName, chatId] = COMMUNITY_WORKERS[i % 3];
+    return { messageId, userId, userName, chatId, chatType: 'group', text: `/收到 ${noticeIds[i % noticeIds.length]}` };
+  }
+  const u = i % USERS;
+  return { messageId, userId: `u${u}`, userName: `居民${u}`, chatId: 'g-new', chatType: 'group', text: '今天下午几点开会？' };
+}
+
+async function seedStaff(ds: DataSource): Promise<void> {
+  const now = new Date();
+  for (let s = 0; s < STAFF; s++) {
+    const d = await ds.manager.save(ds.manager.create(Department, { name: `压测科${s}`, createdAt: now }));
+    await ds.manager.save(ds.manager.create(Member, { platform: 'sandbox', externalId: `s${s}`, botId: 'sandbox', name: `科员${s}`, role: 'dept_staff', departmentId: d.id, communityId: null, createdAt: now }));
+  }
+}
+
+async function waitQuiet(ds: DataSource, maxMs: number): Promise<boolean> {
+  const until = Date.now() + maxMs;
+  while (Date.now() < until) {
+    const [{ n }] = await ds.query(`SELECT (SELECT COUNT(*) FROM inbound_message WHERE status = 'received') + (SELECT COUNT(*) FROM outbox_message WHERE status = 'pending') AS n`);
+    if (Number(n) === 0) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+/** When each message left the load generator: latency counts from here, queueing in front of the instance included. */
+const leftAt = new Map<string, number>();
+const wall = () => performance.timeOrigin + performance.now();
+
+function send(port: number, m: Message): Promise<boolean> {
+  leftAt.set(m.messageId, wall());
+  return post(port, m);
+}
+
+/** Open loop: messages leave at the given rate whatever the answers, as a platform pushes them. */
+async function openLoop(ports: number[], msgs: Message[], rate: number): Promise<number> {
+  const t0 = Date.now();
+  const pending: Promise<boolean>[] = [];
+  for (let i = 0; i < msgs.length; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 2) await new Promise((r) => setTimeout(r, wait));
+    pending.push(send(ports[i % ports.length], msgs[i]));
+  }
+  return (await Promise.all(pending)).filter(Boolean).length;
+}
+
+/** Closed loop: CONCURRENCY senders each wait for the answer before the next. */
+async function closedLoop(ports: number[], msgs: Message[]): Promise<{ ok: number; seconds: number }> {
+  let next = 0;
+  let ok = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    for (let i = next++; i < msgs.length; i = next++) if (await send(ports[i % ports.length], msgs[i])) ok++;
+  }));
+  return { ok, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+const pct = (xs: number[], p: number) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+interface Joined {
+  receipt: Map<string, number>;
+  decision: Map<number, number>;
+  sends: Map<number, number[]>;
+}
+
+function join(reports: InstanceReport[]): Joined {
+  const j: Joined = { receipt: new Map(), decision: new Map(), sends: new Map() };
+  for (const r of reports) {
+    for (const [m, t] of r.receipts) j.receipt.set(m, t);
+    for (const [id, t] of r.decisions) j.decision.set(id, t);
+    for (const [id, t] of r.sends) j.sends.set(id, [...(j.sends.get(id) ?? []), t]);
+  }
+  return j;
+}
+
+interface StageRow {
+  stage: string;
+  offered: number;
+  decidedPerS: number;
+  p50d: number;
+  p99d: number;
+  p50s: number;
+  p99s: number;
+  sustained: boolean;
+}
+
+async function stageRow(ds: DataSource, j: Joined, tag: string, label: string, offered: number, window: { start: number; end: number }): Promise<StageRow> {
+  const rows = await ds.manager.find(InboundMessage, { select: { id: true, messageId: true }, where: { platform: 'sandbox', messageId: In(((await ds.query(`SELECT messageId FROM inbound_message WHERE messageId LIKE '${tag}-%'`)) as { messageId: string }[]).map((r) => r.messageId)) } });
+  const replies = rows.length ? await ds.manager.find(OutboxMessage, { select: { id: true, inReplyTo: true }, where: { inReplyTo: In(rows.map((r) => r.id)) } }) : [];
+  const replyOf = new Map<number, number>();
+  for (const o of replies) if (!replyOf.has(o.inReplyTo!)) replyOf.set(o.inReplyTo!, o.id);
+  const toDecision: number[] = [];
+  const toSend: number[] = [];
+  let lastDecision = window.start;
+  for (const r of rows) {
+    const t0 = leftAt.get(r.messageId) ?? j.receipt.get(r.messageId);
+    const td = j.decision.get(r.id);
+    if (t0 === undefined || td === undefined) continue;
+    toDecision.push(td - t0);
+    lastDecision = Math.max(lastDecision, td);
+    const sent = j.sends.get(replyOf.get(r.id) ?? -1);
+    if (sent) toSend.push(sent[0] - t0);
+  }
+  const seconds = Math.max(window.end, lastDecision) - window.start;
+  const decidedPerS = toDecision.length / (seconds / 1000);
+  return {
+    stage: label, offered, decidedPerS, p50d: pct(toDecision, 50), p99d: pct(toDecision, 99), p50s: pct(toSend, 50), p99s: pct(toSend, 99),
+    sustained: toDecision.length === rows.length && decidedPerS >= 0.9 * offered && pct(toDecision, 99) < 1000,
+  };
+}
+
+interface Check {
+  messages: number;
+  stored: number;
+  decidedOnce: number;
+  failed: number;
+  outbox: number;
+  sentOnce: number;
+  sentTwice: number;
+  unsent: number;
+}
+
+/** Every generated message stored once and decided once; every outbox row sent exactly once per part. */
+async function exactlyOnce(ds: DataSource, j: Joined, generated: number): Promise<Check> {
+  const inbound = await ds.manager.find(InboundMessage, { select: { id: true, status: true, attempts: true } });
+  const outbox = await ds.manager.find(OutboxMessage, { select: { id: true, status: true, partsSent: true } });
+  let sentOnce = 0;
+  let sentTwice = 0;
+  let unsent = 0;
+  for (const o of outbox) {
+    const n = j.sends.get(o.id)?.length ?? 0;
+    if (o.status !== 'sent' || n === 0) unsent++;
+    else if (n === o.partsSent) sentOnce++;
+    else sentTwice++;
+  }
+  return {
+    messages: generated,
+    stored: inbound.length,
+    decidedOnce: inbound.filter((r) => r.status === 'processed' && r.attempts === 1).length,
+    failed: inbound.filter((r) => r.status === 'failed').length,
+    outbox: outbox.length,
+    sentOnce, sentTwice, unsent,
+  };
+}
+
+async function runScenario(url: string, instances: number, label: string): Promise<{ rows: StageRow[]; burst: StageRow & { acceptedPerS: number }; check: Check }> {
+  await resetDatabase(url);
+  // One timeline for all instances, as NTP gives real ones: claims written by one are read by the others.
+  const env = { DATABASE_URL: url, LOAD_POLL_MS: '50', LOAD_ANCHOR_AT: String(Date.now()) };
+  const nodes: Instance[] = [await startInstance(env)];
+  for (let k = 1; k < instances; k++) nodes.push(await startInstance(env));
+  const ds = await openDatabase(url, { migrate: false });
+  let generated = 0;
+  try {
+    await seedStaff(ds);
+    const ports = nodes.map((n) => n.port);
+    const warm = Array.from({ length: 30 }, (_, i) => message(`${label}-warm`, i * 10 + 6, [1]));
+    for (const m of warm) await post(ports[0], m);
+    generated += warm.length;
+    await waitQuiet(ds, 30_000);
+    const noticeIds = (await ds.manager.find(Notice, { select: { id: true }, where: { status: 'sent' } })).map((n) => n.id);
+    if (!noticeIds.length) throw new Error('warm-up notices were not sent; is the gate refusing them?');
+    const stages: { tag: string; rate: number; window: { start: number; end: number } }[] = [];
+    for (const rate of RATES) {
+      const tag = `${label}-r${rate}`;
+      const msgs = Array.from({ length: rate * STAGE_S }, (_, i) => message(tag, i, noticeIds));
+      const start = Date.now();
+      await openLoop(ports, msgs, rate);
+      generated += msgs.length;
+      stages.push({ tag, rate, window: { start, end: Date.now() } });
+      // A stage that leaves a backlog it cannot clear in 20 s ends the climb.
+      if (!(await waitQuiet(ds, 20_000))) break;
+    }
+    const burstTag = `${label}-burst`;
+    const burstMsgs = Array.from({ length: BURST }, (_, i) => message(burstTag, i, noticeIds));
+    const b0 = Date.now();
+    const accepted = await closedLoop(ports, burstMsgs);
+    generated += burstMsgs.length;
+    await waitQuiet(ds, 120_000);
+    // Let the last sends' marks land before counting.
+    await new Promise((r) => setTimeout(r, 300));
+    const j = join(await Promise.all(nodes.map(report)));
+    const rows: StageRow[] = [];
+    for (const s of stages) rows.push(await stageRow(ds, j, s.tag, `${s.rate}/s`, s.rate, s.window));
+    const burst = { ...(await stageRow(ds, j, burstTag, `flat out`, 0, { start: b0, end: b0 })), acceptedPerS: accepted.ok / accepted.seconds };
+    return { rows, burst, check: await exactlyOnce(ds, j, generated) };
+  } finally {
+    await ds.destroy();
+    await Promise.all(nodes.map((n) => stopChild(n.child)));
+  }
+}
+
+async function anchorRate(url: string): Promise<number> {
+  const { child, ready } = await startChild(path.join(__dirname, 'load/anchor.ts'), { DATABASE_URL: url });
+  try {
+    const msgs = Array.from({ length: BURST * 2 }, (_, i) => message('anchor', i, [1]));
+    const r = await closedLoop([ready.port], msgs);
+    return r.ok / r.seconds;
+  } finally {
+    await stopChild(child);
+  }
+}
+
+const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
+
+function print(db: string, anchor: number, instances: number, r: Awaited<ReturnType<typeof runScenario>>): string {
+  const out: string[] = [];
+  out.push(`\n== load: ${db}, ${instances} instance${instances > 1 ? 's' : ''} (anchor: bare Koa + one INSERT ${f(anchor)} req/s)`);
+  out.push('latency from the moment the platform (load generator) sent a message; "sent" = its reply accepted by the platform');
+  out.push('offered   decided/s  p50→decision  p99→decision  p50→sent  p99→sent  sustained');
+  for (const s of [...r.rows, r.burst]) {
+    out.push(`${s.stage.padEnd(9)} ${f(s.decidedPerS).padStart(9)}  ${f(s.p50d).padStart(10)}ms  ${f(s.p99d).padStart(10)}ms  ${f(s.p50s).padStart(6)}ms  ${f(s.p99s).padStart(6)}ms  ${s.stage === 'flat out' ? `accepted ${f(r.burst.acceptedPerS)}/s` : s.sustained ? 'yes' : 'no'}`);
+  }
+  const sustained = Math.max(0, ...r.rows.filter((s) => s.sustained).map((s) => s.offered));
+  out.push(`sustained ${sustained} msgs/s (p99→decision < 1 s, ≥90% of offered); flat out ${f(r.burst.decidedPerS)} msgs/s decided, ratio to anchor ${(r.burst.decidedPerS / anchor).toFixed(2)}`);
+  const c = r.check;
+  const ok = c.stored === c.messages && c.decidedOnce === c.messages && c.sentOnce === c.outbox;
+  out.push(`exactly once: ${c.messages} messages, ${c.stored} stored, ${c.decidedOnce} decided once, ${c.failed} failed; ${c.outbox} outbox rows, ${c.sentOnce} sent once, ${c.sentTwice} sent twice, ${c.unsent} unsent → ${ok ? 'OK' : 'FAILED'}`);
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  const machine = `${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+  process.stdout.write(`bench:load on ${machine}; figures on a shared machine move with its load.\n`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jianfu-load-'));
+  const results: string[] = [];
+  try {
+    const sqlite = `sqlite:${path.join(dir, 'load.db')}`;
+    const anchorSqlite = await anchorRate(`sqlite:${path.join(dir, 'anchor.db')}`);
+    results.push(print('SQLite', anchorSqlite, 1, await runScenario(sqlite, 1, 'sqlite')));
+    process.stdout.write(`${results.at(-1)}\n`);
+    const url = [process.env.BENCH_DATABASE_URL, process.env.DATABASE_URL].find((u) => u && /^(mysql|mariadb):/.test(u));
+    if (!url) {
+      process.stdout.write('\nMariaDB part skipped: set BENCH_DATABASE_URL=mysql://user@127.0.0.1:3306/<scratch db> (it is emptied).\n');
+      return;
+    }
+    await resetDatabase(url);
+    const anchor = await anchorRate(url);
+    for (const n of (process.env.LOAD_INSTANCES ?? '1,3').split(',').map(Number)) {
+      results.push(print('MariaDB', anchor, n, await runScenario(url, n, `m${n}`)));
+      process.stdout.write(`${results.at(-1)}\n`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(() => process.exit(0), (err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : err}\n`);
+  process.exit(1);
+});

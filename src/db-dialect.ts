@@ -1,0 +1,42 @@
+import type { EntityManager } from 'typeorm';
+
+/*
+ * What differs between SQLite and MySQL/MariaDB: error codes and row-lock options. Kept apart
+ * from db.ts (which loads the entity list through ormconfig) so domain modules can use them
+ * without an import cycle.
+ */
+
+/** Deadlocks and lock-wait timeouts roll the whole transaction back, so running it again is safe. */
+export function isTransientLock(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
+export type SkipLocked = { mode: 'pessimistic_write'; onLocked: 'skip_locked' };
+
+/** The same lock option for code that holds only a transaction's EntityManager (a job). */
+export function skipLocked(em: EntityManager): SkipLocked | undefined {
+  return em.connection.options.type === 'better-sqlite3' ? undefined : { mode: 'pessimistic_write', onLocked: 'skip_locked' };
+}
+
+/** True for a unique-key violation on either database. */
+export function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string }; message?: string };
+  const code = e?.driverError?.code ?? e?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|Duplicate entry/.test(e?.message ?? '');
+}
+
+const CONNECTION_CODES = new Set([
+  'PROTOCOL_CONNECTION_LOST', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED', 'ER_QUERY_INTERRUPTED', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR', 'ER_CON_COUNT_ERROR',
+  'SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_FULL',
+]);
+
+/** True for errors meaning "the database is not reachable right now" on either database. */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string }; message?: string; name?: string };
+  const code = e?.driverError?.code ?? e?.code ?? '';
+  if (CONNECTION_CODES.has(code) || code.startsWith('SQLITE_IOERR')) return true;
+  return e?.name === 'ConnectionIsNotSetError' || /connection (is )?(not open|closed|lost)|closed state|database connection is not open|Connection with .* was closed/i.test(e?.message ?? '');
+}

@@ -81,7 +81,7 @@ export class App {
     if (clock instanceof DemoClock) {
       const real = () => [...this.adapters.values()].filter((a) => a.platform !== 'sandbox').map((a) => ({ wecom: '企业微信', dingtalk: '钉钉' })[a.platform as string] ?? a.platform);
       registerDemoClock(this.registry, clock, () => [...new Set(real())], () => {
-        void this.scheduler.runAll().catch((err) => this.log.error({ err }, 'jobs after a clock change failed'));
+        void this.scheduler.runAll().catch((err) => this.log.error({ err }, '调整时间后的定时任务出错'));
       });
     }
     const jobs: Job[] = [];

@@ -30,7 +30,7 @@ export class Scheduler {
   start(expression = '* * * * *', leading: () => boolean = () => true): void {
     this.task = cron.schedule(expression, () => {
       if (!leading()) return;
-      void this.runAll().catch((err) => this.log.error({ err }, 'scheduled jobs failed'));
+      void this.runAll().catch((err) => this.log.error({ err }, '定时任务出错'));
     });
   }
 
@@ -55,15 +55,15 @@ export class Scheduler {
     for (const job of this.jobs) {
       try {
         const n = await this.db.work((em) => job.run(em, now));
-        if (n) this.log.info({ job: job.name, n }, 'job done');
+        if (n) this.log.info({ job: job.name, n }, '定时任务完成');
       } catch (err) {
-        this.log.error({ err, job: job.name }, 'job failed');
+        this.log.error({ err, job: job.name }, '定时任务失败');
       }
     }
     try {
       await this.after();
     } catch (err) {
-      this.log.error({ err }, 'after-jobs step failed');
+      this.log.error({ err }, '定时任务后续处理出错');
     }
   }
 }

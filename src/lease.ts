@@ -79,7 +79,7 @@ export class Election {
     await this.tail;
     if (!this.held) return;
     this.held = false;
-    await this.hooks.deposed().catch((err) => this.log.error({ err, lease: this.name }, 'stepping down failed'));
+    await this.hooks.deposed().catch((err) => this.log.error({ err, lease: this.name }, '交出租约时出错'));
     await this.leases.release(this.name).catch(() => undefined);
   }
 
@@ -95,7 +95,7 @@ export class Election {
     try {
       ok = await this.leases.acquire(this.name, this.ttlMs);
     } catch (err) {
-      this.log.warn({ err, lease: this.name }, 'lease renewal failed');
+      this.log.warn({ err, lease: this.name }, '续租失败');
       // Keep leading only while the lease we last wrote is surely still ours.
       ok = this.held && this.wall.now().getTime() < this.heldUntil - this.ttlMs / 3;
     }
@@ -111,7 +111,7 @@ export class Election {
         await this.hooks.deposed();
       }
     } catch (err) {
-      this.log.error({ err, lease: this.name }, 'lease hook failed');
+      this.log.error({ err, lease: this.name }, '租约切换处理出错');
     }
   }
 }

@@ -1,27 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Logger } from 'pino';
-import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
+import type { InboundSink } from '../types';
 import { BodyTooLarge, readLimited } from '../http-body';
-import { decodeRobotMessage, type DingTalkReplyContext, type RobotPayload } from './decode';
-import { textBudget } from './encode';
-import { DEFAULT_ENDPOINTS, DingTalkApi, type DingTalkEndpoints } from './openapi';
-import { deliver, downloadAttachment, tellNotStored } from './outgoing';
+import { decodeRobotMessage, type RobotPayload } from './decode';
+import { DingTalkRobot, type DingTalkRobotOptions } from './robot';
 
-export interface DingTalkHttpOptions {
-  id?: string;
-  clientId: string;
-  clientSecret: string;
-  robotCode?: string;
+export interface DingTalkHttpOptions extends DingTalkRobotOptions {
   /** Defaults to /dingtalk/callback/<id>. */
   path?: string;
-  endpoints?: Partial<DingTalkEndpoints>;
-  log: Logger;
-  now?: () => number;
-  rateLimitBackoffMs?: number;
-  /** The robot's display name in DingTalk (group cards say "@name /命令"). */
-  botName?: string;
   /** DingTalk's rule: refuse callbacks whose timestamp is more than an hour off. */
   maxSkewMs?: number;
 }
@@ -43,22 +30,12 @@ function sameText(a: string, b: string): boolean {
  * within its validity window, recorded in the database (docs/platforms.md); all of this is
  * checked before the body is read. Replies go out like Stream mode's (sessionWebhook, then OpenAPI).
  */
-export class DingTalkHttpAdapter implements BotAdapter {
-  readonly platform = 'dingtalk' as const;
-  readonly botId: string;
-  readonly perChatPerMinute = 20;
+export class DingTalkHttpAdapter extends DingTalkRobot {
   readonly path: string;
-  readonly api: DingTalkApi;
-  private sink: InboundSink | null = null;
-  private readonly now: () => number;
-  private readonly log: Logger;
 
   constructor(private readonly opts: DingTalkHttpOptions) {
-    this.botId = opts.id ?? opts.clientId;
+    super(opts, { mode: 'http' });
     this.path = opts.path ?? `/dingtalk/callback/${encodeURIComponent(this.botId)}`;
-    this.now = opts.now ?? Date.now;
-    this.log = opts.log.child({ platform: 'dingtalk', bot: this.botId, mode: 'http' });
-    this.api = new DingTalkApi({ ...opts, robotCode: opts.robotCode ?? opts.clientId, endpoints: { ...DEFAULT_ENDPOINTS, ...opts.endpoints }, log: this.log, now: this.now });
   }
 
   async start(sink: InboundSink): Promise<void> {
@@ -67,18 +44,6 @@ export class DingTalkHttpAdapter implements BotAdapter {
 
   async stop(): Promise<void> {
     this.sink = null;
-  }
-
-  maxBytes(msg: Pick<OutgoingMessage, 'body'>): number {
-    return textBudget(msg.body);
-  }
-
-  send(msg: OutgoingMessage): Promise<SendResult> {
-    return deliver(this.api, msg, this.now(), this.log);
-  }
-
-  download(a: Attachment): Promise<{ name: string; data: Buffer }> {
-    return downloadAttachment(this.api, a);
   }
 
   routes(): { mount(router: Router): void; rawBodyPaths: string[] } {
@@ -128,13 +93,7 @@ export class DingTalkHttpAdapter implements BotAdapter {
     const payload = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as RobotPayload) : null;
     const msg = payload && decodeRobotMessage(payload, { botId: this.botId, now: this.now() });
     if (!msg) return this.refuse(ctx, 400, 'bad_body', '无法识别的消息内容');
-    try {
-      await this.sink.accept(msg);
-    } catch (err) {
-      // Robot messages are not redelivered: the sender hears it now or never.
-      this.log.error({ err }, '钉钉回调消息未能保存');
-      await tellNotStored(this.api, msg.replyContext as DingTalkReplyContext | undefined, this.now(), this.log);
-    }
+    await this.store(this.sink, msg);
     // Empty 200: the answer comes later through the outbox, not in this response.
     ctx.status = 200;
     ctx.type = 'application/json';

@@ -1,26 +1,11 @@
 import type { DWClientDownStream } from 'dingtalk-stream';
-import type { Logger } from 'pino';
-import type { Attachment, BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../types';
+import type { InboundSink } from '../types';
 import { clickedCardUpdate, decodeCardCallback, type CardCallback } from './cards';
 import { StreamConnection } from './connection';
-import { decodeRobotMessage, type DingTalkReplyContext, type RobotPayload } from './decode';
-import { textBudget } from './encode';
-import { DingTalkApi, DEFAULT_ENDPOINTS, type DingTalkEndpoints } from './openapi';
-import { deliver, downloadAttachment, tellNotStored } from './outgoing';
+import { decodeRobotMessage, type RobotPayload } from './decode';
+import { DingTalkRobot, type DingTalkRobotOptions } from './robot';
 
-export interface DingTalkStreamOptions {
-  /** The configured bot id (IncomingMessage.botId); defaults to the client id. */
-  id?: string;
-  clientId: string;
-  clientSecret: string;
-  /** For internal apps the robot code is the client id. */
-  robotCode?: string;
-  endpoints?: Partial<DingTalkEndpoints>;
-  log: Logger;
-  now?: () => number;
-  rateLimitBackoffMs?: number;
-  /** The robot's display name in DingTalk (group cards say "@name /命令"). */
-  botName?: string;
+export interface DingTalkStreamOptions extends DingTalkRobotOptions {
   /** Interactive card template id: cards get real buttons, clicked in groups without an @ (cards.ts). */
   cardTemplateId?: string;
   silenceMs?: number;
@@ -35,31 +20,19 @@ export interface DingTalkStreamOptions {
  * arrival order and acked only once stored; replies and pushes go over HTTP (the Stream socket
  * cannot carry IM messages).
  */
-export class DingTalkStreamAdapter implements BotAdapter {
-  readonly platform = 'dingtalk' as const;
-  readonly botId: string;
-  /** DingTalk allows a robot 20 messages a minute per conversation. */
-  readonly perChatPerMinute = 20;
-  readonly api: DingTalkApi;
+export class DingTalkStreamAdapter extends DingTalkRobot {
   readonly connection: StreamConnection;
-  private sink: InboundSink | null = null;
   private inbound: Promise<void> = Promise.resolve();
-  private readonly now: () => number;
-  private readonly log: Logger;
 
   constructor(opts: DingTalkStreamOptions) {
-    this.botId = opts.id ?? opts.clientId;
-    this.now = opts.now ?? Date.now;
-    this.log = opts.log.child({ platform: 'dingtalk', bot: this.botId });
-    const endpoints = { ...DEFAULT_ENDPOINTS, ...opts.endpoints };
-    this.api = new DingTalkApi({ ...opts, robotCode: opts.robotCode ?? opts.clientId, endpoints, log: this.log, now: this.now });
+    super(opts);
     // The SDK emits synchronously and does not catch: listeners must never throw or reject.
     const queue = (handle: (down: DWClientDownStream) => Promise<void>) => (down: DWClientDownStream) => {
       this.inbound = this.inbound.then(() => handle(down)).catch((err: unknown) => {
         this.log.error({ err: err instanceof Error ? err.message : String(err) }, '处理钉钉消息失败');
       });
     };
-    this.connection = new StreamConnection({ ...opts, endpoints, log: this.log }, queue((d) => this.onRobotMessage(d)), opts.cardTemplateId ? queue((d) => this.onCardCallback(d)) : undefined);
+    this.connection = new StreamConnection({ ...opts, endpoints: this.api.endpoints, log: this.log }, queue((d) => this.onRobotMessage(d)), opts.cardTemplateId ? queue((d) => this.onCardCallback(d)) : undefined);
   }
 
   async start(sink: InboundSink): Promise<void> {
@@ -71,18 +44,6 @@ export class DingTalkStreamAdapter implements BotAdapter {
     await this.connection.stop();
     await this.inbound;
     this.sink = null;
-  }
-
-  maxBytes(msg: Pick<OutgoingMessage, 'body'>): number {
-    return textBudget(msg.body);
-  }
-
-  send(msg: OutgoingMessage): Promise<SendResult> {
-    return deliver(this.api, msg, this.now(), this.log);
-  }
-
-  download(a: Attachment): Promise<{ name: string; data: Buffer }> {
-    return downloadAttachment(this.api, a);
   }
 
   private async onRobotMessage(down: DWClientDownStream): Promise<void> {
@@ -101,14 +62,7 @@ export class DingTalkStreamAdapter implements BotAdapter {
       return;
     }
     if (!this.sink) return;
-    try {
-      await this.sink.accept(msg);
-    } catch (err) {
-      // Robot callbacks are fire-and-forget (docs/platforms.md): no redelivery will come, so
-      // the sender is told now through the webhook the message brought.
-      this.log.error({ err: err instanceof Error ? err.message : String(err), messageId: msg.messageId }, '钉钉消息未能保存');
-      await tellNotStored(this.api, msg.replyContext as DingTalkReplyContext | undefined, this.now(), this.log);
-    }
+    await this.store(this.sink, msg);
     if (messageId) this.connection.ack(messageId);
   }
 

@@ -124,13 +124,8 @@ export class WeComLongConnectionAdapter implements BotAdapter {
     if (msg) await this.sink.accept(msg);
   }
 
-  async send(msg: OutgoingMessage): Promise<SendResult> {
-    const now = this.now();
-    const wait = this.pacer.waitMs(msg.chatId, now);
-    if (wait > 0) return { ok: false, retryable: true, retryAfterMs: wait, error: '企业微信单个会话每分钟最多30条、每小时最多1000条，稍后发送' };
-    const r = await this.deliver(msg);
-    if (r.ok) this.pacer.record(msg.chatId, now);
-    return r;
+  send(msg: OutgoingMessage): Promise<SendResult> {
+    return this.pacer.send(msg.chatId, this.now(), () => this.deliver(msg));
   }
 
   private async deliver(msg: OutgoingMessage): Promise<SendResult> {

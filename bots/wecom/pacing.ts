@@ -1,4 +1,5 @@
 import { remember } from '../memory';
+import type { SendResult } from '../types';
 
 /**
  * WeCom counts replies and pushes per conversation: at most 30 a minute and 1,000 an hour
@@ -33,5 +34,14 @@ export class ChatPacer {
     const longest = Math.max(...this.limits.map((l) => l.windowMs));
     while (list.length && now - list[0] >= longest) list.shift();
     remember(this.sent, chat, list);
+  }
+
+  /** Sends now if the chat's limits allow, recording it; otherwise says when to try again. */
+  async send(chat: string, now: number, deliver: () => Promise<SendResult>): Promise<SendResult> {
+    const wait = this.waitMs(chat, now);
+    if (wait > 0) return { ok: false, retryable: true, retryAfterMs: wait, error: '企业微信单个会话每分钟最多30条、每小时最多1000条，稍后发送' };
+    const r = await deliver();
+    if (r.ok) this.record(chat, now);
+    return r;
   }
 }

@@ -62,7 +62,7 @@ export class Dispatcher {
         this.log.warn({ err, inboundId }, '数据库不可用，消息稍后重新处理');
         return 'deferred';
       }
-      this.log.error({ err, inboundId }, 'inbound processing failed');
+      this.log.error({ err, inboundId }, '处理收到的消息出错');
       try {
         await this.markFailed(inboundId, err);
         for (const o of this.observers) o(inboundId, 'failed');

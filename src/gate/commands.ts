@@ -37,7 +37,7 @@ export const noticeArgTypes: Record<string, ArgResolver> = {
     if ('error' in r) return r;
     const n = r.value as Notice;
     if (n.status === 'sent' || n.status === 'scheduled') {
-      return { error: `第${n.id}号通知已${n.status === 'sent' ? '发出' : '通过检查、定时发送'}，不能再修改。如需更改，请 /撤回 ${n.id} 后重发。` };
+      return { error: `第${n.id}号通知已${n.status === 'sent' ? '发送' : '通过检查、定时发送'}，不能再修改。如需更改，请 /撤回 ${n.id} 后重发。` };
     }
     return r;
   },

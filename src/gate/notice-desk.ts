@@ -16,6 +16,8 @@ import { IMMEDIATE_WORDS, type ParsedNotice } from './notice-parse';
 import { formatWhen } from './rules/time-format';
 import { ruleStates, type RuleStates } from './settings';
 
+const NO_ADMIN_GROUP = '尚未绑定管理组，审批请求无法发送，请联系管理员。';
+
 export interface GateEnv {
   calendar: CalendarService;
   admission: AdmissionList;
@@ -182,7 +184,7 @@ export class NoticeDesk {
       const why = r.findings.filter((f) => f.outcome !== 'defer').map((f) => `【${f.ruleName}】${f.reason}`);
       const asked = await this.askAdmins(port, n, `第${n.id}号通知待审批`, why);
       n.approvalState = asked ? 'queued' : 'failed';
-      extra.push(asked ? '审批请求已发往管理组，管理组收到后会告诉你。' : '尚未绑定管理组，审批请求无法送出，请联系管理员。');
+      extra.push(asked ? '审批请求已发往管理组，管理组收到后会告诉你。' : NO_ADMIN_GROUP);
     }
     await port.em.save(n);
     const reason = r.findings.filter((f) => f.outcome !== 'warn').map((f) => f.reason).join(' ') || '通过全部规则';
@@ -247,7 +249,7 @@ export class NoticeDesk {
     const last = await port.em.findOne(GateDecision, { where: { noticeId: n.id }, order: { id: 'DESC' } });
     const asked = await this.askAdmins(port, n, `第${n.id}号通知申请审批`, [`退回原因：${last?.reason ?? ''}`, ...(why ? [`申请理由：${why}`] : [])]);
     if (!asked) {
-      await answer(port, '尚未绑定管理组，审批请求无法送出，请联系管理员。');
+      await answer(port, NO_ADMIN_GROUP);
       return;
     }
     n.status = 'pending_approval';
@@ -263,7 +265,7 @@ export class NoticeDesk {
     const r = await this.evaluate(port, n, 'approve', `管理组已批准（${port.actor.name}）。`);
     const open = r.findings.filter((f) => f.outcome === 'hold' || f.outcome === 'approval').map((f) => f.ruleName);
     const now = r.verdict === 'sent' ? '已发往各社区'
-      : r.verdict === 'scheduled' ? `将于${formatWhen(r.deliverAt, port.now)}送达`
+      : r.verdict === 'scheduled' ? `将于${formatWhen(r.deliverAt, port.now)}发送`
       : `仍需发送人修改（${open.join('、')}），已告知发送人`;
     await answer(port, `已批准第${n.id}号通知：${now}。`);
   }

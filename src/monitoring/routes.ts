@@ -57,10 +57,10 @@ function traced(log: Logger, handler: (ctx: Context, log: Logger) => Promise<voi
       await handler(ctx, child);
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
       // Prometheus scrapes every few seconds: keep those out of the info log.
-      if (ctx.path === '/metrics') child.debug({ status: ctx.status, ms }, 'monitoring request');
-      else child.info({ status: ctx.status, ms }, 'monitoring request');
+      if (ctx.path === '/metrics') child.debug({ status: ctx.status, ms }, '监控请求');
+      else child.info({ status: ctx.status, ms }, '监控请求');
     } catch (err) {
-      child.warn({ status: (err as { status?: number }).status ?? 500, err: (err as Error).message }, 'monitoring request refused');
+      child.warn({ status: (err as { status?: number }).status ?? 500, err: (err as Error).message }, '监控请求被拒绝');
       throw err;
     }
   };

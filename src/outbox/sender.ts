@@ -98,7 +98,7 @@ export class OutboxSender {
   start(pollMs: number): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.flush().catch((err) => this.log.error({ err }, 'outbox flush failed'));
+      this.flush().catch((err) => this.log.error({ err }, '发送队列本轮发送出错'));
     }, pollMs);
   }
 
@@ -285,7 +285,7 @@ export class OutboxSender {
   private async fail(row: OutboxMessage, error: string, retryable: boolean): Promise<void> {
     const attempts = row.attempts + 1;
     const now = this.clock.now();
-    this.log.warn({ outboxId: row.id, attempts, error }, 'outbox send failed');
+    this.log.warn({ outboxId: row.id, attempts, error }, '消息发送失败');
     if (retryable && attempts < this.opts.maxAttempts) {
       const notBefore = new Date(now.getTime() + backoffMs(this.opts, attempts));
       await this.db.work((em) => em.update(OutboxMessage, { id: row.id }, { attempts, notBefore, lastError: error.slice(0, 500), claimedBy: '' }));

@@ -74,10 +74,10 @@ export function createHttpApp(deps: ServerDeps): Koa {
       const shown = status < 500 || e.expose === true;
       ctx.status = status;
       ctx.body = { error: status === 503 ? 'unavailable' : status >= 500 ? 'internal_error' : 'bad_request', message: shown ? e.message ?? '请求无效' : '服务器内部错误' };
-      if (status >= 500 && !shown) deps.log.error({ err }, 'request failed');
+      if (status >= 500 && !shown) deps.log.error({ err }, '请求处理出错');
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      deps.log.debug({ method: ctx.method, url: ctx.url, status: ctx.status, ms: Math.round(ms) }, 'http');
+      deps.log.debug({ method: ctx.method, url: ctx.url, status: ctx.status, ms: Math.round(ms) }, 'HTTP 请求');
     }
   });
   app.use(boundedBody(deps.modules));

@@ -1,13 +1,14 @@
-import fs from 'node:fs';
 import { expect } from 'chai';
 import type { IncomingMessage, OutgoingBody } from '../../bots/types';
 import { InboundMessage } from '../../entities';
+import { type Browser, launchChromium } from '../helpers/browser';
 import { Harness } from '../helpers/harness';
 
 /*
  * The sandbox page driven through Debian's Chromium by playwright-core. playwright-core is an
  * optional dev tool here, so it is loaded at run time and typed by the small slice of its API
- * this file uses: type-checking and linting must not depend on it being installed.
+ * this file uses (launched by test/helpers/browser.ts): type-checking and linting must not
+ * depend on it being installed.
  */
 interface Locator {
   click(): Promise<void>;
@@ -44,52 +45,25 @@ interface Page {
   evaluate<R>(fn: () => R): Promise<R>;
   on(event: 'pageerror', fn: (err: Error) => void): void;
 }
-interface Browser {
-  newContext(opts: { viewport: { width: number; height: number }; locale: string; timezoneId: string }): Promise<{ newPage(): Promise<Page> }>;
-  close(): Promise<void>;
-}
-interface Playwright {
-  chromium: { launch(opts: { executablePath: string; args: string[] }): Promise<Browser> };
-}
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = '/tmp/jianfu-sandbox.png';
-
-async function loadPlaywright(): Promise<{ pw: Playwright } | { reason: string }> {
-  if (!fs.existsSync(CHROMIUM)) return { reason: `${CHROMIUM} not found (apt-get install -y chromium)` };
-  try {
-    // A variable module name keeps TypeScript from resolving it at compile time.
-    const name = 'playwright-core';
-    const mod = (await import(name)) as Playwright & { default?: Playwright };
-    return { pw: mod.chromium ? mod : mod.default! };
-  } catch {
-    return { reason: 'playwright-core is not installed (npm install --no-save playwright-core)' };
-  }
-}
 
 describe('foundation: the sandbox chat page in a browser', function () {
   this.timeout(120_000);
-  let loaded: Awaited<ReturnType<typeof loadPlaywright>>;
   let h: Harness | undefined;
-  let browser: Browser | null = null;
+  let browser: Browser<Page> | null = null;
   let page: Page;
   let pageErrors: string[];
 
-  before(async () => {
-    loaded = await loadPlaywright();
-  });
-
   beforeEach(async function () {
-    if ('reason' in loaded) {
+    const launched = await launchChromium<Page>();
+    if ('reason' in launched) {
       // Mocha's skip takes no message, so the reason goes into the reported title.
-      this.currentTest!.title += ` (skipped: ${loaded.reason})`;
+      this.currentTest!.title += ` (skipped: ${launched.reason})`;
       this.skip();
     }
+    browser = launched.browser;
     // A short outbox poll so replies reach the page without the test nudging the sender.
     h = await Harness.start({ listen: true, config: { outbox: { pollMs: 50 } } });
-    browser = await loaded.pw.chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);

@@ -34,7 +34,7 @@ describe('gate truth: what the bot says is what happened', () => {
     const mark = h.mark();
     const r = await h.say('zhaogang', 'g-yingji', '/通知 全部社区 紧急:防汛 暴雨预警 请立即转移低洼地带人员 截止:立即');
     expect(r[0]).to.contain('第1号通知：已发送');
-    expect(r[0]).to.contain('按紧急（防汛）立即送达');
+    expect(r[0]).to.contain('按紧急（防汛）立即发送');
     for (const g of ['g-renmin', 'g-heping', 'g-donghu']) {
       const got = h.botMessages(g, mark);
       expect(got).to.have.length(1);
@@ -82,7 +82,7 @@ describe('gate truth: what the bot says is what happened', () => {
     expect(delivered[0].match(/17:30|12点/g)).to.deep.equal(['12点', '17:30']);
 
     // A stale button answers plainly instead of acting again.
-    expect(await h.say('lixia', DEPT, '/采纳 1')).to.deep.equal(['第1号通知已发出，不能再修改。如需更改，请 /撤回 1 后重发。']);
+    expect(await h.say('lixia', DEPT, '/采纳 1')).to.deep.equal(['第1号通知已发送，不能再修改。如需更改，请 /撤回 1 后重发。']);
     const actions = (await h.app.ds.manager.find(GateDecision, { order: { id: 'ASC' } })).map((d) => `${d.action}:${d.verdict}`);
     expect(actions).to.deep.equal(['submit:held', 'adopt:held', 'basis:sent']);
   });
@@ -92,7 +92,7 @@ describe('gate truth: what the bot says is what happened', () => {
     const basis = basisFor(h);
     await h.say('lixia', DEPT, `/通知 全部社区 请于11月27日前入户走访独居老人并拍照留痕上传 依据:${basis}`);
     await h.app.ds.manager.delete(ChatGroup, { kind: 'admin' });
-    expect(await h.say('lixia', DEPT, '/申请审批 1')).to.deep.equal(['尚未绑定管理组，审批请求无法送出，请联系管理员。']);
+    expect(await h.say('lixia', DEPT, '/申请审批 1')).to.deep.equal(['尚未绑定管理组，审批请求无法发送，请联系管理员。']);
     expect((await h.app.ds.manager.findOneByOrFail(Notice, { id: 1 })).status).to.equal('held');
     expect((await h.say('admin', 'admin', '/准入 批准 1', { chatType: 'direct' }))[0]).to.contain('不在待审批状态（当前：退回修改），无需操作');
   });

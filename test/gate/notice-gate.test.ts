@@ -279,7 +279,7 @@ describe('notice gate: sandbox conversations', () => {
       h = await Harness.start({ now: '2026-11-24T22:00:00+08:00' });
       const replies = await h.say('zhaogang', 'g-yingji', '/通知 全部社区 今晚11点前完成低洼地带住户排查 紧急:防汛 暴雨红色预警');
       expect(replies[0]).to.contain('已发送');
-      expect(replies[0]).to.contain('按紧急（防汛）立即送达');
+      expect(replies[0]).to.contain('按紧急（防汛）立即发送');
       for (const g of COMMUNITY_GROUPS) expect(h.botMessages(g)[0]).to.contain('紧急：防汛（暴雨红色预警）');
       const d = await h.app.ds.manager.findOneOrFail(GateDecision, { where: { noticeId: 1 } });
       expect(d.findings.map((f) => `${f.ruleId}:${f.outcome}`)).to.deep.equal(['emergency:warn']);

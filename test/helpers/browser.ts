@@ -20,12 +20,13 @@ export interface Page {
   evaluate<R>(fn: () => R): Promise<R>;
   on(event: 'pageerror', fn: (err: Error) => void): void;
 }
-export interface Browser {
-  newContext(opts: { viewport: { width: number; height: number }; locale: string; timezoneId: string }): Promise<{ newPage(): Promise<Page> }>;
+/** P: the slice of playwright's Page a test uses (this one, or a larger one of its own). */
+export interface Browser<P = Page> {
+  newContext(opts: { viewport: { width: number; height: number }; locale: string; timezoneId: string }): Promise<{ newPage(): Promise<P> }>;
   close(): Promise<void>;
 }
-interface Playwright {
-  chromium: { launch(opts: { executablePath: string; args: string[] }): Promise<Browser> };
+interface Playwright<P> {
+  chromium: { launch(opts: { executablePath: string; args: string[] }): Promise<Browser<P>> };
 }
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -33,12 +34,12 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** The browser, or why there is none (the test then says it skipped and why). */
-export async function launchChromium(): Promise<{ browser: Browser } | { reason: string }> {
+export async function launchChromium<P = Page>(): Promise<{ browser: Browser<P> } | { reason: string }> {
   if (!fs.existsSync(CHROMIUM)) return { reason: `${CHROMIUM} not found (apt-get install -y chromium)` };
-  let pw: Playwright;
+  let pw: Playwright<P>;
   try {
     const name = 'playwright-core';
-    const mod = (await import(name)) as Playwright & { default?: Playwright };
+    const mod = (await import(name)) as Playwright<P> & { default?: Playwright<P> };
     pw = mod.chromium ? mod : mod.default!;
   } catch {
     return { reason: 'playwright-core is not installed (npm install --no-save playwright-core)' };

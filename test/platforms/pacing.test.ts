@@ -26,4 +26,18 @@ describe('WeCom per-conversation pacing (30 a minute, 1,000 an hour)', () => {
     expect(p.waitMs('c', now)).to.equal(3_600_000 - (now - t0));
     expect(p.waitMs('c', t0 + 3_600_000)).to.equal(0);
   });
+
+  it('sends through the pacer: counts only accepted sends, and answers a full chat with when to retry', async () => {
+    const p = new ChatPacer([{ windowMs: 60_000, max: 2 }]);
+    const t0 = 9_000_000;
+    let calls = 0;
+    const ok = async () => { calls++; return { ok: true as const }; };
+    const refused = async () => { calls++; return { ok: false as const, retryable: true, error: 'x' }; };
+    expect(await p.send('c', t0, refused)).to.deep.include({ ok: false, error: 'x' });
+    expect(await p.send('c', t0 + 1, ok)).to.deep.equal({ ok: true });
+    expect(await p.send('c', t0 + 2, ok)).to.deep.equal({ ok: true });
+    const held = await p.send('c', t0 + 3, ok);
+    expect(held).to.deep.include({ ok: false, retryable: true, retryAfterMs: 60_000 - 2 });
+    expect(calls, 'a held send never reaches the platform').to.equal(3);
+  });
 });

@@ -7,7 +7,7 @@ const CATEGORIES = ['防汛', '防台', '疫情', '安全生产', '火灾', '地
 export const emergency: Rule<string[]> = {
   id: 'emergency',
   name: '紧急通道',
-  summary: '写明类别和理由即立即送达，记录在案',
+  summary: '写明类别和理由即立即发送，记录在案',
   enabledByDefault: true,
   value: {
     schema: z.array(z.string().trim().min(1).max(16)).min(1, '至少一个类别'),
@@ -28,7 +28,7 @@ export const emergency: Rule<string[]> = {
     if (!n.emergency.reason.trim()) {
       return finding(this, 'hold', '申请紧急须写明理由，例如：紧急:防汛 今晚有暴雨。', { fixes: [{ label: '补写理由', command: '/紧急 {id}' }] });
     }
-    return finding(this, 'warn', `按紧急（${n.emergency.category}）立即送达，已记录备查。`);
+    return finding(this, 'warn', `按紧急（${n.emergency.category}）立即发送，已记录备查。`);
   },
   checkReceived: () => null,
 };

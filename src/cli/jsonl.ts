@@ -30,8 +30,11 @@ function readRow(line: string): Row | Record<string, unknown> {
   }
 }
 
-/** Returns the exit code: 2 when the file is missing, else 0. */
-export async function eachJsonLine(file: string, answer: (row: Row) => Record<string, unknown>, failure: string): Promise<number> {
+/**
+ * Reads FILE (or standard input for -) line by line and prints one JSON answer per non-empty line.
+ * Returns the exit code: 2 when the file is missing, else 0.
+ */
+export async function eachLine(file: string, answer: (line: string) => Record<string, unknown>): Promise<number> {
   if (file !== '-' && !existsSync(file)) {
     process.stderr.write(`找不到文件：${file}\n`);
     return 2;
@@ -48,18 +51,20 @@ export async function eachJsonLine(file: string, answer: (row: Row) => Record<st
   for await (const raw of lines) {
     if (closed) break;
     const line = raw.trim();
-    if (!line) continue;
-    const row = readRow(line);
-    let out: Record<string, unknown>;
-    if ('error' in row) out = row;
-    else {
-      try {
-        out = { id: row.id, ...answer(row as Row) };
-      } catch (err) {
-        out = { id: row.id, error: `${failure}：${err instanceof Error ? err.message : String(err)}` };
-      }
-    }
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    if (line) process.stdout.write(`${JSON.stringify(answer(line))}\n`);
   }
   return 0;
+}
+
+/** {id, ref, text} lines: a bad line or a failing answer becomes {id, error}. */
+export function eachJsonLine(file: string, answer: (row: Row) => Record<string, unknown>, failure: string): Promise<number> {
+  return eachLine(file, (line) => {
+    const row = readRow(line);
+    if ('error' in row) return row;
+    try {
+      return { id: row.id, ...answer(row as Row) };
+    } catch (err) {
+      return { id: row.id, error: `${failure}：${err instanceof Error ? err.message : String(err)}` };
+    }
+  });
 }

@@ -2,8 +2,7 @@
  * jianfu dedup --jsonl FILE: one {id, a:{dept,text}, b:{dept,text}} per line in, one
  * {id, label, missing} per line out. A bad line answers with {id, error} and the run goes on.
  */
-import { createReadStream, existsSync } from 'fs';
-import { createInterface } from 'readline';
+import { eachLine } from '../cli/jsonl';
 import { defaultVocabulary } from './vocabulary-file';
 import { analyzeRequest, compareRequests } from './requests';
 import type { Vocabulary } from './vocabulary';
@@ -37,23 +36,6 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const file = args[1];
-  if (file !== '-' && !existsSync(file)) {
-    process.stderr.write(`找不到文件：${file}\n`);
-    return 2;
-  }
   const vocab = defaultVocabulary();
-  const lines = createInterface({ input: file === '-' ? process.stdin : createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let closed = false;
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    closed = true;
-    lines.close();
-  });
-  for await (const raw of lines) {
-    if (closed) break;
-    const line = raw.trim();
-    if (line) process.stdout.write(`${JSON.stringify(answerLine(line, vocab))}\n`);
-  }
-  return 0;
+  return eachLine(args[1], (line) => answerLine(line, vocab));
 }

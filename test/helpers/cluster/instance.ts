@@ -107,7 +107,8 @@ async function main(): Promise<void> {
   const base = loadConfig({ dir: path.resolve(__dirname, '../../../config'), env: {} });
   const config = deepMerge(base as Record<string, unknown>, {
     database: { url }, server: { port: 0 }, logLevel: process.env.LOAD_LOG ?? 'silent', sandbox: { enabled: false },
-    outbox: { pollMs: Number(process.env.LOAD_POLL_MS ?? 100), maxAttempts: 50, backoffBaseMs: 100, claimMs: Number(process.env.LOAD_CLAIM_MS ?? 5000) },
+    // Capped so a run of unlucky 5xx answers cannot push one row past a test's patience.
+    outbox: { pollMs: Number(process.env.LOAD_POLL_MS ?? 100), maxAttempts: 50, backoffBaseMs: 100, backoffMaxMs: 2000, claimMs: Number(process.env.LOAD_CLAIM_MS ?? 5000) },
     // Jobs each second rather than each minute, so a take-over shows within a short run.
     cluster: { leaseTtlMs: Number(process.env.LOAD_LEASE_MS ?? 3000), jobsCron: '* * * * * *' },
     rules: { frequency: { enabled: false, value: 5 } },

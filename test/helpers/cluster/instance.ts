@@ -132,6 +132,8 @@ async function main(): Promise<void> {
       process.exit(0);
     }
   });
+  // An instance whose test runner died must not go on taking work from the next run's database.
+  process.once('disconnect', () => process.exit(0));
   process.send!({ type: 'ready', port, holder: app.leases.holder });
 }
 

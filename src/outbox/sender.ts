@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
 import { In, MoreThan } from 'typeorm';
 import { bodyText } from '../../bots/types';
 import type { BotAdapter, IncomingMessage, OutgoingBody, OutgoingMessage, Platform } from '../../bots/types';
@@ -157,12 +158,29 @@ export class OutboxSender {
       q.andWhere(`NOT EXISTS (SELECT 1 FROM outbox_message b WHERE b.chatId = o.chatId AND b.platform = o.platform AND b.botId = o.botId
         AND b.status = 'pending' AND b.claimedBy <> '' AND b.notBefore > :now)`);
       if (this.db.skipLocked) q.setLock('pessimistic_write').setOnLocked('skip_locked');
-      const rows = await q.getMany();
+      let rows = await q.getMany();
+      // Rows another pass locked but has not yet marked are skipped, not seen: a chat belongs to
+      // the pass that locked its oldest due row, so two instances never send into one chat at once.
+      if (this.db.skipLocked && rows.length) rows = await this.ownChats(em, rows, now);
       if (rows.length) {
         await em.update(OutboxMessage, { id: In(rows.map((r) => r.id)) }, { notBefore: new Date(claim.until), claimedBy: claim.token });
       }
       return rows;
     });
+  }
+
+  private async ownChats(em: EntityManager, rows: OutboxMessage[], now: Date): Promise<OutboxMessage[]> {
+    const chatKey = (r: { platform: string; botId: string; chatId: string }) => `${r.platform}\u0000${r.botId}\u0000${r.chatId}`;
+    const firsts: { platform: string; botId: string; chatId: string; first: number }[] = await em.createQueryBuilder(OutboxMessage, 'o')
+      .select(['o.platform AS platform', 'o.botId AS botId', 'o.chatId AS chatId', 'MIN(o.id) AS first'])
+      .where('o.status = :status', { status: 'pending' })
+      .andWhere('o.notBefore <= :now', { now })
+      .andWhere('o.chatId IN (:...chats)', { chats: [...new Set(rows.map((r) => r.chatId))] })
+      .groupBy('o.platform').addGroupBy('o.botId').addGroupBy('o.chatId')
+      .getRawMany();
+    const oldest = new Map(firsts.map((f) => [chatKey(f), Number(f.first)]));
+    const mine = new Set(rows.map((r) => r.id));
+    return rows.filter((r) => mine.has(oldest.get(chatKey(r)) ?? r.id));
   }
 
   /** One chat's claimed rows, in order; once one must wait, the rest are handed back unsent. */

@@ -140,7 +140,7 @@ export class App {
     const demo = this.config.sandbox.enabled || this.config.demo.loadOnEmpty ? readDemo(demoFile) : null;
     if (demo && this.config.demo.loadOnEmpty) {
       this.demoLoaded = await loadDemoIfEmpty(this.db, demo, now);
-      if (this.demoLoaded) this.log.info({ file: this.config.demo.file }, '数据库为空，已载入演示数据（1个街道、3个社区/村、4个部门、管理组和若干成员）');
+      if (this.demoLoaded) this.log.info({ file: this.config.demo.file }, `数据库为空，已载入演示数据（1个街道、${demo.communities.length}个社区/村、${demo.departments.length}个部门、${demo.groups.length}个群、${demo.members.length}位成员）`);
     }
     if (this.sandbox && demo) {
       for (const g of demo.groups) this.sandbox.addChat({ chatId: g.chatId, title: g.title, chatType: 'group' });

@@ -71,7 +71,7 @@ export function cipherFromEnv(env: Record<string, string | undefined>, warn: (ms
   if (env.NODE_ENV === 'production') {
     throw new MissingKeyError('生产环境必须设置 JIANFU_DATA_KEY（32 字节密钥，64 位十六进制），台账敏感字段用它加密');
   }
-  warn('JIANFU_DATA_KEY not set: the ledger encrypts with the public development key; set it before real data arrives');
+  warn('未设置 JIANFU_DATA_KEY：台账暂用公开的开发密钥加密，录入真实数据前请设置');
   return new DataCipher(DEV_KEY, previous);
 }
 

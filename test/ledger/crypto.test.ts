@@ -31,7 +31,7 @@ describe('ledger: privacy', () => {
     expect(cipherFromEnv({ JIANFU_DATA_KEY: key }, (m) => warnings.push(m)).keyId).to.equal(new DataCipher(Buffer.from(key, 'hex')).keyId);
     expect(warnings).to.deep.equal([]);
     cipherFromEnv({}, (m) => warnings.push(m));
-    expect(warnings[0]).to.contain('JIANFU_DATA_KEY not set');
+    expect(warnings[0]).to.contain('未设置 JIANFU_DATA_KEY');
     expect(() => cipherFromEnv({ NODE_ENV: 'production' }, () => undefined)).to.throw(MissingKeyError, 'JIANFU_DATA_KEY');
     expect(() => cipherFromEnv({ JIANFU_DATA_KEY: 'abcd' }, () => undefined)).to.throw('32 字节');
   });

@@ -12,15 +12,22 @@ export interface Row {
   text: string;
 }
 
-function readRow(line: string): Row | Record<string, unknown> {
+/** One line as a JSON object, or the error every JSON-lines command answers for a bad line. */
+export function parseObjectLine(line: string): { obj: Record<string, unknown> } | { error: string } {
   let row: unknown;
   try {
     row = JSON.parse(line);
   } catch {
-    return { id: null, error: '不是有效的 JSON' };
+    return { error: '不是有效的 JSON' };
   }
-  if (!row || typeof row !== 'object' || Array.isArray(row)) return { id: null, error: '每行应为 JSON 对象' };
-  const { id = null, ref, text } = row as { id?: unknown; ref?: unknown; text?: unknown };
+  if (!row || typeof row !== 'object' || Array.isArray(row)) return { error: '每行应为 JSON 对象' };
+  return { obj: row as Record<string, unknown> };
+}
+
+function readRow(line: string): Row | Record<string, unknown> {
+  const parsed = parseObjectLine(line);
+  if ('error' in parsed) return { id: null, error: parsed.error };
+  const { id = null, ref, text } = parsed.obj as { id?: unknown; ref?: unknown; text?: unknown };
   if (typeof ref !== 'string') return { id, error: '缺少 ref' };
   if (typeof text !== 'string') return { id, error: '缺少 text' };
   try {

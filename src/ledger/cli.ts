@@ -2,7 +2,7 @@
  * jianfu dedup --jsonl FILE: one {id, a:{dept,text}, b:{dept,text}} per line in, one
  * {id, label, missing} per line out. A bad line answers with {id, error} and the run goes on.
  */
-import { eachLine } from '../cli/jsonl';
+import { eachLine, parseObjectLine } from '../cli/jsonl';
 import { defaultVocabulary } from './vocabulary-file';
 import { analyzeRequest, compareRequests } from './requests';
 import type { Vocabulary } from './vocabulary';
@@ -16,14 +16,9 @@ function side(v: unknown): string | undefined {
 }
 
 export function answerLine(line: string, vocab: Vocabulary): Record<string, unknown> {
-  let row: unknown;
-  try {
-    row = JSON.parse(line);
-  } catch {
-    return { id: null, error: '不是有效的 JSON' };
-  }
-  if (!row || typeof row !== 'object' || Array.isArray(row)) return { id: null, error: '每行应为 JSON 对象' };
-  const { id = null, a, b } = row as { id?: unknown; a?: unknown; b?: unknown };
+  const parsed = parseObjectLine(line);
+  if ('error' in parsed) return { id: null, error: parsed.error };
+  const { id = null, a, b } = parsed.obj as { id?: unknown; a?: unknown; b?: unknown };
   const ta = side(a);
   const tb = side(b);
   if (ta === undefined || tb === undefined) return { id, error: '缺少 a.text 或 b.text' };

@@ -9,6 +9,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { CalendarService } from '../calendar/calendar-service';
+import { parseObjectLine } from '../cli/jsonl';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db';
 import { Example, LinearModel } from './classifier/linear-model';
@@ -53,13 +54,8 @@ async function* rows(file: string): AsyncGenerator<{ row: Row | null; error?: st
   for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
     const line = raw.trim();
     if (!line) continue;
-    try {
-      const row = JSON.parse(line) as unknown;
-      if (!row || typeof row !== 'object' || Array.isArray(row)) yield { row: null, error: '每行应为 JSON 对象' };
-      else yield { row: row as Row };
-    } catch {
-      yield { row: null, error: '不是有效的 JSON' };
-    }
+    const parsed = parseObjectLine(line);
+    yield 'error' in parsed ? { row: null, error: parsed.error } : { row: parsed.obj as Row };
   }
 }
 

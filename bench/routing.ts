@@ -77,7 +77,7 @@ const acc = (rows: Row[], f: (t: string) => string) => rows.filter((r) => f(r.te
 
 function deskFigure(): string {
   const file = loadDepartmentsFile(path.resolve(__dirname, '../config/departments.yaml'));
-  const router = new Router(file.departments, [], file.urgent);
+  const router = new Router(file.departments, [], file);
   const score = (cases: Row[]) => {
     const first = cases.filter((c) => router.route(c.text).department === c.label).length;
     const top3 = cases.filter((c) => router.route(c.text).top3.some((t) => t.department === c.label)).length;

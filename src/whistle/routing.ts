@@ -39,10 +39,11 @@ export interface RouterRules {
  */
 const KEYWORD_SHARE = 0.5;
 /**
- * Keyword evidence is shared out of at least this much (the weight of one four-character keyword), so one
- * short stray keyword does not take the whole keyword share.
+ * Keyword evidence is shared out of at least this much, so one short keyword early in the sentence (where the
+ * place usually is) does not take the whole keyword share; a two-character keyword near the end (蜂窝, just
+ * added by an admin) still takes most of it and dispatches on its own.
  */
-const KEYWORD_MASS = 8;
+const KEYWORD_MASS = 6;
 /** Without any duty keyword the classifier speaks alone: trust it less, so the dispatcher sees doubtful ones. */
 const CLASSIFIER_ALONE = 0.75;
 const CORRECTION_WEIGHT = 3;

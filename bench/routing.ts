@@ -19,17 +19,32 @@ const DIR = path.join(SHARED, 'bench/routing');
 const DESK_CASES = path.resolve(__dirname, '../test/whistle/fixtures/reports.jsonl');
 /** Written after the duty vocabulary was last extended, and never used to extend it. */
 const DESK_UNSEEN = path.resolve(__dirname, '../test/whistle/fixtures/reports-unseen.jsonl');
+/**
+ * Two later batches, each written before it was first run: -2 before the router learnt to set place phrases
+ * aside (and then looked at while improving it), -3 after, as the final unseen measure. A row may name a
+ * defensible second department, which counts as right when it comes first.
+ */
+const DESK_BATCHES = [
+  { file: path.resolve(__dirname, '../test/whistle/fixtures/reports-unseen-2.jsonl'), what: 'batch 2, written before the place-aware router' },
+  { file: path.resolve(__dirname, '../test/whistle/fixtures/reports-unseen-3.jsonl'), what: 'batch 3, written before its first run' },
+];
 
 interface Row {
   id: string;
   text: string;
   label: string;
+  /** A department that may defensibly answer it too. */
+  second?: string;
+  urgent?: boolean;
 }
 
 function load(file: string): Row[] {
   return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => {
     const r = JSON.parse(l) as Record<string, unknown>;
-    return { id: String(r.id), text: textOf(r) ?? '', label: String(r.label ?? r.department) };
+    return {
+      id: String(r.id), text: textOf(r) ?? '', label: String(r.label ?? r.department),
+      ...(typeof r.second === 'string' ? { second: r.second } : {}), ...(r.urgent === true ? { urgent: true } : {}),
+    };
   });
 }
 
@@ -77,15 +92,20 @@ const acc = (rows: Row[], f: (t: string) => string) => rows.filter((r) => f(r.te
 
 function deskFigure(): string {
   const file = loadDepartmentsFile(path.resolve(__dirname, '../config/departments.yaml'));
-  const router = new Router(file.departments, [], file.urgent);
+  const router = new Router(file.departments, [], file);
   const score = (cases: Row[]) => {
-    const first = cases.filter((c) => router.route(c.text).department === c.label).length;
-    const top3 = cases.filter((c) => router.route(c.text).top3.some((t) => t.department === c.label)).length;
-    return `first ${first}/${cases.length} (${((100 * first) / cases.length).toFixed(0)}%), top-3 ${top3}/${cases.length}`;
+    const routed = cases.map((c) => ({ c, r: router.route(c.text) }));
+    const first = routed.filter(({ c, r }) => r.department === c.label || r.department === c.second).length;
+    const top3 = routed.filter(({ c, r }) => r.top3.some((t) => t.department === c.label)).length;
+    const urgent = routed.filter(({ c }) => c.urgent);
+    const marked = urgent.filter(({ r }) => r.urgent !== null).length;
+    return `first ${first}/${cases.length} (${((100 * first) / cases.length).toFixed(0)}%), top-3 ${top3}/${cases.length}`
+      + (urgent.length ? `, urgent marked ${marked}/${urgent.length}` : '');
   };
   return [
     `desk router, own one-line reports the vocabulary was written with: ${score(load(DESK_CASES))}`,
     `  desk router, own one-line reports held out from the vocabulary: ${score(load(DESK_UNSEEN))}`,
+    ...DESK_BATCHES.map((b) => `  desk router, held-out ${b.what} (right or defensible second first): ${score(load(b.file))}`),
   ].join('\n');
 }
 

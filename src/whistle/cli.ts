@@ -123,7 +123,7 @@ async function desk(f: Map<string, string>): Promise<number> {
   let route: (text: string) => Promise<ReturnType<Router['route']>>;
   let close = async () => undefined as unknown;
   if (f.has('no-db')) {
-    const router = new Router(departments.departments, [], departments.urgent);
+    const router = new Router(departments.departments, [], departments);
     route = async (text) => router.route(text);
   } else {
     const ds = await openDatabase(config.database.url);

@@ -55,7 +55,7 @@ export class DutyBook {
     const history: HistoryCase[] = tickets
       .filter((t) => t.departmentId !== null && names.has(t.departmentId))
       .map((t) => ({ id: t.id, text: t.text, department: names.get(t.departmentId!)!, corrected: t.corrected }));
-    const router = new Router(specs, history, this.file.urgent);
+    const router = new Router(specs, history, this.file);
     this.cached = { signature, router };
     return router;
   }

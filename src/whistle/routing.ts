@@ -1,6 +1,6 @@
 import { normalise, words as cut } from './classifier/features';
 import { Example, LinearModel } from './classifier/linear-model';
-import type { DepartmentSpec, UrgentRule } from './settings';
+import type { DepartmentSpec, LabelledText, UrgentRule } from './settings';
 
 export interface Candidate {
   department: string;
@@ -26,9 +26,25 @@ export interface HistoryCase {
   corrected: boolean;
 }
 
-/** Once any duty keyword is found it outweighs the classifier, which is trained on few short examples. */
-const KEYWORD_SHARE = 0.75;
-/** Without any duty keyword the classifier speaks alone, and it learnt from few short examples: trust it less. */
+/** What the router knows beside the duties: urgent situations, place words and labelled example reports. */
+export interface RouterRules {
+  urgent: UrgentRule[];
+  places?: string[];
+  examples?: LabelledText[];
+}
+
+/**
+ * Duty keywords and the classifier count equally: the classifier now learns from many worded examples per
+ * department, and a lone keyword (台阶, 水) must not outvote what the whole sentence says.
+ */
+const KEYWORD_SHARE = 0.5;
+/**
+ * Keyword evidence is shared out of at least this much, so one short keyword early in the sentence (where the
+ * place usually is) does not take the whole keyword share; a two-character keyword near the end (蜂窝, just
+ * added by an admin) still takes most of it and dispatches on its own.
+ */
+const KEYWORD_MASS = 6;
+/** Without any duty keyword the classifier speaks alone: trust it less, so the dispatcher sees doubtful ones. */
 const CLASSIFIER_ALONE = 0.75;
 const CORRECTION_WEIGHT = 3;
 /** A report this close to one people corrected goes where they sent that one. */
@@ -51,10 +67,43 @@ function similarity(a: Set<string>, b: Set<string>): number {
   return (2 * common) / (a.size + b.size);
 }
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const PLACE_AFTER = /^(的)?(门口|门前|旁边|旁|附近|周边|周围|对面|后面|后门|前面|隔壁|围墙|外面|里面|楼下|楼上|一带|边上)/;
 const PLACE_FACTOR = 0.3;
+/** A duty keyword that is only a place (学校, 医院, 工地) next to a keyword that names a problem. */
+const PLACE_WORD_FACTOR = 0.15;
+/** Words after a place that make it a location (学校门口, 医院旁边的, 菜市场里), longest first. */
+const LOCATORS = ['围墙外', '门口', '门前', '旁边', '附近', '周边', '周围', '对面', '后面', '后头', '前面', '隔壁', '外面', '外边', '外头',
+  '里面', '里边', '里头', '一带', '边上', '那边', '这边', '楼下', '楼上', '底下', '下面', '上面', '旁', '里', '内', '外', '边', '上', '下'];
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeAll = (words: string[]) => [...new Set(words)].sort((a, b) => b.length - a.length).map(escape).join('|');
+
+/**
+ * The place phrases of a report (学校门口的, 菜市场里, 医院旁边): they say where the problem is, and a word
+ * like 学校 or 医院 would otherwise send a broken manhole cover to education or health. A place that
+ * already ends in a locator (路口, 河边, 街角) is a location on its own.
+ */
+export function placePattern(places: string[]): RegExp | null {
+  const ps = places.map((p) => normalise(p)).filter(Boolean);
+  if (!ps.length) return null;
+  const located = ps.filter((p) => /[边上下里口角头]$/.test(p));
+  const alternatives = [`(?:在|从)?(?:${escapeAll(ps)})(?:的?(?:${escapeAll(LOCATORS)})的?|的)`];
+  if (located.length) alternatives.push(`(?:在|从)?(?:${escapeAll(located)})的?`);
+  // Any shop, works or hall named with its locator (那家手机店门口, 屠宰场旁边): also a place.
+  alternatives.push(`(?:那家|这家|一家)?\\p{Script=Han}{0,4}?(?:店|馆|厂|场|院|铺|站)(?:的?(?:${escapeAll(LOCATORS.filter((l) => l.length > 1))})的?)`);
+  return new RegExp(alternatives.join('|'), 'gu');
+}
+
+/** The text with its place phrases blanked out (a space, so no character n-gram spans the gap). */
+export function withoutPlaces(text: string, pattern: RegExp | null): string {
+  const t = normalise(text);
+  if (!pattern) return t;
+  const stripped = t.replace(pattern, ' ');
+  // A report that is nothing but a place keeps it: some clue beats none.
+  return /[\p{Script=Han}a-z]/u.test(stripped) ? stripped : t;
+}
+
 
 /**
  * A duty keyword: a word, or words with … between them (摆…人行道: 摆 followed within a few characters by
@@ -90,30 +139,48 @@ const URGENT_WEIGHT = 16;
  */
 export class Router {
   private readonly model: LinearModel;
-  private readonly keywords: { department: string; word: string; phrase: RegExp | null; weight: number }[];
+  private readonly keywords: { department: string; word: string; phrase: RegExp | null; weight: number; place: boolean }[];
   private readonly corrections: { id?: number; department: string; grams: Set<string> }[];
+  private readonly places: RegExp | null;
+  private readonly urgent: UrgentRule[];
 
-  constructor(readonly departments: DepartmentSpec[], history: HistoryCase[], private readonly urgent: UrgentRule[]) {
+  constructor(readonly departments: DepartmentSpec[], history: HistoryCase[], rules: RouterRules) {
     if (!departments.length) throw new Error('没有配置任何部门');
+    this.urgent = rules.urgent;
+    this.places = placePattern(rules.places ?? []);
+    const placeWords = new Set((rules.places ?? []).map((p) => normalise(p)));
     const names = new Set(departments.map((d) => d.name));
     const examples: Example[] = [];
+    const reports: { text: string; label: string }[] = [];
     for (const d of departments) {
-      for (const text of [...d.problems, ...d.duties, ...d.keywords, d.name]) examples.push({ text, label: d.name });
+      for (const text of [...d.duties, ...d.keywords, d.name]) examples.push({ text, label: d.name });
+      for (const text of d.problems) reports.push({ text, label: d.name });
     }
+    for (const e of rules.examples ?? []) if (names.has(e.department)) reports.push({ text: e.text, label: e.department });
+    for (const r of reports) examples.push(r);
+    // The same problems again, each behind some place: a place then appears under every department,
+    // so the classifier learns that 医院 or 学校 in front of a problem says nothing about whose it is.
+    const prefixes = [...placeWords];
+    if (prefixes.length) reports.forEach((r, i) => examples.push({ text: prefixes[(i * 7) % prefixes.length] + r.text, label: r.label }));
     for (const h of history) {
       if (names.has(h.department)) examples.push({ text: h.text, label: h.department, weight: h.corrected ? CORRECTION_WEIGHT : 1 });
     }
     // Every word of a short duty list matters, so no term is dropped for being rare.
-    this.model = LinearModel.train(examples, { minDf: 1 });
-    this.keywords = departments.flatMap((d) => d.keywords.map((k) => keyword(d.name, k)));
-    this.corrections = history.filter((h) => h.corrected && names.has(h.department)).map((h) => ({ id: h.id, department: h.department, grams: bigrams(h.text) }));
+    this.model = LinearModel.train(examples.map((e) => ({ ...e, text: this.located(e.text) })), { minDf: 1 });
+    this.keywords = departments.flatMap((d) => d.keywords.map((k) => ({ ...keyword(d.name, k), place: placeWords.has(normalise(k)) || !!this.places && this.located(k).trim() === '' })));
+    this.corrections = history.filter((h) => h.corrected && names.has(h.department)).map((h) => ({ id: h.id, department: h.department, grams: bigrams(this.located(h.text)) }));
+  }
+
+  /** The text the router reads: normalised, place phrases blanked. */
+  private located(text: string): string {
+    return withoutPlaces(text, this.places);
   }
 
   route(text: string): RouteResult {
-    const t = normalise(text);
+    const t = this.located(text);
     const hits = new Map<string, string[]>();
-    const kw = new Map<string, number>();
-    for (const { department, word, phrase, weight } of this.keywords) {
+    const found: { department: string; word: string; score: number; place: boolean }[] = [];
+    for (const { department, word, phrase, weight, place: placeWord } of this.keywords) {
       let at: number;
       let end: number;
       if (phrase) {
@@ -128,10 +195,16 @@ export class Router {
       // A one-line report names the place first and the problem last (学校旁边的马路…有个大坑), so later
       // words weigh more.
       const position = 0.5 + end / t.length;
-      // 幼儿园围墙上, 学校门口, 工地旁边: a keyword that only says where the problem is says little about whose it is.
+      // 幼儿园围墙上, 工地旁边: a keyword that only says where the problem is says little about whose it is.
       const place = PLACE_AFTER.test(t.slice(end, end + 4)) ? PLACE_FACTOR : 1;
-      kw.set(department, (kw.get(department) ?? 0) + weight * position * place);
-      hits.set(department, [...(hits.get(department) ?? []), word]);
+      found.push({ department, word, score: weight * position * place, place: placeWord });
+    }
+    // 学校食堂的帮厨阿姨没拿到工钱: the place word counts only when nothing names the problem itself.
+    const problemNamed = found.some((f) => !f.place);
+    const kw = new Map<string, number>();
+    for (const f of found) {
+      kw.set(f.department, (kw.get(f.department) ?? 0) + f.score * (f.place && problemNamed ? PLACE_WORD_FACTOR : 1));
+      hits.set(f.department, [...(hits.get(f.department) ?? []), f.word]);
     }
     const urgent = urgentRule(text, this.urgent);
     if (urgent?.department && this.departments.some((d) => d.name === urgent.department)) {
@@ -139,7 +212,7 @@ export class Router {
       hits.set(urgent.department, [...(hits.get(urgent.department) ?? []), urgent.label]);
     }
     // The desk remembers what people corrected: the keyword list alone would repeat the mistake.
-    const grams = bigrams(text);
+    const grams = bigrams(t);
     let remembered: { id?: number; department: string; sim: number } | null = null;
     for (const c of this.corrections) {
       const sim = similarity(grams, c.grams);
@@ -147,11 +220,11 @@ export class Router {
     }
     if (remembered) kw.set(remembered.department, (kw.get(remembered.department) ?? 0) + REMEMBER_WEIGHT * remembered.sim);
     const kwTotal = [...kw.values()].reduce((a, b) => a + b, 0);
-    const p = this.model.predict(text);
+    const p = this.model.predict(t);
     const byName = new Map(p.ranked.map((r) => [r.label, r.p]));
     const scored: Candidate[] = this.departments.map((d) => {
       const model = byName.get(d.name) ?? 0;
-      const score = kwTotal > 0 ? KEYWORD_SHARE * ((kw.get(d.name) ?? 0) / kwTotal) + (1 - KEYWORD_SHARE) * model : CLASSIFIER_ALONE * model;
+      const score = kwTotal > 0 ? KEYWORD_SHARE * ((kw.get(d.name) ?? 0) / Math.max(kwTotal, KEYWORD_MASS)) + (1 - KEYWORD_SHARE) * model : CLASSIFIER_ALONE * model;
       return { department: d.name, score: Number(score.toFixed(3)) };
     }).sort((a, b) => b.score - a.score);
     const best = scored[0];

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { projectPath } from '../config';
@@ -73,19 +74,42 @@ const fileSchema = z.object({
     problems: z.array(z.string()).default([]),
   })).min(1),
   urgent: z.array(z.object({ label: z.string(), pattern: z.string(), department: z.string().optional() })).default([]),
+  places: z.array(z.string().min(1)).default([]),
+  /** A file of labelled example reports per department, relative to this file. */
+  training: z.string().optional(),
 });
+
+const trainingSchema = z.object({ examples: z.record(z.string(), z.array(z.string())) });
+
+/** A labelled report the router trains on beside the duties: what a department's problems sound like. */
+export interface LabelledText {
+  text: string;
+  department: string;
+}
 
 export interface DepartmentsFile {
   departments: DepartmentSpec[];
   urgent: UrgentRule[];
+  /** Words naming where a problem is (学校, 医院, 菜市场…): they locate a report, they do not route it. */
+  places: string[];
+  examples: LabelledText[];
 }
 
 export function loadDepartmentsFile(file: string): DepartmentsFile {
   const path = projectPath(file);
   const r = fileSchema.safeParse(YAML.parse(fs.readFileSync(path, 'utf8')));
   if (!r.success) throw new Error(`${file} 有误：${r.error.issues[0].path.join('.')} ${r.error.issues[0].message}`);
+  let examples: LabelledText[] = [];
+  if (r.data.training) {
+    const training = nodePath.resolve(nodePath.dirname(path), r.data.training);
+    const t = trainingSchema.safeParse(YAML.parse(fs.readFileSync(training, 'utf8')));
+    if (!t.success) throw new Error(`${r.data.training} 有误：${t.error.issues[0].path.join('.')} ${t.error.issues[0].message}`);
+    examples = Object.entries(t.data.examples).flatMap(([department, texts]) => texts.map((text) => ({ text, department })));
+  }
   return {
     departments: r.data.departments,
     urgent: r.data.urgent.map((u) => ({ label: u.label, pattern: new RegExp(u.pattern), ...(u.department ? { department: u.department } : {}) })),
+    places: r.data.places,
+    examples,
   };
 }

@@ -12,7 +12,7 @@ const file = loadDepartmentsFile(path.join(ROOT, 'config/departments.yaml'));
 const reports = fs.readFileSync(REPORTS, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; text: string; department: string });
 
 describe('whistle: routing one-line reports to departments', () => {
-  const router = new Router(file.departments, [], file.urgent);
+  const router = new Router(file.departments, [], file);
 
   it('configures at least 15 street departments, each with duties, keywords and typical problems', () => {
     expect(file.departments.length).to.be.greaterThanOrEqual(15);
@@ -53,7 +53,7 @@ describe('whistle: routing one-line reports to departments', () => {
     const taught = new Router(file.departments, [
       { text: '共享单车堆积如山没人管', department: target, corrected: true },
       { text: '小区门口共享单车乱停乱放', department: target, corrected: true },
-    ], file.urgent);
+    ], file);
     expect(taught.route(text).department).to.equal(target);
   });
 

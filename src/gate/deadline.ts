@@ -51,9 +51,26 @@ const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|�
 /** 演练结束后一周内: a span counted from something else than the notice (收到通知后 is the notice itself). */
 const AFTER_EVENT = /(?:结束|完成|举办|开展|召开|活动|演练|会议|培训|发生|出院|到岗|验收|整改)[^，,。；;！？\n]{0,4}(?:后|之后|以后)\s*$/;
 /** An event's own time: 会议时间：, 培训日期为. */
-const EVENT_LABEL = /(?:(?:会议|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式)(?:时间|日期)|(?:值班|放假|假期|活动|培训|会议|演练)安排)\s*(?:为|是|定于|定在|[:：])?[^，,。；;！？\n]{0,14}$/;
+const EVENT_LABEL = /(?:(?:会议?|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式|督查|暗访|考核|验收|评审|评估|调研|观摩|检查组)(?:时间|日期)|(?:值班|放假|假期|活动|培训|会议|演练)安排)\s*(?:为|是|定于|定在|改为|改在|调整为|[:：])?[^，,。；;！？\n]{0,30}$/;
+/** 调度会定于, 观摩会定在, 推进会改在: a meeting named before its time. */
+const MEETING_LEAD = /(?<![委协工商学金事社监])会(?:议)?\s*(?:定于|定在|拟于|将于|计划于|改为|改在|改到|调整为|调整到|推迟到|提前到|于)[^，,。；;！？\n]{0,6}$/;
+/** 准时参加, 按时到场: a time the recipients attend, not one they deliver by. */
+const ATTEND = /(?:准时|按时)\s*(?:参加|参会|出席|到场|到会|到达|集合|报到)/;
+/** 明天上午9点到街道三楼开会, 下午2点赴区行政中心参加培训. */
+const ATTEND_AFTER = /^\s*(?:在|到|赴|于)?[^，,。；;！？\n]{0,20}?(?:开会|参会|参加|出席|召开|举行|举办|集合|座谈|观摩|培训|授课|听课)/;
+/** 印发日期：, 发布时间：: when the notice was issued. */
+const ISSUED_LABEL = /(?:印发|发布|发文|成文|签发|制发|转发|下发)(?:时间|日期)\s*[:：]?\s*$/;
+/**
+ * 如遇突发情况请第一时间报告, 接到预警后1小时内集结: a span or immediacy counted from a condition, a standing
+ * rule rather than a deadline. The condition governs its whole sentence; 发现 only its own clause (经排查发现3处隐患，
+ * 请立即整改 is a request).
+ */
+const CONDITION_SENTENCE = /(?:如遇|如有|如发生|如出现|若遇|若有|若发生|一旦|遇有|遇到|每当|凡遇)/;
+const CONDITION_CLAUSE = /(?:发现|接到(?![^，,]{0,6}通知)[^，,]{0,8}(?:后|时)|接报后|收到(?![^，,]{0,6}通知)[^，,]{0,8}(?:后|时)|发生[^，,]{0,8}(?:后|时))[^，,]*$/;
+/** A clause that asks for something: a time with no cue (前, 于, 截止 …) binds only inside one. */
+const ASKING = /请|须|需|务必|要求|报送|上报|报上|提交|上交|交到|交至|反馈|回复|报名|完成|填报|录入|上传|发至|发到|告知|领取|办结/;
 /** 会前报送, 培训开始前提交: a request due when the event starts. */
-const BEFORE_EVENT = /(?:会前|开会前|会议(?:召开|开始)?前|培训(?:开始)?前|活动(?:开始)?前|开班前)\s*(?:[0-9一二两三四五六七八九十半]+\s*(?:个)?(?:小时|天|分钟)\s*)?(?:将|把)?[^，。；\n]{0,10}?(?:报送|提交|上报|上交|反馈|报|交|发送|完成)/;
+const BEFORE_EVENT = /(?:会前|开会前|会议(?:召开|开始)?前|培训(?:开始)?前|活动(?:开始)?前|开班前)\s*(?:[0-9一二两三四五六七八九十半]+\s*(?:个)?(?:小时|天|分钟)\s*)?(?:将|把)?[^，。；\n]{0,24}?(?:报送|提交|上报|上交|反馈|报|交|发送|完成)/;
 /** 国庆期间（10月1日—7日）: a bracket that says when a period is, not a limit. */
 const PERIOD_NOTE = /(?:期间|假期|长假|节日|节假日|放假)\s*[（(][^）)]*$/;
 /** 定于…召开, 拟于…举办, 将于…举行. */
@@ -85,6 +102,35 @@ function aloneOnLine(s: string, start: number, end: number): boolean {
 }
 
 const YEAR_MS = 300 * 86_400_000;
+
+function clauseBefore(s: string, start: number): string {
+  const cut = Math.max(...['，', ',', '。', '；', ';', '！', '？', '\n'].map((c) => s.lastIndexOf(c, start - 1)));
+  return s.slice(cut + 1, start);
+}
+
+function clauseAfter(s: string, end: number): string {
+  const m = /[，,。；;！？\n]/.exec(s.slice(end));
+  return s.slice(end, m ? end + m.index : s.length);
+}
+
+/** A span or immediacy counted from a condition (如遇…, 接到预警后…), not from the notice. */
+function conditional(s: string, g: Group): boolean {
+  return CONDITION_SENTENCE.test(sentenceBefore(s, g.start)) || CONDITION_CLAUSE.test(clauseBefore(s, g.start));
+}
+
+/** The clause around a time asks for something (请各社区明天上午9点到街道领取物资). */
+function asking(s: string, g: Group): boolean {
+  const before = clauseBefore(s, g.start);
+  const after = clauseAfter(s, g.end);
+  const words = /[\p{L}\d]/u;
+  if (!words.test(before + after)) {
+    // A time alone in its clause: 11月30日上午9点，街道将召开总结会 leads its sentence; 下月底 alone is the deadline clause.
+    const sb = sentenceBefore(s, g.start);
+    const sa = sentenceAfter(s, g.end);
+    return !words.test(sb + sa) || ASKING.test(sb + sa);
+  }
+  return ASKING.test(before + s.slice(g.start, g.end) + after);
+}
 
 function lineOf(s: string, start: number, end: number): string {
   const nl = s.indexOf('\n', end);
@@ -125,7 +171,9 @@ function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): s
   const clockOnly = !dated && g.tokens.some((t) => t.clock);
   if (clockOnly && !DEADLINE_AFTER.test(sa) && (WEEKDAY_SPAN.test(sb) || (OPEN_WORDS.test(sa) && !REQUEST.test(sb)))) return 'hours';
   if (RECURRING.test(sb) || /每\s*$/.test(sb) || s.startsWith('每', start) || /^\s*(?:的)?每(?:天|日|晚|周)/.test(sa)) return 'recurring';
-  if (EVENT_LABEL.test(sb) || EVENT_AFTER.test(sa)) return 'event';
+  if (ISSUED_LABEL.test(sb)) return 'signed';
+  if (EVENT_LABEL.test(sb) || EVENT_AFTER.test(sa) || MEETING_LEAD.test(sb)) return 'event';
+  if (!cued && (ATTEND.test(sb + sa) || ATTEND_AFTER.test(sa))) return 'event';
   if (PERIOD_NOTE.test(sb)) return 'period';
   if (EVENT_LEAD.test(sb) && EVENT_WORD.test(sa) && !/报送|上报|提交|上交|反馈|报名/.test(sa)) return 'event';
   if (STATUS_BEFORE.test(sb) && STATUS_WORDS.test(sa)) return 'status';
@@ -181,13 +229,17 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     // 截至11月20日，已完成…: a status as of a date, not a limit.
     const status = STATUS_BEFORE.test(before) && STATUS_AFTER.test(after);
     // 国庆假期前, 月底前: the limit word is part of the expression itself.
-    const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before) || /(?:前|之前|以前)$/.test(s.slice(g.start, g.end)));
+    const cued = !status && (DEADLINE_AFTER.test(after) || DEADLINE_BEFORE.test(before) || /(?:前|之前|以前|内|之内|以内)$/.test(s.slice(g.start, g.end)));
     const why = timed ? notAskedFor(s, g, cued, ev.at, ref) : null;
     if (why === 'event') events.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit: true });
     if (why || (timed && isHoursRange(s, g, rangeStart))) continue;
-    if ((ev.kind === 'duration' || g.tokens[0].workdays !== undefined) && AFTER_EVENT.test(before)) continue;
+    const relative = ev.kind === 'duration' || ev.kind === 'immediate' || g.tokens[0].workdays !== undefined;
+    if (relative && ev.kind !== 'immediate' && AFTER_EVENT.test(before)) continue;
+    if (relative && conditional(s, g)) continue;
     if (ev.kind === 'immediate') immediate = true;
     const explicit = !timed || g.tokens[0].workdays !== undefined || cued;
+    // A time with no cue binds only where its clause asks for something: 周五下午街道停电 or 周六：9:00—12:00 set none.
+    if (!explicit && ev.kind !== 'period' && ev.kind !== 'workdays' && !asking(s, g)) continue;
     matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit, conflict: ev.conflict });
   }
   // 请于会前报送: what is asked is due when the event starts.

@@ -66,7 +66,14 @@ const ISSUED_LABEL = /(?:印发|发布|发文|成文|签发|制发|转发|下发
  * 请立即整改 is a request).
  */
 const CONDITION_SENTENCE = /(?:如遇|如有|如发生|如出现|若遇|若有|若发生|一旦|遇有|遇到|每当|凡遇)/;
-const CONDITION_CLAUSE = /(?:发现|接到(?![^，,]{0,6}通知)[^，,]{0,8}(?:后|时)|接报后|收到(?![^，,]{0,6}通知)[^，,]{0,8}(?:后|时)|发生[^，,]{0,8}(?:后|时))[^，,]*$/;
+const CONDITION_CLAUSE = /(?:发现|(?:接到|收到)(?![^，,]{0,6}通知|本|此|该|消息|信息)[^，,后时]{1,8}(?:后|时)|接报后|发生[^，,]{0,8}(?:后|时))[^，,]*$/;
+/** 第3号台风将于明天夜间登陆, 系统将于…升级: what will happen, unless it is a closing (报名将于11月30日截止). */
+const FORECAST_LEAD = /(?:将于|将在|预计(?:于|在)?|预计将于)\s*$/;
+const CLOSING_AFTER = /^\s*(?:截止|结束|关闭|停止|为止)/;
+/** 时间：12月3日下午2:30 / 地点：街道三楼: a time under a plain label with a place beside it is an event's. */
+const PLAIN_TIME_LABEL = /(?:^|[^截止报送提交完成办结])时间\s*[:：]\s*$/;
+/** 已于11月20日前完成: a time told as done. */
+const DONE_BEFORE = /已(?:经)?(?:于|在)?\s*$/;
 /** A clause that asks for something: a time with no cue (前, 于, 截止 …) binds only inside one. */
 const ASKING = /请|须|需|务必|要求|报送|上报|报上|提交|上交|交到|交至|反馈|回复|报名|完成|填报|录入|上传|发至|发到|告知|领取|办结/;
 /** 会前报送, 培训开始前提交: a request due when the event starts. */
@@ -125,9 +132,10 @@ function asking(s: string, g: Group): boolean {
   const words = /[\p{L}\d]/u;
   if (!words.test(before + after)) {
     // A time alone in its clause: 11月30日上午9点，街道将召开总结会 leads its sentence; 下月底 alone is the deadline clause.
+    // 本周四上午10点，区领导来社区调研，请做好准备: the next clause says what happens then.
     const sb = sentenceBefore(s, g.start);
     const sa = sentenceAfter(s, g.end);
-    return !words.test(sb + sa) || ASKING.test(sb + sa);
+    return !words.test(sb + sa) || ASKING.test(clauseAfter(s, g.end + (/^\s*[，,]/.exec(after)?.[0].length ?? 0)));
   }
   return ASKING.test(before + s.slice(g.start, g.end) + after);
 }
@@ -173,7 +181,12 @@ function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): s
   if (RECURRING.test(sb) || /每\s*$/.test(sb) || s.startsWith('每', start) || /^\s*(?:的)?每(?:天|日|晚|周)/.test(sa)) return 'recurring';
   if (ISSUED_LABEL.test(sb)) return 'signed';
   if (EVENT_LABEL.test(sb) || EVENT_AFTER.test(sa) || MEETING_LEAD.test(sb)) return 'event';
-  if (!cued && (ATTEND.test(sb + sa) || ATTEND_AFTER.test(sa))) return 'event';
+  // 请于12月3日下午2:30准时参加会议: 于 alone does not make an attended time a limit; 前 or a delivery verb does.
+  const strong = DEADLINE_AFTER.test(s.slice(end)) || /(?:前|之前|以前|内|之内|以内)$/.test(s.slice(start, end));
+  if (!strong && (ATTEND.test(sb + sa) || ATTEND_AFTER.test(sa))) return 'event';
+  if (!strong && PLAIN_TIME_LABEL.test(sb) && /地\s*点\s*[:：]/.test(s.slice(end, end + 80))) return 'event';
+  if (!strong && FORECAST_LEAD.test(sb) && !CLOSING_AFTER.test(sa) && !ASKING.test(clauseAfter(s, end))) return 'event';
+  if (DONE_BEFORE.test(sb)) return 'past';
   if (PERIOD_NOTE.test(sb)) return 'period';
   if (EVENT_LEAD.test(sb) && EVENT_WORD.test(sa) && !/报送|上报|提交|上交|反馈|报名/.test(sa)) return 'event';
   if (STATUS_BEFORE.test(sb) && STATUS_WORDS.test(sa)) return 'status';

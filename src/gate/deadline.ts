@@ -51,7 +51,7 @@ const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|�
 /** 演练结束后一周内: a span counted from something else than the notice (收到通知后 is the notice itself). */
 const AFTER_EVENT = /(?:结束|完成|举办|开展|召开|活动|演练|会议|培训|发生|出院|到岗|验收|整改)[^，,。；;！？\n]{0,4}(?:后|之后|以后)\s*$/;
 /** An event's own time: 会议时间：, 培训日期为. */
-const EVENT_LABEL = /(?:(?:会议?|培训|活动|开会|报到|考试|讲座|开班|集合|演练|比赛|仪式|督查|暗访|考核|验收|评审|评估|调研|观摩|检查组)(?:时间|日期)|(?:值班|放假|假期|活动|培训|会议|演练)安排)\s*(?:为|是|定于|定在|改为|改在|调整为|[:：])?[^，,。；;！？\n]{0,30}$/;
+const EVENT_LABEL = /(?:(?:会议?|培训|活动|开会|报到|考试|笔试|面试|体检|讲座|开班|开学|开课|上课|集合|演练|比赛|演出|展览|义诊|仪式|督查|暗访|考核|验收|评审|评估|调研|观摩|检查组|停水|停电|施工)(?:时间|日期)|(?:值班|放假|假期|活动|培训|会议|演练)安排)\s*(?:为|是|定于|定在|改为|改在|调整为|[:：])?[^，,。；;！？\n]{0,30}$/;
 /** 调度会定于, 观摩会定在, 推进会改在: a meeting named before its time. */
 const MEETING_LEAD = /(?<![委协工商学金事社监])会(?:议)?\s*(?:定于|定在|拟于|将于|计划于|改为|改在|改到|调整为|调整到|推迟到|提前到|于)[^，,。；;！？\n]{0,6}$/;
 /** 准时参加, 按时到场: a time the recipients attend, not one they deliver by. */
@@ -72,6 +72,13 @@ const FORECAST_LEAD = /(?:将于|将在|预计(?:于|在)?|预计将于)\s*$/;
 const CLOSING_AFTER = /^\s*(?:截止|结束|关闭|停止|为止)/;
 /** 时间：12月3日下午2:30 / 地点：街道三楼: a time under a plain label with a place beside it is an event's. */
 const PLAIN_TIME_LABEL = /(?:^|[^截止报送提交完成办结])时间\s*[:：]\s*$/;
+/** Words before a clock range that make it opening hours: 工作日, 周一至周五, 每天. */
+const HOURS_QUALIFIER = /(?:工作日|(?:周|星期)[一二三四五六日天]\s*(?:至|到|-|—|～|~)\s*(?:周|星期)?[一二三四五六日天]|每天|每日|全天)\s*(?:的)?\s*(?:上午|下午|早上|晚上)?\s*$/;
+/** 有效期至2027年12月31日: how long a rule holds, not a limit. */
+const VALIDITY_BEFORE = /(?:有效期|施行|执行|实施|适用)(?:至|到|为|截至|截止)[^，,。；;！？\n]{0,4}$/;
+/** 原定11月26日前报送…延期至11月30日前: a time replaced by another. */
+const SUPERSEDED_BEFORE = /原(?:定|计划|要求|通知|安排)(?:的|于|在)?\s*$/;
+const SUPERSEDED_AFTER = /^[^，,。；;！？\n]{0,12}?(?:取消|作废|延期|推迟|顺延|调整为|(?<![整修更])改(?:为|至|到)|延至|延长至)/;
 /** 已于11月20日前完成: a time told as done. */
 const DONE_BEFORE = /已(?:经)?(?:于|在)?\s*$/;
 /** A clause that asks for something: a time with no cue (前, 于, 截止 …) binds only inside one. */
@@ -151,6 +158,9 @@ function lineOf(s: string, start: number, end: number): string {
  */
 function isHoursRange(s: string, g: Group, start: Group | undefined): boolean {
   if (!start) return false;
+  const clocks0 = (x: Group) => x.tokens.every((t) => !t.day) && x.tokens.some((t) => t.clock);
+  // 于工作日8:30-17:00到社区服务站办理: a clock range after working days or 每天 is opening hours, whoever is asked.
+  if (clocks0(start) && clocks0(g) && HOURS_QUALIFIER.test(s.slice(Math.max(0, start.start - 12), start.start))) return true;
   const line = lineOf(s, start.start, g.end);
   if (/请|须|需|务必|报送|上报|提交|反馈|完成|前/.test(line)) return false;
   const clocks = (x: Group) => x.tokens.some((t) => t.clock) && !x.tokens.some((t) => t.day && t.day.k !== 'wd');
@@ -169,7 +179,10 @@ function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): s
   // 11月21日晚，某小区发生… posted on the 23rd: a month-day just gone is told, not asked for (its next
   // occurrence would be a year away).
   const dayOnly = g.tokens.find((t) => t.day)?.day;
-  if (!cued && (dayOnly?.k === 'md' || dayOnly?.k === 'dom') && at.getTime() - ref.getTime() > YEAR_MS) return 'past';
+  // 11月1日至20日，全街道共处置…: a month-day just gone, in a clause that asks for nothing, is told too.
+  if ((dayOnly?.k === 'md' || dayOnly?.k === 'dom') && at.getTime() - ref.getTime() > YEAR_MS && (!cued || !ASKING.test(clauseBefore(s, start) + clauseAfter(s, end)))) return 'past';
+  if (VALIDITY_BEFORE.test(clauseBefore(s, start))) return 'period';
+  if (SUPERSEDED_BEFORE.test(clauseBefore(s, start)) || SUPERSEDED_AFTER.test(s.slice(end))) return 'superseded';
   const sb = sentenceBefore(s, start);
   const sa = sentenceAfter(s, end);
   const hours = HOURS_ANY.exec(sb);

@@ -72,6 +72,8 @@ const FORECAST_LEAD = /(?:将于|将在|预计(?:于|在)?|预计将于)\s*$/;
 const CLOSING_AFTER = /^\s*(?:截止|结束|关闭|停止|为止)/;
 /** 时间：12月3日下午2:30 / 地点：街道三楼: a time under a plain label with a place beside it is an event's. */
 const PLAIN_TIME_LABEL = /(?:^|[^截止报送提交完成办结])时间\s*[:：]\s*$/;
+/** 上班后第一时间, 到岗后立即: immediacy that starts at the time before it. */
+const PROMPT_AFTER = /^\s*(?:到岗|到单位|返岗|上班)?\s*(?:后|之后|以后)\s*(?:请|须|要)?\s*(?:第一时间|立即|立刻|马上|即刻|尽快)/;
 /** Words before a clock range that make it opening hours: 工作日, 周一至周五, 每天. */
 const HOURS_QUALIFIER = /(?:工作日|(?:周|星期)[一二三四五六日天]\s*(?:至|到|-|—|～|~)\s*(?:周|星期)?[一二三四五六日天]|每天|每日|全天)\s*(?:的)?\s*(?:上午|下午|早上|晚上)?\s*$/;
 /** 有效期至2027年12月31日: how long a rule holds, not a limit. */
@@ -228,6 +230,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
   const events: typeof matches = [];
   let immediate = false;
   let pending: { i: number; ev: Evaluated; start: Group } | undefined;
+  let skipUntil = -1;
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i];
     const ev = pending?.i === i ? pending.ev : evaluate(i);
@@ -251,6 +254,13 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
       }
     }
     const before = s.slice(0, g.start);
+    // 下周一上班后第一时间报送: due when that time comes, not now.
+    const promptAfter = timed && PROMPT_AFTER.exec(after);
+    if (promptAfter) {
+      matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit: true, conflict: ev.conflict });
+      skipUntil = g.end + promptAfter[0].length;
+      continue;
+    }
     if (timed && (STARTS_AFTER.test(after) || STARTS_BEFORE.test(before) || ATTRIBUTE_AFTER.test(after))) continue;
     // 截至11月20日，已完成…: a status as of a date, not a limit.
     const status = STATUS_BEFORE.test(before) && STATUS_AFTER.test(after);
@@ -262,6 +272,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     const relative = ev.kind === 'duration' || ev.kind === 'immediate' || g.tokens[0].workdays !== undefined;
     if (relative && ev.kind !== 'immediate' && AFTER_EVENT.test(before)) continue;
     if (relative && conditional(s, g)) continue;
+    if (ev.kind === 'immediate' && g.start < skipUntil) continue;
     if (ev.kind === 'immediate') immediate = true;
     const explicit = !timed || g.tokens[0].workdays !== undefined || cued;
     // A time with no cue binds only where its clause asks for something: 周五下午街道停电 or 周六：9:00—12:00 set none.

@@ -33,7 +33,7 @@ const ATTRIBUTE_AFTER = /^\s*的/;
 const DEADLINE_AFTER = /^\s*(?:前|之前|以前|截止|为止|止|以内|之内|内|期间|下班|结束前|报|交|上报|上交|报送|提交|反馈|回复|完成|办结|到位|到岗|报到|上传|录入|发送|发至|发到|送达)/;
 const STATUS_BEFORE = /(?:截至|截止到|截止)\s*$/;
 const STATUS_AFTER = /^\s*[，,]/;
-const DEADLINE_BEFORE = /(?:(?<!已)于|至|到|截至|截止|最迟|最晚|不晚于|务必|须|需|限|期限为|时间为|时间[:：])\s*$/;
+const DEADLINE_BEFORE = /(?:(?<!已)于|至|到|截至|截止|截止(?:日期|时间)\s*(?:为|是|[:：])?|最迟|最晚|不晚于|务必|须|需|限|期限为|时间为|时间[:：])\s*$/;
 
 /*
  * Times of things other than what recipients are asked to do set no deadline at all, even when nothing else
@@ -195,9 +195,10 @@ function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): s
   if (clockOnly && !DEADLINE_AFTER.test(sa) && (WEEKDAY_SPAN.test(sb) || (OPEN_WORDS.test(sa) && !REQUEST.test(sb)))) return 'hours';
   if (RECURRING.test(sb) || /每\s*$/.test(sb) || s.startsWith('每', start) || /^\s*(?:的)?每(?:天|日|晚|周)/.test(sa)) return 'recurring';
   if (ISSUED_LABEL.test(sb)) return 'signed';
-  if (EVENT_LABEL.test(sb) || EVENT_AFTER.test(sa) || MEETING_LEAD.test(sb)) return 'event';
   // 请于12月3日下午2:30准时参加会议: 于 alone does not make an attended time a limit; 前 or a delivery verb does.
   const strong = DEADLINE_AFTER.test(s.slice(end)) || /(?:前|之前|以前|内|之内|以内)$/.test(s.slice(start, end));
+  // 值班安排于本周五前报送: the label names what is delivered, the time is its limit.
+  if ((EVENT_LABEL.test(sb) && !strong) || EVENT_AFTER.test(sa) || MEETING_LEAD.test(sb)) return 'event';
   if (!strong && (ATTEND.test(sb + sa) || ATTEND_AFTER.test(sa))) return 'event';
   if (!strong && PLAIN_TIME_LABEL.test(sb) && /地\s*点\s*[:：]/.test(s.slice(end, end + 80))) return 'event';
   if (!strong && FORECAST_LEAD.test(sb) && !CLOSING_AFTER.test(sa) && !ASKING.test(clauseAfter(s, end))) return 'event';

@@ -51,13 +51,13 @@ const RECURRING = /每(?:天|日|晚|早|周|个?星期|个?礼拜|月|个月|�
 /** 演练结束后一周内: a span counted from something else than the notice (收到通知后 is the notice itself). */
 const AFTER_EVENT = /(?:结束|完成|举办|开展|召开|活动|演练|会议|培训|发生|出院|到岗|验收|整改)[^，,。；;！？\n]{0,4}(?:后|之后|以后)\s*$/;
 /** An event's own time: 会议时间：, 培训日期为. */
-const EVENT_LABEL = /(?:(?:会议?|培训|活动|开会|报到|考试|笔试|面试|体检|讲座|开班|开学|开课|上课|集合|演练|比赛|演出|展览|义诊|仪式|督查|暗访|考核|验收|评审|评估|调研|观摩|检查组|停水|停电|施工)(?:时间|日期)|(?:值班|放假|假期|活动|培训|会议|演练)安排)\s*(?:为|是|定于|定在|改为|改在|调整为|[:：])?[^，,。；;！？\n]{0,30}$/;
+const EVENT_LABEL = /(?:(?:会议?|培训|活动|开会|报到|出发|乘车|放假|休假|考试|笔试|面试|体检|讲座|开班|开学|开课|上课|集合|演练|比赛|演出|展览|义诊|仪式|督查|暗访|考核|验收|评审|评估|调研|观摩|检查组|停水|停电|施工)(?:时间|日期)|(?:值班|放假|假期|活动|培训|会议|演练)安排)\s*(?:为|是|定于|定在|改为|改在|调整为|[:：])?[^，,。；;！？\n]{0,30}$/;
 /** 调度会定于, 观摩会定在, 推进会改在: a meeting named before its time. */
 const MEETING_LEAD = /(?<![委协工商学金事社监])会(?:议)?\s*(?:定于|定在|拟于|将于|计划于|改为|改在|改到|调整为|调整到|推迟到|提前到|于)[^，,。；;！？\n]{0,6}$/;
 /** 准时参加, 按时到场: a time the recipients attend, not one they deliver by. */
 const ATTEND = /(?:准时|按时)\s*(?:参加|参会|出席|到场|到会|到达|集合|报到)/;
 /** 明天上午9点到街道三楼开会, 下午2点赴区行政中心参加培训. */
-const ATTEND_AFTER = /^\s*(?:在|到|赴|于)?[^，,。；;！？\n]{0,20}?(?:开会|参会|参加|出席|召开|举行|举办|集合|座谈|观摩|培训|授课|听课)/;
+const ATTEND_AFTER = /^\s*(?:在|到|赴|于)?[^，,。；;！？\n]{0,20}?(?:开会|参会|参加|出席|召开|举行|举办|集合|座谈|观摩|培训|授课|听课|报到)/;
 /** 印发日期：, 发布时间：: when the notice was issued. */
 const ISSUED_LABEL = /(?:印发|发布|发文|成文|签发|制发|转发|下发)(?:时间|日期)\s*[:：]?\s*$/;
 /**
@@ -144,7 +144,7 @@ function asking(s: string, g: Group): boolean {
     // 本周四上午10点，区领导来社区调研，请做好准备: the next clause says what happens then.
     const sb = sentenceBefore(s, g.start);
     const sa = sentenceAfter(s, g.end);
-    return !words.test(sb + sa) || ASKING.test(clauseAfter(s, g.end + (/^\s*[，,]/.exec(after)?.[0].length ?? 0)));
+    return !words.test(sb + sa) || ASKING.test(clauseAfter(s, g.end + (/^\s*[，,]/.exec(s.slice(g.end))?.[0].length ?? 0)));
   }
   return ASKING.test(before + s.slice(g.start, g.end) + after);
 }

@@ -222,7 +222,9 @@ export const DAY_RULES: Rule[] = [
   { re: /后天/g, make: () => day({ k: 'rel', days: 2 }) },
   { re: /(?<![提之以日天\d])前天/g, make: () => day({ k: 'rel', days: -2 }) },
   { re: /明天|明日|明儿|次日|翌日/g, make: () => day({ k: 'rel', days: 1 }) },
-  { re: /今天|今日|今儿|当天|当日|本日/g, make: () => day({ k: 'rel', days: 0 }) },
+  { re: /今天|今日|今儿|本日/g, make: () => day({ k: 'rel', days: 0 }) },
+  // 收到通知当天 is today; 11月30日当天 and 活动当天 are that day, named elsewhere.
+  { re: /(?<=^|[\s，,。：:；;！!请于在须需务即知到])(?:当天|当日)/g, make: () => day({ k: 'rel', days: 0 }) },
   { re: /昨天|昨日/g, make: () => day({ k: 'rel', days: -1 }) },
 
 ];

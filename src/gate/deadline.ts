@@ -33,7 +33,7 @@ const ATTRIBUTE_AFTER = /^\s*的/;
 const DEADLINE_AFTER = /^\s*(?:前|之前|以前|截止|为止|止|以内|之内|内|期间|下班|结束前|报|交|上报|上交|报送|提交|反馈|回复|完成|办结|到位|到岗|报到|上传|录入|发送|发至|发到|送达)/;
 const STATUS_BEFORE = /(?:截至|截止到|截止)\s*$/;
 const STATUS_AFTER = /^\s*[，,]/;
-const DEADLINE_BEFORE = /(?:(?<!已)于|至|到|截至|截止|截止(?:日期|时间)\s*(?:为|是|[:：])?|最迟|最晚|不晚于|务必|须|需|限|期限为|时间为|时间[:：])\s*$/;
+const DEADLINE_BEFORE = /(?:(?<!已)于|至|到|截至|截止|截止(?:日期|时间)\s*(?:为|是|[:：])?|最迟|最晚|不晚于|不迟于|不超过|务必|须|需|限|期限为|时间为|时间[:：])\s*$/;
 
 /*
  * Times of things other than what recipients are asked to do set no deadline at all, even when nothing else
@@ -203,6 +203,11 @@ function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): s
   if (!strong && PLAIN_TIME_LABEL.test(sb) && /地\s*点\s*[:：]/.test(s.slice(end, end + 80))) return 'event';
   if (!strong && FORECAST_LEAD.test(sb) && !CLOSING_AFTER.test(sa) && !ASKING.test(clauseAfter(s, end))) return 'event';
   if (DONE_BEFORE.test(sb)) return 'past';
+  // 昨天下午3点前未报送的社区…: a limit already gone, named by a past day word, is not asked for now.
+  const named = g.tokens.find((t) => t.day)?.day;
+  const gone = (named?.k === 'rel' && named.days < 0) || (named?.k === 'wd' && (named.week ?? 0) < 0);
+  // A text that is only the time (上周五前) is kept: the caller reports a limit already passed.
+  if (gone && /[\p{L}\d]/u.test(sb + sa.replace(/^\s*(?:之前|以前|前)/, ''))) return 'past';
   if (PERIOD_NOTE.test(sb)) return 'period';
   if (EVENT_LEAD.test(sb) && EVENT_WORD.test(sa) && !/报送|上报|提交|上交|反馈|报名/.test(sa)) return 'event';
   if (STATUS_BEFORE.test(sb) && STATUS_WORDS.test(sa)) return 'status';

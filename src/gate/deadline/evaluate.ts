@@ -133,7 +133,7 @@ function evaluateTimed(g: Group, text: string, ctx: EvalContext, range?: RangeSt
 
   let minutes: number;
   if (clock) minutes = clockMinutes(clock, period);
-  else if (markTok) minutes = markTok.mark === 'start' ? cal.startMinutes : period === 'morning' ? 12 * 60 : cal.endMinutes;
+  else if (markTok) minutes = markTok.mark === 'start' ? cal.startMinutes : period === 'morning' || period === 'noon' ? 12 * 60 : cal.endMinutes;
   else if (period) minutes = periodEnd(period, cal);
   else minutes = cal.endMinutes;
 

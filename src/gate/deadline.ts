@@ -174,6 +174,12 @@ function isHoursRange(s: string, g: Group, start: Group | undefined): boolean {
   return weekdays(start) && weekdays(g) && /^\s*[：:，,]?\s*(?:上午|下午|早上|晚上)?\s*\d{1,2}\s*[:：点]/.test(s.slice(g.end));
 }
 
+/** 昨天, 上周五: a day named as gone. */
+function namedAsGone(g: Group): boolean {
+  const named = g.tokens.find((t) => t.day)?.day;
+  return (named?.k === 'rel' && named.days < 0) || (named?.k === 'wd' && (named.week ?? 0) < 0);
+}
+
 /** Why a time is not what recipients are asked to do by, or null when it may be. */
 function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): string | null {
   const { start, end } = g;
@@ -203,11 +209,6 @@ function notAskedFor(s: string, g: Group, cued: boolean, at: Date, ref: Date): s
   if (!strong && PLAIN_TIME_LABEL.test(sb) && /地\s*点\s*[:：]/.test(s.slice(end, end + 80))) return 'event';
   if (!strong && FORECAST_LEAD.test(sb) && !CLOSING_AFTER.test(sa) && !ASKING.test(clauseAfter(s, end))) return 'event';
   if (DONE_BEFORE.test(sb)) return 'past';
-  // 昨天下午3点前未报送的社区…: a limit already gone, named by a past day word, is not asked for now.
-  const named = g.tokens.find((t) => t.day)?.day;
-  const gone = (named?.k === 'rel' && named.days < 0) || (named?.k === 'wd' && (named.week ?? 0) < 0);
-  // A text that is only the time (上周五前) is kept: the caller reports a limit already passed.
-  if (gone && /[\p{L}\d]/u.test(sb + sa.replace(/^\s*(?:之前|以前|前)/, ''))) return 'past';
   if (PERIOD_NOTE.test(sb)) return 'period';
   if (EVENT_LEAD.test(sb) && EVENT_WORD.test(sa) && !/报送|上报|提交|上交|反馈|报名/.test(sa)) return 'event';
   if (STATUS_BEFORE.test(sb) && STATUS_WORDS.test(sa)) return 'status';
@@ -232,7 +233,7 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     }
   };
 
-  const matches: (DeadlineMatch & { explicit: boolean; conflict?: Evaluated['conflict'] })[] = [];
+  const matches: (DeadlineMatch & { explicit: boolean; conflict?: Evaluated['conflict']; gone?: boolean })[] = [];
   const events: typeof matches = [];
   let immediate = false;
   let pending: { i: number; ev: Evaluated; start: Group } | undefined;
@@ -283,12 +284,15 @@ export function extractDeadline(text: string, ref: Date, cal: WorkCalendar): Dea
     const explicit = !timed || g.tokens[0].workdays !== undefined || cued;
     // A time with no cue binds only where its clause asks for something: 周五下午街道停电 or 周六：9:00—12:00 set none.
     if (!explicit && ev.kind !== 'period' && ev.kind !== 'workdays' && !asking(s, g)) continue;
-    matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit, conflict: ev.conflict });
+    matches.push({ text: text.slice(g.start, g.end), index: g.start, at: ev.at, kind: ev.kind, explicit, conflict: ev.conflict, gone: timed && namedAsGone(g) });
   }
   // 请于会前报送: what is asked is due when the event starts.
   if (BEFORE_EVENT.test(s)) matches.push(...events);
-  const binding = matches.some((m) => m.explicit) ? matches.filter((m) => m.explicit) : matches;
-  const out = binding.map(({ explicit: _explicit, conflict: _conflict, ...m }) => m);
+  const asked = matches.some((m) => m.explicit) ? matches.filter((m) => m.explicit) : matches;
+  // 昨天下午3点前未报送的社区，请今天上午11点前补报: a limit named as gone yields to one still ahead; alone
+  // (昨天前报送名单) it is kept, so that the sender is told it has passed.
+  const binding = asked.some((m) => !m.gone) ? asked.filter((m) => !m.gone) : asked;
+  const out = binding.map(({ explicit: _explicit, conflict: _conflict, gone: _gone, ...m }) => m);
   // A day that disagrees with its weekday is reported with both readings, never guessed.
   const torn = binding.find((m) => m.conflict);
   if (torn?.conflict) {

@@ -11,7 +11,7 @@
  * while it runs; otherwise its score would depend on the machine it runs on.
  */
 import * as chrono from 'chrono-node';
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { atMinutes, formatLocal, parseInstant, ymd } from '../src/calendar/time';
 import { WorkCalendar } from '../src/calendar/work-calendar';
@@ -19,6 +19,9 @@ import { extractDeadline } from '../src/gate/deadline';
 import { SHARED } from './shared';
 
 const FILE = path.join(SHARED, 'bench/deadlines.jsonl');
+/** Whole notices written for this repo and held out while the extractor was changed (see docs/judgement.md). */
+const HELD_OUT_DIR = path.join(__dirname, '../test/gate/fixtures');
+const HELD_OUT = /^deadlines-unseen-\d+\.jsonl$/;
 
 interface Case {
   id: number | string;
@@ -33,8 +36,8 @@ interface Score {
   misses: { c: Case; got: string | null }[];
 }
 
-function loadCases(): Case[] {
-  return readFileSync(FILE, 'utf8')
+function loadCases(file = FILE): Case[] {
+  return readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Case);
@@ -93,11 +96,28 @@ function withTimeZone<T>(tz: string, fn: () => T): T {
 
 const pct = (s: Score): string => `${s.correct}/${s.total} (${((100 * s.correct) / s.total).toFixed(1)}%)`;
 
+/** The held-out notices, one line per file and one in total; misses listed so a regression shows its case. */
+function heldOut(cal: WorkCalendar): { lines: string[]; total: string } {
+  const files = existsSync(HELD_OUT_DIR) ? readdirSync(HELD_OUT_DIR).filter((f) => HELD_OUT.test(f)).sort() : [];
+  const lines: string[] = [];
+  let correct = 0;
+  let total = 0;
+  for (const f of files) {
+    const s = score(loadCases(path.join(HELD_OUT_DIR, f)), project(cal));
+    correct += s.correct;
+    total += s.total;
+    lines.push(`  ${`held-out ${f}`.padEnd(42)} ${pct(s)}`);
+    for (const { c, got } of s.misses) lines.push(`    #${c.id} ${c.text.replace(/\n/g, '⏎').slice(0, 80)} | ref ${c.ref} | got ${got} | want ${c.deadline}`);
+  }
+  return { lines, total: total ? pct({ correct, total, misses: [] }) : 'none' };
+}
+
 export async function benchDeadlines(): Promise<{ name: string; project: string; anchor: string }> {
+  const held = heldOut(new WorkCalendar());
   if (!existsSync(FILE)) {
     const why = `skipped: ${FILE} not found (set JIANFU_SHARED to the shared folder)`;
-    process.stdout.write(`deadlines ${why}\n`);
-    return { name: 'deadlines', project: why, anchor: '-' };
+    process.stdout.write(`deadlines ${why}\n${held.lines.join('\n')}\n`);
+    return { name: 'deadlines', project: `${why}; held-out ${held.total}`, anchor: '-' };
   }
   const cases = loadCases();
   const cal = new WorkCalendar();
@@ -108,7 +128,7 @@ export async function benchDeadlines(): Promise<{ name: string; project: string;
 
   const out: string[] = [];
   out.push(`deadlines (${path.relative(process.cwd(), FILE)}, ${cases.length} cases, exact match)`);
-  out.push(`  ${'jianfu extractDeadline'.padEnd(26)} ${pct(ours)}`);
+  out.push(`  ${'jianfu extractDeadline'.padEnd(26)} ${pct(ours)}   held-out notices ${held.total}`);
   out.push(`  ${'chrono-node zh'.padEnd(26)} ${pct(theirs)}  (timezone +08:00, TZ=Asia/Shanghai)`);
   out.push(`  ${'chrono-node zh, plain ref'.padEnd(26)} ${pct(naive)}  (ref as a Date, no timezone, machine TZ=${machineTz}; for reference only)`);
   if (ours.misses.length) {
@@ -117,9 +137,10 @@ export async function benchDeadlines(): Promise<{ name: string; project: string;
   }
   const chronoOnly = ours.misses.filter((m) => !theirs.misses.some((t) => t.c === m.c)).length;
   out.push(`  cases chrono gets and jianfu misses: ${chronoOnly}`);
-  out.push(`deadlines: jianfu ${pct(ours)} vs chrono-node zh ${pct(theirs)}`);
+  out.push(...held.lines);
+  out.push(`deadlines: jianfu ${pct(ours)} (held-out ${held.total}) vs chrono-node zh ${pct(theirs)}`);
   process.stdout.write(`${out.join('\n')}\n`);
-  return { name: 'deadlines', project: pct(ours), anchor: `chrono-node zh ${pct(theirs)}` };
+  return { name: 'deadlines', project: `${pct(ours)}, held-out ${held.total}`, anchor: `chrono-node zh ${pct(theirs)}` };
 }
 
 if (require.main === module) {

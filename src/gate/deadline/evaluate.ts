@@ -34,7 +34,7 @@ export interface EvalContext {
 }
 
 /** Words after 上班/下班 or a bare period word that make it a deadline (下班前, 中午前). */
-const BEFORE_CUE = /^\s*(?:前|之前|以前|为止|截止|时|结束前)/;
+const BEFORE_CUE = /^\s*(?:前|之前|以前|为止|截止|时|结束前|后\s*(?:请|须|要)?\s*(?:第一时间|立即|立刻|马上|即刻|尽快))/;
 const MINUTE = 60_000;
 const MAX_SCAN_DAYS = 3 * 366;
 
@@ -133,7 +133,7 @@ function evaluateTimed(g: Group, text: string, ctx: EvalContext, range?: RangeSt
 
   let minutes: number;
   if (clock) minutes = clockMinutes(clock, period);
-  else if (markTok) minutes = markTok.mark === 'start' ? cal.startMinutes : period === 'morning' ? 12 * 60 : cal.endMinutes;
+  else if (markTok) minutes = markTok.mark === 'start' ? cal.startMinutes : period === 'morning' || period === 'noon' ? 12 * 60 : cal.endMinutes;
   else if (period) minutes = periodEnd(period, cal);
   else minutes = cal.endMinutes;
 

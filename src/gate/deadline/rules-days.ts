@@ -15,8 +15,9 @@ const UNIT_MINUTES: Record<string, number> = {
 export const DAY_RULES: Rule[] = [
   // Working days and holidays.
   {
-    re: new RegExp(`(元旦|春节|过年|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?|(?<![\\d${CN}月])十一(?![月日号点时])|(?<![\\d${CN}去今明本当每近多几上下前半个新])年)(?:假期|长假|小长假|放假|节)?(?:结束)?\\s*(前|之前|以前|后|之后|以后)(?!天)(?:\\s*(?:第\\s*(${NUM})\\s*个?\\s*(?:工作日|天|日)|(?:的)?最后一个工作日))?`, 'g'),
+    re: new RegExp(`(元旦|春节|过年|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?|(?<![\\d${CN}月])十一(?![月日号点时])|(?<![\\d${CN}去今明本当每近多几上下前半个新])年)(?:假期|长假|小长假|放假|节)?(?:结束)?\\s*(前|之前|以前|后|之后|以后)(?!天)(?:\\s*(?:(?:上班|复工|返岗)?\\s*(?:第\\s*(${NUM})\\s*个?|首个?|头一?个?)\\s*(?:工作日|天|日)|(?:的)?最后一个工作日))?`, 'g'),
     make: (m) => {
+      // 国庆节后首个工作日, 中秋节后上班第一天: the same as 节后…, for the named holiday.
       const key = HOLIDAY_KEYS.find(([re]) => re.test(m[1]))?.[1];
       const k = m[3] === undefined ? 1 : num(m[3]);
       if (!key || !k || k > 30) return null;
@@ -161,7 +162,7 @@ export const DAY_RULES: Rule[] = [
     make: (m) => day({ k: 'month', part: m[1] === '中' ? 'middle' : 'end', offset: 0 }),
   },
   {
-    re: /(?:(\d{4})\s*年|(今年|本年度|本年|当年|明年|去年)\s*年?|(?<![\d零〇一二三四五六七八九十百千万去今明本当每近多几上下前])年)(?:底|末|内|之内|以内)/g,
+    re: /(?:(\d{4})\s*年|(今年|本年度|本年|当年|明年|去年)\s*年?|(?<![\d零〇一二三四五六七八九十百千万去今明本当每近多几上下前半])年)(?:底|末|内|之内|以内)/g,
     make: (m) => {
       if (m[1]) return day({ k: 'yearEnd', y: Number(m[1]) });
       const offset = m[2] === '明年' ? 1 : m[2] === '去年' ? -1 : 0;
@@ -221,7 +222,9 @@ export const DAY_RULES: Rule[] = [
   { re: /后天/g, make: () => day({ k: 'rel', days: 2 }) },
   { re: /(?<![提之以日天\d])前天/g, make: () => day({ k: 'rel', days: -2 }) },
   { re: /明天|明日|明儿|次日|翌日/g, make: () => day({ k: 'rel', days: 1 }) },
-  { re: /今天|今日|今儿|当天|当日|本日/g, make: () => day({ k: 'rel', days: 0 }) },
+  { re: /今天|今日|今儿|本日/g, make: () => day({ k: 'rel', days: 0 }) },
+  // 收到通知当天 is today; 11月30日当天 and 活动当天 are that day, named elsewhere.
+  { re: /(?<=^|[\s，,。：:；;！!请于在须需务即知到])(?:当天|当日)/g, make: () => day({ k: 'rel', days: 0 }) },
   { re: /昨天|昨日/g, make: () => day({ k: 'rel', days: -1 }) },
 
 ];

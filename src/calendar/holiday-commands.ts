@@ -83,7 +83,7 @@ async function show(ctx: CommandContext, raw: string): Promise<void> {
     return;
   }
   const days = await ctx.em.find(HolidayDay, { where: { year }, order: { date: 'ASC' } });
-  const source = days.some((d) => d.source === 'notice') ? '已导入国务院通知' : bundledCovers(year) ? '内置数据（chinese-days）' : '尚未导入，暂按周一至周五推算';
+  const source = days.some((d) => d.source === 'notice') ? '已导入国务院通知' : bundledCovers(year) ? '内置数据（chinese-days）' : '尚未导入，暂按周一至周五及法定节日推算';
   const lines = days.map((d) => `${d.date} ${d.kind === 'off' ? '放假' : '上班'}${d.name ? ' ' + d.name : ''}${d.source === 'manual' ? '（手工）' : ''}`);
   await ctx.reply([`${year}年日历：${source}。`, ...(lines.length ? [`数据库中的日期（${lines.length}天）：`, ...lines] : [])].join('\n'));
 }
@@ -145,7 +145,7 @@ export async function warnMissingSchedule(em: EntityManager, now: Date, calendar
   const admins = await em.find(ChatGroup, { where: { kind: 'admin' } });
   for (const g of admins) {
     await enqueue(em, { platform: g.platform, botId: g.botId, chatId: g.chatId, chatType: 'group' },
-      { kind: 'text', text: `${year + 1}年节假日安排尚未导入，日历暂按周一至周五推算。国务院通知发布后，请发送 /节假日 导入 并粘贴全文。` },
+      { kind: 'text', text: `${year + 1}年节假日安排尚未导入，日历暂按周一至周五及法定节日推算。国务院通知发布后，请发送 /节假日 导入 并粘贴全文。` },
       { dedupeKey: `${key}:${g.id}`, notBefore: now, now });
   }
   return admins.length;

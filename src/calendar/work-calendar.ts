@@ -2,11 +2,13 @@
  * Working days and working hours in Asia/Shanghai.
  *
  * Precedence for a date: DB-provided overrides, then the bundled State Council schedule
- * (chinese-days, 2004–2026), then the plain Monday–Friday rule. A year listed in
+ * (chinese-days, 2004–2026), then, for a year neither covers, the days off fixed by law, then the plain
+ * Monday–Friday rule. A year listed in
  * `loadedYears` is taken to be fully described by the overrides (an admin pasted that
  * year's notice), so the bundled data is not consulted for it.
  */
 import { bundledCovers, bundledKind, bundledName } from './chinese-days-data';
+import { statutoryDays } from './statutory-days';
 import {
   addDays,
   atMinutes,
@@ -66,9 +68,11 @@ export class WorkCalendar {
   isWorkingDay(date: string): boolean {
     const o = this.overrides.get(date);
     if (o) return o.kind === 'work';
-    if (!this.loaded.has(Number(date.slice(0, 4)))) {
+    const year = Number(date.slice(0, 4));
+    if (!this.loaded.has(year)) {
       const kind = bundledKind(date);
       if (kind) return kind === 'work';
+      if (!bundledCovers(year) && statutoryDays(year).has(date)) return false;
     }
     return weekdayOf(date) <= 5;
   }
@@ -76,8 +80,9 @@ export class WorkCalendar {
   dayName(date: string): string | undefined {
     const o = this.overrides.get(date);
     if (o) return o.name;
-    if (this.loaded.has(Number(date.slice(0, 4)))) return undefined;
-    return bundledName(date);
+    const year = Number(date.slice(0, 4));
+    if (this.loaded.has(year)) return undefined;
+    return bundledCovers(year) ? bundledName(date) : statutoryDays(year).get(date);
   }
 
   hasScheduleFor(year: number): boolean {

@@ -46,7 +46,7 @@ describe('time helpers (+08:00)', () => {
       execFileSync(process.execPath, ['--import', 'tsx', probe], { cwd: root, env: { ...process.env, TZ: tz }, encoding: 'utf8' }));
     const first = JSON.parse(outputs[0]);
     expect(first.working).to.deep.equal([true, false, true, true, false, true, false]);
-    expect(first.names).to.deep.equal(['国庆节', '春节']);
+    expect(first.names).to.deep.equal(['国庆节', '春节', '春节', '端午节', '中秋节']); // 2027: lunar days off by law
     expect(first.local).to.deep.equal(['2026-11-23', '00:15', '2026-03-08T02:30:00+08:00']);
     expect(first.deadlines[0]).to.equal('2026-11-24T17:30:00+08:00');
     for (const o of outputs.slice(1)) expect(JSON.parse(o)).to.deep.equal(first);

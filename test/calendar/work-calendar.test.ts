@@ -25,12 +25,13 @@ describe('WorkCalendar', () => {
     });
   });
 
-  it('answers working days: adjusted weekends, holidays, plain weeks, and Mon–Fri beyond 2026', () => {
+  it('answers working days: adjusted weekends, holidays, plain weeks, and beyond 2026 the days off fixed by law, else Mon–Fri', () => {
     const table: [string, boolean][] = [
       ['2026-02-14', true], ['2026-02-28', true], ['2026-09-20', true], ['2026-10-10', true], ['2026-01-04', true],
       ['2026-02-16', false], ['2026-02-23', false], ['2026-10-01', false], ['2026-10-07', false], ['2026-06-19', false],
       ['2026-11-23', true], ['2026-11-27', true], ['2026-11-28', false], ['2026-11-29', false],
-      ['2027-01-01', true], ['2027-01-02', false], ['2027-02-08', true], ['2027-10-01', true],
+      ['2027-01-01', false], ['2027-01-04', true], ['2027-02-05', false], ['2027-02-08', false], ['2027-02-09', true],
+      ['2027-04-05', false], ['2027-05-03', true], ['2027-06-09', false], ['2027-09-15', false], ['2027-10-01', false], ['2027-10-04', true],
     ];
     for (const [date, working] of table) expect(cal.isWorkingDay(date), date).to.equal(working);
   });
@@ -39,7 +40,9 @@ describe('WorkCalendar', () => {
     expect(cal.dayName('2026-10-01')).to.equal('国庆节');
     expect(cal.dayName('2026-02-17')).to.equal('春节');
     expect(cal.dayName('2026-11-23')).to.equal(undefined);
-    expect(cal.dayName('2027-01-01')).to.equal(undefined);
+    expect(cal.dayName('2027-01-01')).to.equal('元旦');
+    expect(cal.dayName('2027-02-06')).to.equal('春节');
+    expect(cal.dayName('2027-01-04')).to.equal(undefined);
   });
 
   it('knows which years it has a schedule for', () => {
@@ -79,7 +82,9 @@ describe('WorkCalendar', () => {
     it('are replaced by setOverrides', () => {
       const c = new WorkCalendar({ overrides, loadedYears: [2027] });
       c.setOverrides([]);
-      expect(c.isWorkingDay('2027-01-01')).to.equal(true);
+      // Back to no schedule for 2027: only the statutory days are off again.
+      expect(c.isWorkingDay('2027-02-06')).to.equal(false);
+      expect(c.isWorkingDay('2027-02-10')).to.equal(true);
       expect(c.hasScheduleFor(2027)).to.equal(false);
     });
 
@@ -92,7 +97,7 @@ describe('WorkCalendar', () => {
     const table: [string, boolean][] = [
       ['2026-11-23T08:29', false], ['2026-11-23T08:30', true], ['2026-11-23T17:29', true], ['2026-11-23T17:30', false],
       ['2026-10-01T10:00', false], ['2026-10-10T10:00', true], ['2026-02-14T09:00', true], ['2026-11-28T10:00', false],
-      ['2027-01-01T10:00', true],
+      ['2027-01-01T10:00', false], ['2027-01-04T10:00', true],
     ];
     for (const [s, expected] of table) expect(cal.isWorkingTime(at(s)), s).to.equal(expected);
   });
@@ -106,7 +111,7 @@ describe('WorkCalendar', () => {
       ['2026-09-30T17:30', '2026-10-08T08:30'],
       ['2026-02-13T18:00', '2026-02-14T08:30'],
       ['2026-02-14T18:00', '2026-02-24T08:30'],
-      ['2026-12-31T18:00', '2027-01-01T08:30'],
+      ['2026-12-31T18:00', '2027-01-04T08:30'],
     ];
     for (const [from, expected] of table) expect(fmt(cal.nextWorkingStart(at(from))), from).to.equal(expected);
   });
@@ -127,8 +132,8 @@ describe('WorkCalendar', () => {
       ['2026-09-30', 3, '2026-10-10'],
       ['2026-02-13', 1, '2026-02-14'],
       ['2026-02-13', 2, '2026-02-24'],
-      ['2026-12-31', 1, '2027-01-01'],
-      ['2026-12-31', 2, '2027-01-04'],
+      ['2026-12-31', 1, '2027-01-04'],
+      ['2026-12-31', 2, '2027-01-05'],
       ['2026-10-08', -1, '2026-09-30'],
       ['2026-02-24', -1, '2026-02-14'],
       ['2026-11-25', 0, '2026-11-25'],
@@ -145,7 +150,7 @@ describe('WorkCalendar', () => {
       ['2026-11-28T10:00', 30, '2026-11-30T09:00'],
       ['2026-09-30T17:00', 60, '2026-10-08T09:00'],
       ['2026-02-14T17:00', 60, '2026-02-24T09:00'],
-      ['2026-12-31T17:00', 60, '2027-01-01T09:00'],
+      ['2026-12-31T17:00', 60, '2027-01-04T09:00'],
       ['2026-10-08T09:00', -60, '2026-09-30T17:00'],
       ['2026-11-30T08:00', -30, '2026-11-27T17:00'],
       ['2026-11-23T12:00', 0, '2026-11-23T12:00'],
@@ -161,7 +166,7 @@ describe('WorkCalendar', () => {
       ['2026-11-27T20:00', 1, '2026-11-30T17:30'],
       ['2026-02-13T07:00', 1, '2026-02-14T08:30'],
       ['2026-02-13T10:00', 2, '2026-02-24T10:00'],
-      ['2026-12-30T11:00', 2, '2027-01-01T11:00'],
+      ['2026-12-30T11:00', 2, '2027-01-04T11:00'],
       ['2026-10-08T10:00', -1, '2026-09-30T10:00'],
       ['2026-11-28T10:00', 0, '2026-11-30T10:00'],
     ];
@@ -178,7 +183,7 @@ describe('WorkCalendar', () => {
       ['2026-09-30T17:00', '2026-10-08T09:00', 60],
       ['2026-09-30T08:30', '2026-10-11T00:00', 4 * 540], // 09-30, 10-08, 10-09 and the working Saturday 10-10
       ['2026-02-13T17:00', '2026-02-24T09:00', 30 + 540 + 30],
-      ['2026-12-31T17:00', '2027-01-04T09:00', 30 + 540 + 30],
+      ['2026-12-31T17:00', '2027-01-04T09:00', 30 + 30], // 2027-01-01 is off by law
       ['2026-11-23T10:00', '2026-11-23T09:00', -60],
       ['2026-11-28T10:00', '2026-11-29T10:00', 0],
     ];

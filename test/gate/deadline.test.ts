@@ -166,7 +166,7 @@ const CASES: Case[] = [
   ['3个工作日内', BEFORE_MAY_DAY, T('2026-05-08')],
   ['4个工作日内', BEFORE_MAY_DAY, T('2026-05-09')],
   ['3个工作日内', YEAR_END, T('2026-12-31')],
-  ['两个工作日内', LAST_DAY, T('2027-01-04')],
+  ['两个工作日内', LAST_DAY, T('2027-01-05')], // 2027-01-01 is off by law before any schedule is imported
   // Holidays.
   ['节后', BEFORE_NATIONAL_DAY, T('2026-10-08')],
   ['节后上班前', BEFORE_NATIONAL_DAY, T('2026-10-08', '08:30')],
@@ -274,11 +274,14 @@ describe('extractDeadline', () => {
     expect(run('2个工作日内', MON, late)).to.equal(T('2026-11-25', '18:00'));
   });
 
-  it('uses overrides for years without a published schedule', () => {
-    const withNewYear = new WorkCalendar({ overrides: [{ date: '2027-01-01', kind: 'off', name: '元旦' }], loadedYears: [2027] });
-    expect(run('5个工作日内', YEAR_END)).to.equal(T('2027-01-04'));
-    expect(run('5个工作日内', YEAR_END, withNewYear)).to.equal(T('2027-01-05'));
-    expect(run('两个工作日内', LAST_DAY, withNewYear)).to.equal(T('2027-01-05'));
+  it('uses the days off fixed by law for a year without a schedule, and an imported schedule over them', () => {
+    expect(run('5个工作日内', YEAR_END)).to.equal(T('2027-01-05'));
+    const imported = new WorkCalendar({
+      overrides: [{ date: '2027-01-01', kind: 'off', name: '元旦' }, { date: '2027-01-02', kind: 'work', name: '元旦' }],
+      loadedYears: [2027],
+    });
+    expect(run('5个工作日内', YEAR_END, imported)).to.equal(T('2027-01-04'));
+    expect(run('两个工作日内', LAST_DAY, imported)).to.equal(T('2027-01-04'));
   });
 
   it('returns an empty result for empty or invalid input', () => {

@@ -25,6 +25,13 @@ export interface FormalismCategory {
   patterns: RegExp[];
   /** Each group must also match in the trigger's sentence (e.g. a quota beside 点赞). */
   requires: RegExp[][];
+  /**
+   * Other sets of groups that make it a demand when `requires` does not: a photo of the work itself
+   * (活动照片, 入户照片) sent up is proof even without 备查, while a photo of a thing to fix needs a proof word.
+   */
+  alternatives: RegExp[][][];
+  /** Words anywhere in the notice that rule the category out unless `strong` matches (寻人, 搜救). */
+  noticeExceptions: RegExp[];
   exceptions: RegExp[];
   /** Words that make it a demand even where an exception matched: 「隐患整改后拍照留存备查」. */
   strong: RegExp[];
@@ -83,6 +90,8 @@ const categorySchema = z.object({
   explanation: z.string().trim().min(1, '不能为空'),
   patterns: z.array(patternSchema).min(1, '至少要有一条识别说法'),
   requires: z.array(z.array(patternSchema).min(1, '不能为空')).default([]),
+  alternatives: z.array(z.array(z.array(patternSchema).min(1, '不能为空')).min(1, '不能为空')).default([]),
+  noticeExceptions: z.array(patternSchema).default([]),
   exceptions: z.array(patternSchema).default([]),
   strong: z.array(patternSchema).default([]),
   outsideList: z.boolean().default(false),
@@ -142,6 +151,8 @@ export function loadFormalismPatterns(file: string): FormalismPatterns {
       explanation: r.data.explanation,
       patterns: r.data.patterns.map((p) => compile(p, where, 'giu', macros)),
       requires: r.data.requires.map((g) => g.map((p) => compile(p, where, 'iu', macros))),
+      alternatives: r.data.alternatives.map((set) => set.map((g) => g.map((p) => compile(p, where, 'iu', macros)))),
+      noticeExceptions: r.data.noticeExceptions.map((p) => compile(p, where, 'iu', macros)),
       exceptions: r.data.exceptions.map((p) => compile(p, where, 'iu', macros)),
       strong: r.data.strong.map((p) => compile(p, where, 'iu', macros)),
       outsideList: r.data.outsideList,
@@ -172,9 +183,21 @@ interface Demand {
   words: string[];
 }
 
+/** The words of `sentence` matching each group, or null when a group has no match outside a negated clause. */
+function contextOf(groups: RegExp[][], sentence: string): string[] | null {
+  const context: string[] = [];
+  for (const group of groups) {
+    const hit = group.map((g) => sentence.match(g)).find((x) => x && !NEGATION.test(sentence.slice(0, x.index).split(CLAUSE_BREAK).pop() ?? ''));
+    if (!hit) return null;
+    context.push(hit[0]);
+  }
+  return context;
+}
+
 /** Every place this category's demand is made: trigger not negated, required context present, no exception. */
 function demands(cat: FormalismCategory, folded: string, banned: [number, number][]): Demand[] {
   const found: Demand[] = [];
+  const ruledOut = cat.noticeExceptions.some((ex) => ex.test(folded));
   for (const re of cat.patterns) {
     for (const m of folded.matchAll(re)) {
       if (!m[0]) break;
@@ -182,18 +205,10 @@ function demands(cat: FormalismCategory, folded: string, banned: [number, number
       const end = m.index + m[0].length;
       if (NEGATION.test(spanAround(folded, m.index, end, CLAUSE_BREAK).before + m[0])) continue;
       const sentence = spanAround(folded, m.index, end, SENTENCE_BREAK).span;
-      if (cat.exceptions.some((ex) => ex.test(sentence)) && !cat.strong.some((st) => st.test(sentence))) continue;
-      const context: string[] = [];
-      let complete = true;
-      for (const group of cat.requires) {
-        const hit = group.map((g) => sentence.match(g)).find((x) => x && !NEGATION.test(sentence.slice(0, x.index).split(CLAUSE_BREAK).pop() ?? ''));
-        if (!hit) {
-          complete = false;
-          break;
-        }
-        context.push(hit[0]);
-      }
-      if (!complete) continue;
+      const strong = cat.strong.some((st) => st.test(sentence));
+      if ((ruledOut || cat.exceptions.some((ex) => ex.test(sentence))) && !strong) continue;
+      const context = [cat.requires, ...cat.alternatives].map((set) => contextOf(set, sentence)).find((c) => c !== null);
+      if (!context) continue;
       found.push({ index: m.index, length: m[0].length, words: [m[0], ...context] });
     }
   }

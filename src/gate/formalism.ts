@@ -183,6 +183,22 @@ interface Demand {
   words: string[];
 }
 
+/** List numbering and words that point back: 「2.照片于周五报送」「上述照片」 start a sentence about the one before. */
+const POINTS_BACK = /^\s*(?:[0-9一二三四五六七八九十]+[.、．)）]|[（(][0-9一二三四五六七八九十]+[)）])?\s*(?:请|并|将|把|上述|以上|相关|所有|此类|该|这些)?\s*$/;
+
+/**
+ * The sentence around a trigger; when the sentence opens with the trigger (a list item 「2.照片于周五报送」), the
+ * sentence before it too, because a list spreads one demand over its items: 「1.每户走访须拍照；2.照片于周五报送」.
+ */
+function scopeOf(text: string, start: number, end: number): string {
+  const { before, span } = spanAround(text, start, end, SENTENCE_BREAK);
+  if (!POINTS_BACK.test(before)) return span;
+  let j = start - before.length - 1;
+  while (j >= 0 && (SENTENCE_BREAK.test(text[j]) || /\s/.test(text[j]))) j--;
+  if (j < 0) return span;
+  return `${spanAround(text, j, j + 1, SENTENCE_BREAK).span}；${span}`;
+}
+
 /** The words of `sentence` matching each group, or null when a group has no match outside a negated clause. */
 function contextOf(groups: RegExp[][], sentence: string): string[] | null {
   const context: string[] = [];
@@ -204,7 +220,7 @@ function demands(cat: FormalismCategory, folded: string, banned: [number, number
       if (banned.some(([a, b]) => m.index >= a && m.index < b)) continue;
       const end = m.index + m[0].length;
       if (NEGATION.test(spanAround(folded, m.index, end, CLAUSE_BREAK).before + m[0])) continue;
-      const sentence = spanAround(folded, m.index, end, SENTENCE_BREAK).span;
+      const sentence = scopeOf(folded, m.index, end);
       const strong = cat.strong.some((st) => st.test(sentence));
       if ((ruledOut || cat.exceptions.some((ex) => ex.test(sentence))) && !strong) continue;
       const context = [cat.requires, ...cat.alternatives].map((set) => contextOf(set, sentence)).find((c) => c !== null);

@@ -30,6 +30,8 @@ export interface FormalismCategory {
    * (活动照片, 入户照片) sent up is proof even without 备查, while a photo of a thing to fix needs a proof word.
    */
   alternatives: RegExp[][][];
+  /** Groups that may match anywhere in the notice instead: a heading 「为迎接省级复审」 governs every item below it. */
+  noticeRequires: RegExp[][];
   /** Words anywhere in the notice that rule the category out unless `strong` matches (寻人, 搜救). */
   noticeExceptions: RegExp[];
   exceptions: RegExp[];
@@ -59,14 +61,14 @@ const SENTENCE_BREAK = /[。；！？;!?\n]/;
  * A demand introduced this way is being ruled out, not made: 「无需截图」「不得以打卡考核」「不统计转发量」.
  * 不得 alone is not here: 「不得少于」「不得低于」 set quotas; 不得 before a verb still negates.
  */
-const NEGATION = /不得(?!少于|低于|离场|缺|漏)|不要(?!合并)|不用|无需|无须|不需|不必|不再|严禁|禁止|杜绝|避免|取消|不搞|不以|防止|不统计|不作|不做|不设|不组织|不承担|不听|不看|不计|不强制|不搞|自愿|自行决定|由居民自愿/;
+const NEGATION = /不得(?!少于|低于|离场|缺|漏)|不(?:开展|进行|举办|采用|安排|下达|分配|要求)|不要(?!合并)|不用|无需|无须|不需|不必|不再|严禁|禁止|杜绝|避免|取消|不搞|不以|防止|不统计|不作|不做|不设|不组织|不承担|不听|不看|不计|不强制|自愿|自行决定|由居民自愿|被要求/;
 
 /**
  * A notice that forbids practices often lists them after one frame (严禁以下行为：一是…；二是…, 以下做法一律禁止：,
  * 取消事项：) or names them as problems found (存在“每日截图报送”等问题): everything in that scope is ruled out.
  */
 const BAN_LIST = /(?:严禁|禁止|不得|杜绝|取消|清理|纠正|叫停|停止)(?:出现|有)?(?:以下|下列)(?:行为|做法|事项|情形|要求)?[^。\n]{0,4}[：:]|(?:以下|下列)(?:做法|行为|事项|情形|要求)[^。\n]{0,8}(?:一律|均|全部)?(?:禁止|严禁|不得|取消|叫停)[^。\n]{0,4}[：:]?|(?:取消|清理|停止)(?:的)?(?:事项|要求|清单)[）)]?\s*[：:]|减负清单[^。\n]{0,12}[：:]/g;
-const PROBLEMS_FOUND = /存在[^。\n]{0,60}等(?:问题|现象|情况|做法)/;
+const PROBLEMS_FOUND = /(?:存在|发现|仍有|还有|出现)[^。\n]{0,80}等(?:问题|现象|情况|做法|行为)/;
 
 /** Where the notice rules practices out rather than asking for them: [start, end) spans of the text. */
 function bannedSpans(text: string): [number, number][] {
@@ -92,6 +94,7 @@ const categorySchema = z.object({
   requires: z.array(z.array(patternSchema).min(1, '不能为空')).default([]),
   alternatives: z.array(z.array(z.array(patternSchema).min(1, '不能为空')).min(1, '不能为空')).default([]),
   noticeExceptions: z.array(patternSchema).default([]),
+  noticeRequires: z.array(z.array(patternSchema).min(1, '不能为空')).default([]),
   exceptions: z.array(patternSchema).default([]),
   strong: z.array(patternSchema).default([]),
   outsideList: z.boolean().default(false),
@@ -153,6 +156,7 @@ export function loadFormalismPatterns(file: string): FormalismPatterns {
       requires: r.data.requires.map((g) => g.map((p) => compile(p, where, 'iu', macros))),
       alternatives: r.data.alternatives.map((set) => set.map((g) => g.map((p) => compile(p, where, 'iu', macros)))),
       noticeExceptions: r.data.noticeExceptions.map((p) => compile(p, where, 'iu', macros)),
+      noticeRequires: r.data.noticeRequires.map((g) => g.map((p) => compile(p, where, 'iu', macros))),
       exceptions: r.data.exceptions.map((p) => compile(p, where, 'iu', macros)),
       strong: r.data.strong.map((p) => compile(p, where, 'iu', macros)),
       outsideList: r.data.outsideList,
@@ -223,7 +227,9 @@ function demands(cat: FormalismCategory, folded: string, banned: [number, number
       const sentence = scopeOf(folded, m.index, end);
       const strong = cat.strong.some((st) => st.test(sentence));
       if ((ruledOut || cat.exceptions.some((ex) => ex.test(sentence))) && !strong) continue;
-      const context = [cat.requires, ...cat.alternatives].map((set) => contextOf(set, sentence)).find((c) => c !== null);
+      const context =
+        [cat.requires, ...cat.alternatives].map((set) => contextOf(set, sentence)).find((c) => c !== null) ??
+        (cat.noticeRequires.length ? contextOf(cat.noticeRequires, folded) : null);
       if (!context) continue;
       found.push({ index: m.index, length: m[0].length, words: [m[0], ...context] });
     }

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { explainingWords, features, MODEL_OPTIONS, readNotice, trainModel, type FormalismModel } from './formalism-model';
 
 export interface FormalismHit {
   /** Category id from the file, e.g. photo-proof. */
@@ -16,6 +18,8 @@ export interface FormalismHit {
   words: string[];
   /** Work outside the admission list (levies, certificates): the admission rule answers for it when it sees it. */
   outsideList: boolean;
+  /** 'rules' when the category's patterns made it a demand; 'model' when the classifier did, over a bare trigger. */
+  by: 'rules' | 'model';
 }
 
 export interface FormalismCategory {
@@ -40,8 +44,20 @@ export interface FormalismCategory {
   outsideList: boolean;
 }
 
+export interface FormalismClassifier {
+  model: FormalismModel;
+  /** A bare trigger becomes a demand at this probability or above. */
+  flag: number;
+  /** Below this probability the rules' demands are not held: the notice reads like the examples without any. */
+  veto: number;
+  /** How many labelled notices it was trained on. */
+  examples: number;
+}
+
 export interface FormalismPatterns {
   categories: FormalismCategory[];
+  /** Absent when the file names no examples: the rules alone decide. */
+  classifier?: FormalismClassifier;
 }
 
 export class FormalismPatternsError extends Error {}
@@ -99,10 +115,20 @@ const categorySchema = z.object({
   strong: z.array(patternSchema).default([]),
   outsideList: z.boolean().default(false),
 });
+const modelSchema = z
+  .object({
+    examples: z.string().trim().min(1, '不能为空'),
+    flag: z.number().gt(0).lt(1).default(0.5),
+    veto: z.number().min(0).lt(1).default(0.1),
+  })
+  .strict()
+  .refine((m) => m.veto < m.flag, { message: 'veto 须小于 flag' });
 const fileSchema = z.object({
   macros: z.record(z.string().regex(/^[A-Z]+$/, '宏名须为大写字母'), z.string().min(1)).default({}),
   categories: z.array(z.unknown()).min(1, '至少要有一类'),
+  model: modelSchema.optional(),
 });
+const exampleSchema = z.object({ text: z.string().trim().min(1), formalism: z.boolean() });
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -162,7 +188,43 @@ export function loadFormalismPatterns(file: string): FormalismPatterns {
       outsideList: r.data.outsideList,
     };
   });
-  return { categories };
+  const patterns: FormalismPatterns = { categories };
+  if (top.data.model) patterns.classifier = loadClassifier(patterns, path.resolve(path.dirname(file), top.data.model.examples), top.data.model);
+  return patterns;
+}
+
+/** Trained models by examples file and patterns file content: a process trains each once (tests load the file often). */
+const trained = new Map<string, FormalismModel>();
+
+function loadClassifier(p: FormalismPatterns, file: string, opts: { flag: number; veto: number }): FormalismClassifier {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new FormalismPatternsError(`形式主义样例 ${file} 无法读取：${(e as Error).message}`);
+  }
+  const examples = raw.split('\n').flatMap((line, i) => {
+    if (!line.trim()) return [];
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch {
+      throw new FormalismPatternsError(`形式主义样例第 ${i + 1} 行不是 JSON`);
+    }
+    const r = exampleSchema.safeParse(row);
+    if (!r.success) throw new FormalismPatternsError(`形式主义样例第 ${i + 1} 行须有 text 和 formalism（true/false）`);
+    return [r.data];
+  });
+  if (!examples.some((e) => e.formalism) || !examples.some((e) => !e.formalism)) {
+    throw new FormalismPatternsError(`形式主义样例 ${file} 须既有形式主义通知也有正常通知`);
+  }
+  const key = `${file}\u0000${raw}\u0000${p.categories.map((c) => c.patterns.map(String).join() + c.requires.flat().map(String).join() + c.exceptions.map(String).join()).join()}`;
+  let model = trained.get(key);
+  if (!model) {
+    model = trainModel(examples.map((e) => ({ vector: features(e.text, traceFormalism(p, e.text), MODEL_OPTIONS.features), label: e.formalism })));
+    trained.set(key, model);
+  }
+  return { model, flag: opts.flag, veto: opts.veto, examples: examples.length };
 }
 
 /**
@@ -179,12 +241,6 @@ function spanAround(text: string, start: number, end: number, stop: RegExp): { b
   let e = end;
   while (e < text.length && !stop.test(text[e])) e++;
   return { before: text.slice(s, start), span: text.slice(s, e) };
-}
-
-interface Demand {
-  index: number;
-  length: number;
-  words: string[];
 }
 
 /** List numbering and words that point back: 「2.照片于周五报送」「上述照片」 start a sentence about the one before. */
@@ -214,36 +270,68 @@ function contextOf(groups: RegExp[][], sentence: string): string[] | null {
   return context;
 }
 
-/** Every place this category's demand is made: trigger not negated, required context present, no exception. */
-function demands(cat: FormalismCategory, folded: string, banned: [number, number][]): Demand[] {
-  const found: Demand[] = [];
+/** What became of one trigger match: a demand, or why not. */
+export type TriggerOutcome = 'demand' | 'banned' | 'negated' | 'exception' | 'no-context';
+
+export interface Trigger {
+  category: string;
+  index: number;
+  length: number;
+  outcome: TriggerOutcome;
+  /** The sentence (or list items) the trigger was read in. */
+  sentence: string;
+  /** For a demand: the trigger, then each required context. */
+  words: string[];
+}
+
+/** Every trigger match of this category and what the rules made of it. */
+function traceCategory(cat: FormalismCategory, folded: string, banned: [number, number][]): Trigger[] {
+  const found: Trigger[] = [];
   const ruledOut = cat.noticeExceptions.some((ex) => ex.test(folded));
   for (const re of cat.patterns) {
     for (const m of folded.matchAll(re)) {
       if (!m[0]) break;
-      if (banned.some(([a, b]) => m.index >= a && m.index < b)) continue;
       const end = m.index + m[0].length;
-      if (NEGATION.test(spanAround(folded, m.index, end, CLAUSE_BREAK).before + m[0])) continue;
       const sentence = scopeOf(folded, m.index, end);
+      const at = { category: cat.id, index: m.index, length: m[0].length, sentence, words: [m[0]] };
+      if (banned.some(([a, b]) => m.index >= a && m.index < b)) {
+        found.push({ ...at, outcome: 'banned' });
+        continue;
+      }
+      if (NEGATION.test(spanAround(folded, m.index, end, CLAUSE_BREAK).before + m[0])) {
+        found.push({ ...at, outcome: 'negated' });
+        continue;
+      }
       const strong = cat.strong.some((st) => st.test(sentence));
-      if ((ruledOut || cat.exceptions.some((ex) => ex.test(sentence))) && !strong) continue;
+      if ((ruledOut || cat.exceptions.some((ex) => ex.test(sentence))) && !strong) {
+        found.push({ ...at, outcome: 'exception' });
+        continue;
+      }
       const context =
         [cat.requires, ...cat.alternatives].map((set) => contextOf(set, sentence)).find((c) => c !== null) ??
         (cat.noticeRequires.length ? contextOf(cat.noticeRequires, folded) : null);
-      if (!context) continue;
-      found.push({ index: m.index, length: m[0].length, words: [m[0], ...context] });
+      if (!context) {
+        found.push({ ...at, outcome: 'no-context' });
+        continue;
+      }
+      found.push({ ...at, outcome: 'demand', words: [m[0], ...context] });
     }
   }
   return found.sort((a, b) => a.index - b.index);
 }
 
-/** Each category found in the notice, at its first demand, with the words that made it one. */
-export function findFormalism(p: FormalismPatterns, text: string): FormalismHit[] {
+/** Every trigger match in the notice, each with what the rules made of it (the classifier's pattern features). */
+export function traceFormalism(p: FormalismPatterns, text: string): Trigger[] {
   const folded = foldWidth(text);
   const banned = bannedSpans(folded);
+  return p.categories.flatMap((cat) => traceCategory(cat, folded, banned)).sort((a, b) => a.index - b.index);
+}
+
+/** Each category the rules find in the notice, at its first demand, with the words that made it one. */
+function ruleHits(p: FormalismPatterns, text: string, trace: Trigger[]): FormalismHit[] {
   const hits: FormalismHit[] = [];
   for (const cat of p.categories) {
-    const all = demands(cat, folded, banned);
+    const all = trace.filter((t) => t.category === cat.id && t.outcome === 'demand');
     if (!all.length) continue;
     const first = all[0];
     const words = [...new Set(all.flatMap((d) => d.words))].map((w) => w.trim()).filter(Boolean);
@@ -255,7 +343,57 @@ export function findFormalism(p: FormalismPatterns, text: string): FormalismHit[
       index: first.index,
       words,
       outsideList: cat.outsideList,
+      by: 'rules',
     });
+  }
+  return hits;
+}
+
+/**
+ * The classifier's demand where the rules found none: the bare trigger (no context, or an exception word beside it)
+ * whose sentence carries the most weight, with the words that weighed most and the model's confidence.
+ */
+function modelHit(p: FormalismPatterns, c: FormalismClassifier, text: string, trace: Trigger[]): FormalismHit | null {
+  const reading = readNotice(c.model, text, trace);
+  if (reading.p < c.flag) return null;
+  const bare = trace.filter((t) => t.outcome === 'no-context' || t.outcome === 'exception');
+  let best: { t: Trigger; words: string[]; weight: number } | null = null;
+  for (const t of bare) {
+    const words = explainingWords(c.model, reading, t.sentence, 3);
+    const weight = words.reduce((sum, w) => sum + (reading.contributions.find((x) => x.term.slice(2).replace('_', '') === w)?.weight ?? 0), 0);
+    if (!best || weight > best.weight) best = { t, words, weight };
+  }
+  if (!best) return null;
+  const cat = p.categories.find((x) => x.id === best.t.category)!;
+  const match = text.slice(best.t.index, best.t.index + best.t.length);
+  const words = [match, ...best.words.filter((w) => w !== match)];
+  return {
+    category: cat.id,
+    label: cat.label,
+    explanation: `${cat.explanation}（按样例判断，依据“${words.join('、')}”，把握 ${Math.round(reading.p * 100)}%。）`,
+    match,
+    index: best.t.index,
+    words,
+    outsideList: cat.outsideList,
+    by: 'model',
+  };
+}
+
+/**
+ * Every demand in the notice, one per category, ordered by position. The rules speak first; with a classifier, a
+ * notice it reads as clean (below `veto`) keeps no rule demand, and one it reads as formalism (at or above `flag`)
+ * with no rule demand gets the classifier's, over a trigger the rules left without context.
+ */
+export function findFormalism(p: FormalismPatterns, text: string): FormalismHit[] {
+  const trace = traceFormalism(p, text);
+  let hits = ruleHits(p, text, trace);
+  const c = p.classifier;
+  if (c) {
+    if (hits.length && readNotice(c.model, text, trace).p < c.veto) hits = [];
+    else if (!hits.length) {
+      const hit = modelHit(p, c, text, trace);
+      if (hit) hits = [hit];
+    }
   }
   return hits.sort((a, b) => a.index - b.index);
 }

@@ -84,7 +84,8 @@ const NEGATION = /不得(?!少于|低于|离场|缺|漏)|不(?:开展|进行|举
  * 取消事项：) or names them as problems found (存在“每日截图报送”等问题): everything in that scope is ruled out.
  */
 const BAN_LIST = /(?:严禁|禁止|不得|杜绝|取消|清理|纠正|叫停|停止)(?:出现|有)?(?:以下|下列)(?:行为|做法|事项|情形|要求)?[^。\n]{0,4}[：:]|(?:以下|下列)(?:做法|行为|事项|情形|要求)[^。\n]{0,8}(?:一律|均|全部)?(?:禁止|严禁|不得|取消|叫停)[^。\n]{0,4}[：:]?|(?:取消|清理|停止)(?:的)?(?:事项|要求|清单)[）)]?\s*[：:]|减负清单[^。\n]{0,12}[：:]/g;
-const PROBLEMS_FOUND = /(?:存在|发现|仍有|还有|出现)[^。\n]{0,80}等(?:问题|现象|情况|做法|行为)/;
+const PROBLEMS_FOUND =
+  /(?:存在|发现|仍有|还有|出现)[^。\n]{0,80}等(?:问题|现象|情况|做法|行为)|(?:发现|检查中|督查中|查实)[^。\n]{0,40}(?:仍|还|依然|继续)(?:要求|下达|让|在)[^。\n]*(?:纠正|整改|问责|通报)/;
 
 /** Where the notice rules practices out rather than asking for them: [start, end) spans of the text. */
 function bannedSpans(text: string): [number, number][] {

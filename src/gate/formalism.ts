@@ -371,7 +371,7 @@ function modelHit(p: FormalismPatterns, c: FormalismClassifier, text: string, tr
   return {
     category: cat.id,
     label: cat.label,
-    explanation: `${cat.explanation}（按样例判断，依据“${words.join('、')}”，把握 ${Math.round(reading.p * 100)}%。）`,
+    explanation: `${cat.explanation.replace(/。$/, '')}；按样例判断，依据“${words.join('、')}”，把握 ${Math.round(reading.p * 100)}%。`,
     match,
     index: best.t.index,
     words,

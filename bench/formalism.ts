@@ -3,7 +3,7 @@
  * (a notice counts as flagged when at least one demand is found), beside the anchor of a bare trigger-word
  * list (照片, 截图, 打卡, 签到, 点赞, 转发, 下载, 扫码, 定位 …) on the same notices in the same run: what
  * matching words without context would give. Then the same on the held-out notices written in this repo
- * (test/gate/fixtures/formalism-unseen-4.jsonl), which neither the rules nor the classifier's examples were
+ * (test/gate/fixtures/formalism-unseen-5.jsonl), which neither the rules nor the classifier's examples were
  * tuned on; the run refuses to call them held out if any of them is among the examples.
  *
  * Run alone: node --import tsx bench/formalism.ts
@@ -15,7 +15,7 @@ import { SHARED } from './shared';
 
 const FILE = path.join(SHARED, 'bench/formalism.jsonl');
 const PATTERNS = path.resolve(__dirname, '../config/formalism.yaml');
-const HELD_OUT = path.resolve(__dirname, '../test/gate/fixtures/formalism-unseen-4.jsonl');
+const HELD_OUT = path.resolve(__dirname, '../test/gate/fixtures/formalism-unseen-5.jsonl');
 const EXAMPLES = path.resolve(__dirname, '../config/formalism-examples.jsonl');
 const TRIGGERS = /照片|截图|截屏|打卡|签到|点赞|转发|下载|扫码|定位|注册|关注|投票|台账|责任状|一票否决|展板|证明/;
 

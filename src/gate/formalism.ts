@@ -77,7 +77,7 @@ const SENTENCE_BREAK = /[。；！？;!?\n]/;
  * A demand introduced this way is being ruled out, not made: 「无需截图」「不得以打卡考核」「不统计转发量」.
  * 不得 alone is not here: 「不得少于」「不得低于」 set quotas; 不得 before a verb still negates.
  */
-const NEGATION = /不得(?!少于|低于|离场|缺|漏)|不(?:开展|进行|举办|采用|安排|下达|分配|要求)|不要(?!合并)|不用|无需|无须|不需|不必|不再|严禁|禁止|杜绝|避免|取消|不搞|不以|防止|不统计|不作|不做|不设|不组织|不承担|不听|不看|不计|不强制|自愿|自行决定|由居民自愿|被要求/;
+const NEGATION = /不得(?!少于|低于|离场|缺|漏)|不(?:开展|进行|举办|采用|安排|下达|分配|要求)|不要(?!合并)|不用|无需|无须|不需|不必|不再|严禁|禁止|杜绝|避免|取消|不搞|不以|防止|不统计|不作|不做|不设|不组织|不承担|不听|不看|不计|不强制|自愿|自行决定|由居民自愿|被要求|停止|停用|废止/;
 
 /**
  * A notice that forbids practices often lists them after one frame (严禁以下行为：一是…；二是…, 以下做法一律禁止：,

@@ -7,7 +7,7 @@ import { features, MODEL_OPTIONS, readNotice, trainModel } from '../../src/gate/
 
 const SHIPPED = path.join(__dirname, '../../config/formalism.yaml');
 const EXAMPLES = path.join(__dirname, '../../config/formalism-examples.jsonl');
-const HELD_OUT = path.join(__dirname, 'fixtures/formalism-unseen-4.jsonl');
+const HELD_OUT = path.join(__dirname, 'fixtures/formalism-unseen-5.jsonl');
 
 const lines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { text: string; formalism: boolean });
 

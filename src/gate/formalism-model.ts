@@ -97,9 +97,23 @@ function dot(weights: Map<string, number>, v: Map<string, number>): number {
 
 /** Stochastic gradient descent on the log loss; the same examples and seed give the same model. */
 export function trainModel(examples: { vector: Map<string, number>; label: boolean }[], options: ModelOptions = MODEL_OPTIONS): FormalismModel {
-  const weights = new Map<string, number>();
+  // Dense indices and typed arrays: start-up trains on every example forty times over.
+  const index = new Map<string, number>();
+  const rows = examples.map(({ vector, label }) => {
+    const idx = new Int32Array(vector.size);
+    const val = new Float64Array(vector.size);
+    let i = 0;
+    for (const [k, x] of vector) {
+      let j = index.get(k);
+      if (j === undefined) index.set(k, (j = index.size));
+      idx[i] = j;
+      val[i++] = x;
+    }
+    return { idx, val, y: label ? 1 : 0 };
+  });
+  const w = new Float64Array(index.size);
   let bias = 0;
-  const order = examples.map((_, i) => i);
+  const order = rows.map((_, i) => i);
   const random = rng(options.seed);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
@@ -107,16 +121,17 @@ export function trainModel(examples: { vector: Map<string, number>; label: boole
       [order[i], order[j]] = [order[j], order[i]];
     }
     const rate = options.rate / (1 + epoch / 10);
-    for (const i of order) {
-      const { vector, label } = examples[i];
-      const g = sigmoid(dot(weights, vector) + bias) - (label ? 1 : 0);
-      for (const [k, x] of vector) {
-        const w = weights.get(k) ?? 0;
-        weights.set(k, w - rate * (g * x + options.lambda * w));
-      }
+    for (const r of order) {
+      const { idx, val, y } = rows[r];
+      let z = bias;
+      for (let i = 0; i < idx.length; i++) z += w[idx[i]] * val[i];
+      const g = sigmoid(z) - y;
+      for (let i = 0; i < idx.length; i++) w[idx[i]] -= rate * (g * val[i] + options.lambda * w[idx[i]]);
       bias -= rate * g;
     }
   }
+  const weights = new Map<string, number>();
+  for (const [k, j] of index) weights.set(k, w[j]);
   const df = { yes: new Map<string, number>(), no: new Map<string, number>() };
   for (const { vector, label } of examples) {
     const m = label ? df.yes : df.no;

@@ -88,6 +88,33 @@ function rng(seed: number): () => number {
 }
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+const round = (x: number): number => Number(x.toPrecision(6));
+
+interface ModelJson {
+  format: 'jianfu-formalism-1';
+  /** Hash of the examples, the patterns and the options it was trained from. */
+  key: string;
+  options: ModelOptions;
+  bias: number;
+  generic: string[];
+  weights: [string, number][];
+}
+
+export function modelToJson(model: FormalismModel, key: string): ModelJson {
+  return { format: 'jianfu-formalism-1', key, options: model.options, bias: model.bias, generic: [...model.generic], weights: [...model.weights] };
+}
+
+/** The stored model, or null when it is not one or was trained from other examples, patterns or options. */
+export function modelFromJson(text: string, key: string): FormalismModel | null {
+  let j: ModelJson;
+  try {
+    j = JSON.parse(text) as ModelJson;
+  } catch {
+    return null;
+  }
+  if (j?.format !== 'jianfu-formalism-1' || j.key !== key || !Array.isArray(j.weights)) return null;
+  return { weights: new Map(j.weights), bias: j.bias, options: j.options, generic: new Set(j.generic) };
+}
 
 function dot(weights: Map<string, number>, v: Map<string, number>): number {
   let z = 0;
@@ -130,8 +157,10 @@ export function trainModel(examples: { vector: Map<string, number>; label: boole
       bias -= rate * g;
     }
   }
+  // Six significant digits: what the stored model keeps, so a model read from its file is the model trained.
   const weights = new Map<string, number>();
-  for (const [k, j] of index) weights.set(k, w[j]);
+  for (const [k, j] of index) weights.set(k, round(w[j]));
+  bias = round(bias);
   const df = { yes: new Map<string, number>(), no: new Map<string, number>() };
   for (const { vector, label } of examples) {
     const m = label ? df.yes : df.no;

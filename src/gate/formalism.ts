@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { explainingWords, features, MODEL_OPTIONS, readNotice, trainModel, type FormalismModel } from './formalism-model';
+import { explainingWords, features, MODEL_OPTIONS, modelFromJson, modelToJson, readNotice, trainModel, type FormalismModel } from './formalism-model';
 
 export interface FormalismHit {
   /** Category id from the file, e.g. photo-proof. */
@@ -52,6 +53,10 @@ export interface FormalismClassifier {
   veto: number;
   /** How many labelled notices it was trained on. */
   examples: number;
+  /** 'file' when the trained model beside the examples was current; 'trained' when it had to be trained at load. */
+  source: 'file' | 'trained';
+  /** Hash of what the model was trained from (examples, patterns, options); the trained file must carry the same. */
+  key: string;
 }
 
 export interface FormalismPatterns {
@@ -119,6 +124,8 @@ const categorySchema = z.object({
 const modelSchema = z
   .object({
     examples: z.string().trim().min(1, '不能为空'),
+    /** The model trained from the examples (`jianfu formalism train`), so start-up does not train. */
+    trained: z.string().trim().min(1, '不能为空').optional(),
     flag: z.number().gt(0).lt(1).default(0.5),
     veto: z.number().min(0).lt(1).default(0.1),
   })
@@ -190,14 +197,41 @@ export function loadFormalismPatterns(file: string): FormalismPatterns {
     };
   });
   const patterns: FormalismPatterns = { categories };
-  if (top.data.model) patterns.classifier = loadClassifier(patterns, path.resolve(path.dirname(file), top.data.model.examples), top.data.model);
+  if (top.data.model) {
+    const dir = path.dirname(file);
+    const m = top.data.model;
+    const signature = JSON.stringify([top.data.macros, top.data.categories]);
+    patterns.classifier = loadClassifier(patterns, signature, path.resolve(dir, m.examples), m.trained ? path.resolve(dir, m.trained) : null, m);
+  }
   return patterns;
 }
 
-/** Trained models by examples file and patterns file content: a process trains each once (tests load the file often). */
+/**
+ * Trains the classifier a patterns file names and writes it to its `trained` file: start-up then reads it instead of
+ * training (a few seconds on a busy machine, enough to upset the timing of several instances starting together).
+ */
+export function writeTrainedFormalismModel(file: string): { path: string; examples: number; terms: number } {
+  const parsed = fileSchema.safeParse(YAML.parse(fs.readFileSync(file, 'utf8')) ?? {});
+  const m = parsed.success ? parsed.data.model : undefined;
+  if (!m?.trained) throw new FormalismPatternsError(`形式主义规则 ${file} 未配置 model.trained（训练结果文件）`);
+  const out = path.resolve(path.dirname(file), m.trained);
+  fs.rmSync(out, { force: true });
+  const p = loadFormalismPatterns(file);
+  const c = p.classifier!;
+  fs.writeFileSync(out, `${JSON.stringify(modelToJson(c.model, c.key))}\n`);
+  return { path: out, examples: c.examples, terms: c.model.weights.size };
+}
+
+/** Models trained at load, by key: a process trains each once (tests load the file often). */
 const trained = new Map<string, FormalismModel>();
 
-function loadClassifier(p: FormalismPatterns, file: string, opts: { flag: number; veto: number }): FormalismClassifier {
+function loadClassifier(
+  p: FormalismPatterns,
+  signature: string,
+  file: string,
+  trainedFile: string | null,
+  opts: { flag: number; veto: number },
+): FormalismClassifier {
   let raw: string;
   try {
     raw = fs.readFileSync(file, 'utf8');
@@ -219,13 +253,19 @@ function loadClassifier(p: FormalismPatterns, file: string, opts: { flag: number
   if (!examples.some((e) => e.formalism) || !examples.some((e) => !e.formalism)) {
     throw new FormalismPatternsError(`形式主义样例 ${file} 须既有形式主义通知也有正常通知`);
   }
-  const key = `${file}\u0000${raw}\u0000${p.categories.map((c) => c.patterns.map(String).join() + c.requires.flat().map(String).join() + c.exceptions.map(String).join()).join()}`;
+  // What the model depends on: the examples, the patterns (its pattern features) and the training options.
+  const key = createHash('sha256').update(JSON.stringify([raw, signature, MODEL_OPTIONS])).digest('hex');
+  const base = { flag: opts.flag, veto: opts.veto, examples: examples.length, key };
+  if (trainedFile && fs.existsSync(trainedFile)) {
+    const stored = modelFromJson(fs.readFileSync(trainedFile, 'utf8'), key);
+    if (stored) return { ...base, model: stored, source: 'file' };
+  }
   let model = trained.get(key);
   if (!model) {
     model = trainModel(examples.map((e) => ({ vector: features(e.text, traceFormalism(p, e.text), MODEL_OPTIONS.features), label: e.formalism })));
     trained.set(key, model);
   }
-  return { model, flag: opts.flag, veto: opts.veto, examples: examples.length };
+  return { ...base, model, source: 'trained' };
 }
 
 /**

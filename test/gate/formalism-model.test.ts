@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { findFormalism, FormalismPatternsError, loadFormalismPatterns, traceFormalism } from '../../src/gate/formalism';
+import { findFormalism, FormalismPatternsError, loadFormalismPatterns, traceFormalism, writeTrainedFormalismModel } from '../../src/gate/formalism';
 import { features, MODEL_OPTIONS, readNotice, trainModel } from '../../src/gate/formalism-model';
 
 const SHIPPED = path.join(__dirname, '../../config/formalism.yaml');
@@ -86,6 +86,25 @@ describe('gate: formalism classifier (样例分类器)', () => {
     expect(() => loadFormalismPatterns(setUp(['model: { examples: examples.jsonl }'], '{"text":"照片"}\n'))).to.throw(/样例第 1 行须有 text 和 formalism/);
     expect(() => loadFormalismPatterns(setUp(['model: { examples: examples.jsonl }'], teach().filter((e) => e.formalism)))).to.throw(/须既有形式主义通知也有正常通知/);
     expect(() => loadFormalismPatterns(setUp(['model: { examples: examples.jsonl, flag: 0.3, veto: 0.4 }'], teach()))).to.throw(/veto 须小于 flag/);
+  });
+
+  it('reads the trained file when it matches the examples and patterns, and trains at load when it does not', () => {
+    const f = setUp(['model: { examples: examples.jsonl, trained: model.json }'], teach());
+    expect(loadFormalismPatterns(f).classifier?.source).to.equal('trained');
+    const written = writeTrainedFormalismModel(f);
+    expect(written.path).to.equal(path.join(dir, 'model.json'));
+    const fromFile = loadFormalismPatterns(f).classifier!;
+    expect(fromFile.source).to.equal('file');
+    const text = '请各社区把敲门行动的照片整理好，区里来人要看。';
+    expect(findFormalism(loadFormalismPatterns(f), text)).to.deep.equal(findFormalism(loadFormalismPatterns(setUp(['model: { examples: examples.jsonl }'], teach())), text));
+    // One more example: the stored model no longer fits and is not used.
+    setUp(['model: { examples: examples.jsonl, trained: model.json }'], teach([{ text: '请把活动照片留存备查。', formalism: true }]));
+    expect(loadFormalismPatterns(f).classifier?.source).to.equal('trained');
+    expect(() => writeTrainedFormalismModel(setUp(['model: { examples: examples.jsonl }'], teach()))).to.throw(/未配置 model\.trained/);
+  });
+
+  it('ships a trained file that is current, so start-up does not train', () => {
+    expect(loadFormalismPatterns(SHIPPED).classifier?.source).to.equal('file');
   });
 
   it('ships a classifier whose examples never include the held-out notices the benchmark measures', () => {

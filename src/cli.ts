@@ -12,6 +12,7 @@ const subcommands: Record<string, Subcommand> = {
   dedup: { summary: '判断两份数据索取是否重复：dedup --jsonl FILE', run: async (a) => (await import('./ledger/cli')).main(a) },
   route: { summary: '吹哨分派：route train|predict|desk --jsonl FILE', run: async (a) => (await import('./whistle/cli')).main(a) },
   assess: { summary: '按 /评估 的规则批量检查通知：assess --jsonl FILE', run: async (a) => (await import('./cli/assess')).main(a) },
+  formalism: { summary: '训练形式主义样例分类器：formalism train', run: async (a) => (await import('./cli/formalism')).main(a) },
   holidays: { summary: '解析国务院节假日通知：holidays parse FILE', run: async (a) => (await import('./cli/holidays')).main(a) },
 };
 

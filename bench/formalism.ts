@@ -3,7 +3,7 @@
  * (a notice counts as flagged when at least one demand is found), beside the anchor of a bare trigger-word
  * list (照片, 截图, 打卡, 签到, 点赞, 转发, 下载, 扫码, 定位 …) on the same notices in the same run: what
  * matching words without context would give. Then the same on the held-out notices written in this repo
- * (test/gate/fixtures/formalism-unseen-5.jsonl), which neither the rules nor the classifier's examples were
+ * (test/gate/fixtures/formalism-unseen-5.jsonl and -6.jsonl), which neither the rules nor the classifier's examples were
  * tuned on; the run refuses to call them held out if any of them is among the examples.
  *
  * Run alone: node --import tsx bench/formalism.ts
@@ -15,7 +15,8 @@ import { SHARED } from './shared';
 
 const FILE = path.join(SHARED, 'bench/formalism.jsonl');
 const PATTERNS = path.resolve(__dirname, '../config/formalism.yaml');
-const HELD_OUT = path.resolve(__dirname, '../test/gate/fixtures/formalism-unseen-5.jsonl');
+/** Batch 5 was written by the helper who built the rules, before any run; batch 6 by a writer who read only the conventions. */
+const HELD_OUT = ['formalism-unseen-5.jsonl', 'formalism-unseen-6.jsonl'].map((f) => path.resolve(__dirname, '../test/gate/fixtures', f));
 const EXAMPLES = path.resolve(__dirname, '../config/formalism-examples.jsonl');
 const TRIGGERS = /照片|截图|截屏|打卡|签到|点赞|转发|下载|扫码|定位|注册|关注|投票|台账|责任状|一票否决|展板|证明/;
 
@@ -77,16 +78,19 @@ export async function benchFormalism(): Promise<{ name: string; project: string;
     project = `shared skipped (${FILE} not found; set JIANFU_SHARED to the shared folder)`;
     out.push(`formalism ${project}`);
   }
-  const held = readCases(HELD_OUT);
   const examples = new Set(readCases(EXAMPLES).map((c) => c.text.trim()));
-  const leaked = held.filter((c) => examples.has(c.text.trim())).length;
-  const title = `formalism held out (${path.relative(process.cwd(), HELD_OUT)}, ${held.length} notices written here, per notice)`;
-  if (leaked) {
-    out.push(`${title}: NOT held out, ${leaked} of them are among the classifier's examples`);
-    project += ` | held out: not measured (${leaked} notices leaked into the examples)`;
-  } else {
-    const { ours } = measure(title, held, patterns, out);
-    project += ` | held out ${pr(ours)}`;
+  for (const file of HELD_OUT) {
+    const held = readCases(file);
+    const leaked = held.filter((c) => examples.has(c.text.trim())).length;
+    const name = path.basename(file, '.jsonl').replace('formalism-', '');
+    const title = `formalism held out (${path.relative(process.cwd(), file)}, ${held.length} notices written here, per notice)`;
+    if (leaked) {
+      out.push(`${title}: NOT held out, ${leaked} of them are among the classifier's examples`);
+      project += ` | ${name}: not measured (${leaked} notices leaked into the examples)`;
+    } else {
+      const { ours } = measure(title, held, patterns, out);
+      project += ` | ${name} ${pr(ours)}`;
+    }
   }
   process.stdout.write(`${out.join('\n')}\n`);
   return { name: 'formalism', project, anchor };

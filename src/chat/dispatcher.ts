@@ -47,12 +47,11 @@ export class Dispatcher {
           : null;
         const ctx = new CommandContext(em, now, msg, row.id, member, group);
         const def = await this.handle(ctx);
-        row.status = 'processed';
-        row.processedAt = now;
-        row.attempts += 1;
-        if (def?.anonymous) forgetSender(row);
-        else maskStoredText(row);
-        await em.save(row);
+        // An UPDATE of what changed, not save(): save() would read the row back first to diff it.
+        await em.update(InboundMessage, { id: row.id }, {
+          status: 'processed', processedAt: now, attempts: row.attempts + 1,
+          ...(def?.anonymous ? forgottenSender(row) : maskedText(row)),
+        } as never);
         return true;
       }, { retryDuplicate: true });
       if (done) for (const o of this.observers) o(inboundId, 'processed');
@@ -82,7 +81,7 @@ export class Dispatcher {
       row.attempts += 1;
       row.error = maskPersonalData(String(err instanceof Error ? err.message : err).slice(0, 500));
       const msg = row.payload as IncomingMessage;
-      maskStoredText(row);
+      Object.assign(row, maskedText(row));
       await em.save(row);
       const now = this.clock.now();
       await enqueue(em, msg, { kind: 'text', text: '处理这条消息时出错，已记录，请稍后重试或联系管理员。' },
@@ -142,22 +141,30 @@ export class Dispatcher {
   }
 }
 
-/** Once handled, the stored copy keeps no 身份证号 or mobile number; the raw text was only needed to act on it. */
-function maskStoredText(row: InboundMessage): void {
-  row.text = maskPersonalData(row.text);
+/**
+ * Once handled, the stored copy keeps no 身份证号 or mobile number; the raw text was only needed
+ * to act on it. Returns only the columns masking changed (usually none).
+ */
+function maskedText(row: InboundMessage): Partial<Pick<InboundMessage, 'text' | 'payload'>> {
   const msg = row.payload as IncomingMessage;
-  row.payload = { ...msg, text: maskPersonalData(msg.text ?? ''), ...(msg.quote ? { quote: { ...msg.quote, text: maskPersonalData(msg.quote.text) } } : {}) };
+  const text = maskPersonalData(row.text);
+  const payloadText = maskPersonalData(msg.text ?? '');
+  const quoteText = msg.quote ? maskPersonalData(msg.quote.text) : undefined;
+  const out: Partial<Pick<InboundMessage, 'text' | 'payload'>> = text === row.text ? {} : { text };
+  if (payloadText !== (msg.text ?? '') || (msg.quote && quoteText !== msg.quote.text)) {
+    out.payload = { ...msg, text: payloadText, ...(msg.quote ? { quote: { ...msg.quote, text: quoteText! } } : {}) };
+  }
+  return out;
 }
 
 /**
  * An anonymous report (/评估) must not be traceable from the database: its inbound row keeps
  * only what dedupe and the pending reply need, and the sender clears the rest after replying.
  */
-function forgetSender(row: InboundMessage): void {
+function forgottenSender(row: InboundMessage): Partial<InboundMessage> {
   const msg = row.payload as IncomingMessage;
-  row.text = '';
-  row.senderId = '';
-  row.senderName = '';
-  if (row.chatType === 'direct') row.chatId = '';
-  row.payload = { anonymous: true, replyContext: msg.replyContext };
+  return {
+    text: '', senderId: '', senderName: '', ...(row.chatType === 'direct' ? { chatId: '' } : {}),
+    payload: { anonymous: true, replyContext: msg.replyContext },
+  };
 }

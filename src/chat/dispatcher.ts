@@ -33,13 +33,23 @@ export class Dispatcher {
    * 'deferred' means the database was away: nothing committed, the row is still 'received'
    * and the inbox replays it later. Never throws, so no failure path can end the process.
    */
-  async process(inboundId: number): Promise<'done' | 'deferred'> {
+  async process(inboundId: number, known?: IncomingMessage): Promise<'done' | 'deferred'> {
     try {
       const done = await this.db.work(async (em) => {
-        // Another instance replaying the same row holds its lock and will finish it.
-        const row = await em.findOne(InboundMessage, { where: { id: inboundId }, lock: this.db.skipLocked });
-        if (!row || row.status === 'processed') return false;
         const now = this.clock.now();
+        // Claimed and marked processed in one statement; the mark commits with the handler's
+        // outcome or not at all. An instance replaying the same row meanwhile holds its lock:
+        // this waits for it, then finds the row processed and leaves it.
+        const claim = await em.createQueryBuilder().update(InboundMessage)
+          .set({ status: 'processed', processedAt: now, attempts: () => 'attempts + 1' })
+          .where('id = :id AND status <> :processed', { id: inboundId, processed: 'processed' })
+          .execute();
+        if (claim.affected !== 1) return false;
+        // The payload as the inbox just stored it (through JSON, as a replay reads it back), or read.
+        const row: Pick<InboundMessage, 'id' | 'text' | 'chatType' | 'payload'> | null = known
+          ? { id: inboundId, text: known.text, chatType: known.chatType, payload: JSON.parse(JSON.stringify(known)) as IncomingMessage }
+          : await em.findOne(InboundMessage, { select: { id: true, text: true, chatType: true, payload: true }, where: { id: inboundId } });
+        if (!row) return false;
         const msg = row.payload as IncomingMessage;
         const member = await memberFor(em, msg, now);
         const group = msg.chatType === 'group'
@@ -47,11 +57,8 @@ export class Dispatcher {
           : null;
         const ctx = new CommandContext(em, now, msg, row.id, member, group);
         const def = await this.handle(ctx);
-        // An UPDATE of what changed, not save(): save() would read the row back first to diff it.
-        await em.update(InboundMessage, { id: row.id }, {
-          status: 'processed', processedAt: now, attempts: row.attempts + 1,
-          ...(def?.anonymous ? forgottenSender(row) : maskedText(row)),
-        } as never);
+        const stored = def?.anonymous ? forgottenSender(row) : maskedText(row);
+        if (Object.keys(stored).length) await em.update(InboundMessage, { id: row.id }, stored as never);
         return true;
       }, { retryDuplicate: true });
       if (done) for (const o of this.observers) o(inboundId, 'processed');
@@ -145,7 +152,7 @@ export class Dispatcher {
  * Once handled, the stored copy keeps no 身份证号 or mobile number; the raw text was only needed
  * to act on it. Returns only the columns masking changed (usually none).
  */
-function maskedText(row: InboundMessage): Partial<Pick<InboundMessage, 'text' | 'payload'>> {
+function maskedText(row: Pick<InboundMessage, 'text' | 'payload'>): Partial<Pick<InboundMessage, 'text' | 'payload'>> {
   const msg = row.payload as IncomingMessage;
   const text = maskPersonalData(row.text);
   const payloadText = maskPersonalData(msg.text ?? '');
@@ -161,7 +168,7 @@ function maskedText(row: InboundMessage): Partial<Pick<InboundMessage, 'text' | 
  * An anonymous report (/评估) must not be traceable from the database: its inbound row keeps
  * only what dedupe and the pending reply need, and the sender clears the rest after replying.
  */
-function forgottenSender(row: InboundMessage): Partial<InboundMessage> {
+function forgottenSender(row: Pick<InboundMessage, 'chatType' | 'payload'>): Partial<InboundMessage> {
   const msg = row.payload as IncomingMessage;
   return {
     text: '', senderId: '', senderName: '', ...(row.chatType === 'direct' ? { chatId: '' } : {}),

@@ -91,7 +91,7 @@ export class Inbox implements InboundSink {
       if (isDuplicateKey(err)) return { duplicate: true };
       throw err;
     }
-    if (this.autoProcess) this.schedule(id, msg);
+    if (this.autoProcess) this.schedule(id, msg, msg);
     return { duplicate: false };
   }
 
@@ -110,12 +110,13 @@ export class Inbox implements InboundSink {
     }
   }
 
-  schedule(id: number, chat: { platform: string; botId: string; chatId: string }): void {
+  /** Queues a stored message; `payload` when this process just stored it, so it need not be read back. */
+  schedule(id: number, chat: { platform: string; botId: string; chatId: string }, payload?: IncomingMessage): void {
     if (this.queued.has(id)) return;
     this.queued.add(id);
     const lane = this.db.concurrent ? `${chat.platform}:${chat.botId}:${chat.chatId}` : '';
     const run = (this.lanes.get(lane) ?? Promise.resolve())
-      .then(() => this.dispatcher.process(id))
+      .then(() => this.dispatcher.process(id, payload))
       .then((outcome) => {
         if (outcome === 'deferred') this.deferred++;
       })

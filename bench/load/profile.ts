@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     const wall = performance.now() - t0;
     const cpuMs = (cpu.user + cpu.system) / 1000 / N;
-    const top = [...counter.byClass].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${(v / N).toFixed(1)}`).join(', ');
+    const top = [...counter.byClass].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOP ?? 8)).map(([k, v]) => `${k} ${(v / N).toFixed(1)}`).join(', ');
     out.push(`${name.padEnd(22)} ${(counter.total / N).toFixed(1).padStart(5)} statements  ${cpuMs.toFixed(2).padStart(5)} CPU ms  ${((adapter.sent - sent0) / N).toFixed(1)} sends  (${(wall / N).toFixed(2)} ms wall)  ${top}`);
     const weight = name.startsWith('/我是谁') || name.startsWith('/帮助') ? 3 : name.startsWith('/通知') ? 2 : 1;
     mixStatements += weight * counter.total / N;

@@ -26,6 +26,8 @@ const offset = new Date('2026-11-23T09:15:00+08:00').getTime() - Date.now();
 const clock: Clock = { now: () => new Date(Date.now() + offset) };
 
 const N = Number(process.env.PROFILE_N ?? 200);
+/** PROFILE_IDLE=1: instead, what an idle instance costs per second with the load's settings (sender poll 50 ms, jobs each second). */
+const IDLE = process.env.PROFILE_IDLE === '1';
 const PARALLEL = 16;
 
 class CountingAdapter implements BotAdapter {
@@ -74,11 +76,13 @@ async function main(): Promise<void> {
   const base = loadConfig({ dir: path.resolve(__dirname, '../../config'), env: {} });
   const config = deepMerge(base as Record<string, unknown>, {
     database: { url }, server: { port: 0 }, logLevel: 'silent', sandbox: { enabled: false },
-    outbox: { pollMs: 3_600_000 }, rules: { frequency: { enabled: false, value: 5 } },
+    // The sender polls only when the idle phase asks for it (as the load's instances do, every 50 ms).
+    outbox: { pollMs: IDLE ? 50 : 3_600_000 }, rules: { frequency: { enabled: false, value: 5 } },
+    cluster: { leaseTtlMs: 3000, jobsCron: '* * * * * *' },
   }) as typeof base;
   const adapter = new CountingAdapter();
   const app = await App.create({ config, clock, logger: createLogger('silent'), adapters: [adapter] });
-  await app.start({ listen: false, schedule: false });
+  await app.start({ listen: false, schedule: IDLE });
   await seedStaff(app.ds);
   const counter = new Counter();
   const orm = app.ds.logger;
@@ -96,6 +100,17 @@ async function main(): Promise<void> {
     await app.settle();
   };
 
+  if (IDLE) {
+    await new Promise((r) => setTimeout(r, 2000));
+    counter.reset();
+    const cpu0 = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 10_000));
+    const cpu = process.cpuUsage(cpu0);
+    const top = [...counter.byClass].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / 10).toFixed(1)}`).join(', ');
+    process.stdout.write(`idle instance: ${(counter.total / 10).toFixed(1)} statements/s, ${((cpu.user + cpu.system) / 10_000).toFixed(1)} CPU ms/s  (${top})\n`);
+    await app.stop();
+    return;
+  }
   // Warm: members exist, notices exist to receipt, JIT and caches are hot.
   await push(Array.from({ length: 60 }, (_, i) => message('warm', i, [1])));
   const noticeIds = (await app.ds.manager.find(Notice, { select: { id: true }, where: { status: 'sent' } })).map((n) => n.id);

@@ -3,7 +3,7 @@ import { LessThan } from 'typeorm';
 import type { IncomingMessage, InboundSink } from '../../bots/types';
 import { CallbackReplay, InboundMessage } from '../../entities';
 import type { Clock } from '../clock';
-import { Db, isDuplicateKey } from '../db';
+import { Db, insertRow, isDuplicateKey } from '../db';
 import type { Dispatcher } from './dispatcher';
 
 /**
@@ -68,25 +68,22 @@ export class Inbox implements InboundSink {
     let id: number;
     try {
       // One autocommit INSERT: the row is the whole unit of work, so it needs no transaction of its own.
-      id = await this.db.write(async (em) => {
-        const r = await em.insert(InboundMessage, {
-          platform: msg.platform,
-          botId: msg.botId,
-          messageId: msg.messageId.slice(0, 191),
-          chatId: msg.chatId,
-          chatType: msg.chatType,
-          senderId: msg.senderId,
-          senderName: msg.senderName.slice(0, 64),
-          text: msg.text,
-          payload: msg as object,
-          status: 'received',
-          attempts: 0,
-          error: '',
-          receivedAt: this.clock.now(),
-          processedAt: null,
-        });
-        return (r.identifiers[0] as { id: number }).id;
-      });
+      id = await this.db.write((em) => insertRow(em, InboundMessage, {
+        platform: msg.platform,
+        botId: msg.botId,
+        messageId: msg.messageId.slice(0, 191),
+        chatId: msg.chatId,
+        chatType: msg.chatType,
+        senderId: msg.senderId,
+        senderName: msg.senderName.slice(0, 64),
+        text: msg.text,
+        payload: msg as object,
+        status: 'received',
+        attempts: 0,
+        error: '',
+        receivedAt: this.clock.now(),
+        processedAt: null,
+      }));
     } catch (err) {
       if (isDuplicateKey(err)) return { duplicate: true };
       throw err;

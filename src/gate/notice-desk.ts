@@ -2,6 +2,7 @@ import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import { ChatGroup, Community, Department, GateDecision, Notice, NoticeDelivery, NoticeStatus, type StoredFinding } from '../../entities';
 import { addDays, formatLocal, localDate, parseLocal, weekdayOf } from '../calendar/time';
 import type { CalendarService } from '../calendar/calendar-service';
+import { insertRow, insertRows } from '../db-dialect';
 import { findCommunity } from '../directory/lookup';
 import type { Address } from '../outbox/outbox';
 import { answer, type Port } from '../unit';
@@ -150,14 +151,15 @@ export class NoticeDesk {
       return null;
     }
     const origin = port.origin ?? { platform: port.actor.platform, botId: port.actor.botId, chatId: port.actor.externalId, chatType: 'direct' as const };
-    const n = await port.em.save(port.em.create(Notice, {
+    const n = port.em.create(Notice, {
       departmentId: port.actor.departmentId, senderId: port.actor.id, platform: origin.platform, botId: origin.botId,
       sourceChatId: origin.chatId, sourceChatType: origin.chatType, text: p.text,
       targets: { all: p.all, communityIds: prepared.communities.map((c) => c.id) },
       deadline: prepared.deadline, deadlineSource: prepared.source, proposedDeadline: null, basisItemId: prepared.basis,
       emergencyCategory: p.emergency?.category.slice(0, 32) ?? '', emergencyReason: p.emergency?.reason.slice(0, 255) ?? '', approved: false,
       status: 'held' as NoticeStatus, approvalState: '', deliverAt: null, createdAt: port.now,
-    }));
+    });
+    n.id = await insertRow(port.em, Notice, n);
     if (prepared.ambiguity) await this.askDeadline(port, n, prepared.ambiguity);
     else await this.evaluate(port, n, 'submit', '', prepared.communities);
     return n;
@@ -256,12 +258,12 @@ export class NoticeDesk {
       const outbox = queue ? await enqueueOnce(em, group, deliveryCard(queue.view, queue.now), `deliver:${n.id}:${group.id}`, queue.now) : null;
       rows.push({ noticeId: n.id, groupId: group.id, communityId, status: outbox ? 'queued' : 'pending', outboxId: outbox?.id ?? null, deliverAt: at, sentAt: null, lastReminder: '' });
     }
-    await em.insert(NoticeDelivery, rows as NoticeDelivery[]);
+    await insertRows(em, NoticeDelivery, rows);
   }
 
   /** Every change of a notice's state is a decision row: the gate's audit trail. */
   async record(port: Port, n: Notice, action: string, verdict: string, reason: string, findings: StoredFinding[] = []): Promise<void> {
-    await port.em.save(port.em.create(GateDecision, { noticeId: n.id, at: port.now, actorId: port.actor.id, action, verdict, reason: reason.slice(0, 500), findings }));
+    await insertRow(port.em, GateDecision, { noticeId: n.id, at: port.now, actorId: port.actor.id, action, verdict, reason: reason.slice(0, 500), findings });
   }
 
   /** An approval card in every admin group, with 批准/驳回 behind text commands. Returns how many groups were asked. */

@@ -280,7 +280,9 @@ export class OutboxSender {
       // Delivered: the copy kept for the record needs no 身份证号 or mobile number.
       const anonymous = target?.anonymous === true;
       const kept = anonymous ? { kind: 'text', text: '' } : maskDeep(row.body);
-      const sent = { partsSent: row.partsSent, status: 'sent' as const, sentAt: at, lastError: '', body: kept as never, ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) };
+      // Most bodies hold nothing to mask: then the stored one is left as it is rather than written again.
+      const rewrite = anonymous || JSON.stringify(kept) !== JSON.stringify(row.body);
+      const sent = { partsSent: row.partsSent, status: 'sent' as const, sentAt: at, lastError: '', ...(rewrite ? { body: kept as never } : {}), ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) };
       const listeners = this.listeners.filter((l) => !l.keys || l.keys.test(row.dedupeKey));
       if (!listeners.length && !anonymous) {
         await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, sent));

@@ -1,11 +1,15 @@
 /**
- * What one message of each kind in the load mix costs, free of the machine's noise: SQL
- * statements (counted at TypeORM's query runner, transaction control included) and CPU
- * milliseconds of the service's process, from accept through decision to the platform's
- * acceptance of every reply. Runs one App in this process; PROFILE_N messages per kind
- * (default 200), PROFILE_SHOW=notice prints one message's statements.
+ * `npm run bench:cost`: what one message of each kind in the load mix costs, measured so that a
+ * busy shared machine moves it little: SQL statements (counted at TypeORM's query runner,
+ * transaction control included; exact) and CPU milliseconds of the service's process (moves a
+ * little with the machine's load; wall time moves a lot), from accept through decision to the
+ * platform's acceptance of every reply. Runs one App in this process.
  *
- *   DATABASE_URL=mysql://root@127.0.0.1:3306/scratch node --import tsx bench/load/profile.ts
+ * PROFILE_N messages per kind (default 200); PROFILE_SHOW=通知 prints the statements of one
+ * message whose kind contains that text; PROFILE_TOP classes of statements listed (default 8);
+ * PROFILE_IDLE=1 measures an idle instance instead (statements and CPU per second).
+ *
+ *   DATABASE_URL=mysql://root@127.0.0.1:3306/scratch npm run bench:cost   (that database is emptied)
  *   (without DATABASE_URL: a temporary SQLite file)
  */
 import fs from 'node:fs';

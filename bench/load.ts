@@ -16,50 +16,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource, In } from 'typeorm';
-import { Department, InboundMessage, Member, Notice, OutboxMessage } from '../entities';
+import { InboundMessage, Notice, OutboxMessage } from '../entities';
 import { openDatabase } from '../src/db';
 import { resetDatabase } from '../test/helpers/db';
-import { Instance, Message, post, reliefBasis, report, startChild, startInstance, stopChild } from '../test/helpers/cluster/cluster';
+import { Instance, Message, post, report, startChild, startInstance, stopChild } from '../test/helpers/cluster/cluster';
+import { message, seedStaff } from './load/mix';
 import type { InstanceReport } from '../test/helpers/cluster/instance';
 
 const RATES = (process.env.LOAD_RATES ?? '50,100,200,400,800').split(',').map(Number);
 const STAGE_S = Number(process.env.LOAD_STAGE_S ?? 3);
 const BURST = Number(process.env.LOAD_BURST ?? 2000);
 const CONCURRENCY = 64;
-const STAFF = 20;
-const USERS = 300;
-
-const basis = reliefBasis();
-const COMMUNITY_WORKERS = [['zhangmin', '张敏', 'g-renmin'], ['chenjing', '陈静', 'g-heping'], ['liuyang', '刘洋', 'g-donghu']];
-
-/** The i-th message of a run: the mix by i mod 10, spread over many chats like a district's. */
-function message(tag: string, i: number, noticeIds: number[]): Message {
-  const messageId = `${tag}-${i}`;
-  const k = i % 10;
-  if (k < 6) {
-    const u = i % USERS;
-    return { messageId, userId: `u${u}`, userName: `居民${u}`, chatId: `u${u}`, chatType: 'direct', text: i % 2 ? '/我是谁' : '/帮助' };
-  }
-  if (k < 8) {
-    const s = i % STAFF;
-    return { messageId, userId: `s${s}`, userName: `科员${s}`, chatId: `s${s}`, chatType: 'direct',
-      text: `/通知 全部社区 请于11月27日前报送第${i}批困难群众名单 依据:${basis}` };
-  }
-  if (k === 8) {
-    const [userId, userName, chatId] = COMMUNITY_WORKERS[i % 3];
-    return { messageId, userId, userName, chatId, chatType: 'group', text: `/收到 ${noticeIds[i % noticeIds.length]}` };
-  }
-  const u = i % USERS;
-  return { messageId, userId: `u${u}`, userName: `居民${u}`, chatId: 'g-new', chatType: 'group', text: '今天下午几点开会？' };
-}
-
-async function seedStaff(ds: DataSource): Promise<void> {
-  const now = new Date();
-  for (let s = 0; s < STAFF; s++) {
-    const d = await ds.manager.save(ds.manager.create(Department, { name: `压测科${s}`, createdAt: now }));
-    await ds.manager.save(ds.manager.create(Member, { platform: 'sandbox', externalId: `s${s}`, botId: 'sandbox', name: `科员${s}`, role: 'dept_staff', departmentId: d.id, communityId: null, createdAt: now }));
-  }
-}
 
 async function waitQuiet(ds: DataSource, maxMs: number): Promise<boolean> {
   const until = Date.now() + maxMs;

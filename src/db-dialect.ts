@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 /*
  * What differs between SQLite and MySQL/MariaDB: error codes and row-lock options. Kept apart
@@ -39,4 +40,22 @@ export function isConnectionError(err: unknown): boolean {
   const code = e?.driverError?.code ?? e?.code ?? '';
   if (CONNECTION_CODES.has(code) || code.startsWith('SQLITE_IOERR')) return true;
   return e?.name === 'ConnectionIsNotSetError' || /connection (is )?(not open|closed|lost)|closed state|database connection is not open|Connection with .* was closed/i.test(e?.message ?? '');
+}
+
+/**
+ * INSERT of one row, returning its generated id, in exactly one statement. em.insert() would
+ * also read back every column with a default on databases without RETURNING (SQLite), a second
+ * statement the hot paths (each inbound message, each outgoing one) do not need.
+ */
+export async function insertRow<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, values: QueryDeepPartialEntity<T>): Promise<number> {
+  const r = await em.createQueryBuilder().insert().into(target).values(values).updateEntity(false).execute();
+  const raw = r.raw as number | bigint | { insertId?: number | string } | { id: number }[];
+  if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw);
+  if (Array.isArray(raw)) return Number(raw[0].id);
+  return Number(raw.insertId);
+}
+
+/** INSERT of several rows in one statement, when nobody needs their ids. */
+export async function insertRows<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
+  if (rows.length) await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
 }

@@ -33,13 +33,23 @@ export class Dispatcher {
    * 'deferred' means the database was away: nothing committed, the row is still 'received'
    * and the inbox replays it later. Never throws, so no failure path can end the process.
    */
-  async process(inboundId: number): Promise<'done' | 'deferred'> {
+  async process(inboundId: number, known?: IncomingMessage): Promise<'done' | 'deferred'> {
     try {
       const done = await this.db.work(async (em) => {
-        // Another instance replaying the same row holds its lock and will finish it.
-        const row = await em.findOne(InboundMessage, { where: { id: inboundId }, lock: this.db.skipLocked });
-        if (!row || row.status === 'processed') return false;
         const now = this.clock.now();
+        // Claimed and marked processed in one statement; the mark commits with the handler's
+        // outcome or not at all. An instance replaying the same row meanwhile holds its lock:
+        // this waits for it, then finds the row processed and leaves it.
+        const claim = await em.createQueryBuilder().update(InboundMessage)
+          .set({ status: 'processed', processedAt: now, attempts: () => 'attempts + 1' })
+          .where('id = :id AND status <> :processed', { id: inboundId, processed: 'processed' })
+          .execute();
+        if (claim.affected !== 1) return false;
+        // The payload as the inbox just stored it (through JSON, as a replay reads it back), or read.
+        const row: Pick<InboundMessage, 'id' | 'text' | 'chatType' | 'payload'> | null = known
+          ? { id: inboundId, text: known.text, chatType: known.chatType, payload: JSON.parse(JSON.stringify(known)) as IncomingMessage }
+          : await em.findOne(InboundMessage, { select: { id: true, text: true, chatType: true, payload: true }, where: { id: inboundId } });
+        if (!row) return false;
         const msg = row.payload as IncomingMessage;
         const member = await memberFor(em, msg, now);
         const group = msg.chatType === 'group'
@@ -47,12 +57,8 @@ export class Dispatcher {
           : null;
         const ctx = new CommandContext(em, now, msg, row.id, member, group);
         const def = await this.handle(ctx);
-        row.status = 'processed';
-        row.processedAt = now;
-        row.attempts += 1;
-        if (def?.anonymous) forgetSender(row);
-        else maskStoredText(row);
-        await em.save(row);
+        const stored = def?.anonymous ? forgottenSender(row) : maskedText(row);
+        if (Object.keys(stored).length) await em.update(InboundMessage, { id: row.id }, stored as never);
         return true;
       }, { retryDuplicate: true });
       if (done) for (const o of this.observers) o(inboundId, 'processed');
@@ -82,7 +88,7 @@ export class Dispatcher {
       row.attempts += 1;
       row.error = maskPersonalData(String(err instanceof Error ? err.message : err).slice(0, 500));
       const msg = row.payload as IncomingMessage;
-      maskStoredText(row);
+      Object.assign(row, maskedText(row));
       await em.save(row);
       const now = this.clock.now();
       await enqueue(em, msg, { kind: 'text', text: '处理这条消息时出错，已记录，请稍后重试或联系管理员。' },
@@ -142,22 +148,30 @@ export class Dispatcher {
   }
 }
 
-/** Once handled, the stored copy keeps no 身份证号 or mobile number; the raw text was only needed to act on it. */
-function maskStoredText(row: InboundMessage): void {
-  row.text = maskPersonalData(row.text);
+/**
+ * Once handled, the stored copy keeps no 身份证号 or mobile number; the raw text was only needed
+ * to act on it. Returns only the columns masking changed (usually none).
+ */
+function maskedText(row: Pick<InboundMessage, 'text' | 'payload'>): Partial<Pick<InboundMessage, 'text' | 'payload'>> {
   const msg = row.payload as IncomingMessage;
-  row.payload = { ...msg, text: maskPersonalData(msg.text ?? ''), ...(msg.quote ? { quote: { ...msg.quote, text: maskPersonalData(msg.quote.text) } } : {}) };
+  const text = maskPersonalData(row.text);
+  const payloadText = maskPersonalData(msg.text ?? '');
+  const quoteText = msg.quote ? maskPersonalData(msg.quote.text) : undefined;
+  const out: Partial<Pick<InboundMessage, 'text' | 'payload'>> = text === row.text ? {} : { text };
+  if (payloadText !== (msg.text ?? '') || (msg.quote && quoteText !== msg.quote.text)) {
+    out.payload = { ...msg, text: payloadText, ...(msg.quote ? { quote: { ...msg.quote, text: quoteText! } } : {}) };
+  }
+  return out;
 }
 
 /**
  * An anonymous report (/评估) must not be traceable from the database: its inbound row keeps
  * only what dedupe and the pending reply need, and the sender clears the rest after replying.
  */
-function forgetSender(row: InboundMessage): void {
+function forgottenSender(row: Pick<InboundMessage, 'chatType' | 'payload'>): Partial<InboundMessage> {
   const msg = row.payload as IncomingMessage;
-  row.text = '';
-  row.senderId = '';
-  row.senderName = '';
-  if (row.chatType === 'direct') row.chatId = '';
-  row.payload = { anonymous: true, replyContext: msg.replyContext };
+  return {
+    text: '', senderId: '', senderName: '', ...(row.chatType === 'direct' ? { chatId: '' } : {}),
+    payload: { anonymous: true, replyContext: msg.replyContext },
+  };
 }

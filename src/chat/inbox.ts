@@ -3,7 +3,7 @@ import { LessThan } from 'typeorm';
 import type { IncomingMessage, InboundSink } from '../../bots/types';
 import { CallbackReplay, InboundMessage } from '../../entities';
 import type { Clock } from '../clock';
-import { Db, isDuplicateKey } from '../db';
+import { Db, insertRow, isDuplicateKey } from '../db';
 import type { Dispatcher } from './dispatcher';
 
 /**
@@ -68,30 +68,27 @@ export class Inbox implements InboundSink {
     let id: number;
     try {
       // One autocommit INSERT: the row is the whole unit of work, so it needs no transaction of its own.
-      id = await this.db.write(async (em) => {
-        const r = await em.insert(InboundMessage, {
-          platform: msg.platform,
-          botId: msg.botId,
-          messageId: msg.messageId.slice(0, 191),
-          chatId: msg.chatId,
-          chatType: msg.chatType,
-          senderId: msg.senderId,
-          senderName: msg.senderName.slice(0, 64),
-          text: msg.text,
-          payload: msg as object,
-          status: 'received',
-          attempts: 0,
-          error: '',
-          receivedAt: this.clock.now(),
-          processedAt: null,
-        });
-        return (r.identifiers[0] as { id: number }).id;
-      });
+      id = await this.db.write((em) => insertRow(em, InboundMessage, {
+        platform: msg.platform,
+        botId: msg.botId,
+        messageId: msg.messageId.slice(0, 191),
+        chatId: msg.chatId,
+        chatType: msg.chatType,
+        senderId: msg.senderId,
+        senderName: msg.senderName.slice(0, 64),
+        text: msg.text,
+        payload: msg as object,
+        status: 'received',
+        attempts: 0,
+        error: '',
+        receivedAt: this.clock.now(),
+        processedAt: null,
+      }));
     } catch (err) {
       if (isDuplicateKey(err)) return { duplicate: true };
       throw err;
     }
-    if (this.autoProcess) this.schedule(id, msg);
+    if (this.autoProcess) this.schedule(id, msg, msg);
     return { duplicate: false };
   }
 
@@ -110,12 +107,13 @@ export class Inbox implements InboundSink {
     }
   }
 
-  schedule(id: number, chat: { platform: string; botId: string; chatId: string }): void {
+  /** Queues a stored message; `payload` when this process just stored it, so it need not be read back. */
+  schedule(id: number, chat: { platform: string; botId: string; chatId: string }, payload?: IncomingMessage): void {
     if (this.queued.has(id)) return;
     this.queued.add(id);
     const lane = this.db.concurrent ? `${chat.platform}:${chat.botId}:${chat.chatId}` : '';
     const run = (this.lanes.get(lane) ?? Promise.resolve())
-      .then(() => this.dispatcher.process(id))
+      .then(() => this.dispatcher.process(id, payload))
       .then((outcome) => {
         if (outcome === 'deferred') this.deferred++;
       })

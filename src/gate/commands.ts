@@ -8,7 +8,7 @@ import { parseNoticeArgs } from './notice-parse';
 import { assessReceived, progressText, recordReceipt } from './receipts';
 import { findRule, RULES } from './rules';
 import { emergency, emergencyCategories } from './rules/emergency';
-import { formatRuleValue, parseChatValue, ruleStates } from './settings';
+import { formatRuleValue, parseChatValue, ruleSettingsChanged, ruleStates } from './settings';
 
 const STATUS_WORD: Record<string, string> = { withdrawn: '已撤回', rejected: '已被驳回' };
 
@@ -81,6 +81,7 @@ async function rules(ctx: CommandContext, desk: NoticeDesk, args: Record<string,
     row.value = p.value;
   }
   await ctx.em.save(row);
+  ruleSettingsChanged(ctx.em);
   await ctx.audit({ action: 'rule.change', entity: 'rule_setting', entityId: rule.id, before, after: { enabled: row.enabled, value: row.value } });
   const now = (await ruleStates(ctx.em, desk.env.ruleDefaults)).get(rule.id)!;
   await ctx.reply(`已更新规则「${rule.name}」：${now.enabled ? '开启' : '关闭'}${rule.value ? `，${formatRuleValue(rule, now.value)}` : ''}。`);

@@ -12,7 +12,7 @@ import { ruleStates } from './settings';
 const groupAddress = (g: ChatGroup) => ({ platform: g.platform, botId: g.botId, chatId: g.chatId, chatType: 'group' as const });
 
 /** Enqueues once per key and returns the row either way, so a replay finds the same row. */
-async function enqueueOnce(em: EntityManager, g: ChatGroup, body: Parameters<typeof enqueue>[2], key: string, now: Date): Promise<OutboxMessage> {
+export async function enqueueOnce(em: EntityManager, g: ChatGroup, body: Parameters<typeof enqueue>[2], key: string, now: Date): Promise<OutboxMessage> {
   return (await enqueue(em, groupAddress(g), body, { dedupeKey: key, notBefore: now, now }))
     ?? em.findOneOrFail(OutboxMessage, { where: { dedupeKey: key.slice(0, 191) } });
 }
@@ -72,10 +72,14 @@ export async function deliverDue(em: EntityManager, now: Date, desk: NoticeDesk,
  */
 export const followDeliveries = listenFor(/^(deliver|digest):/, async (em, row, outcome, now) => {
   if (!/^(deliver|digest):/.test(row.dedupeKey)) return;
+  // The common case in one statement, without reading the rows first.
+  if (outcome === 'sent') {
+    await em.update(NoticeDelivery, { outboxId: row.id }, { status: 'sent', sentAt: now });
+    return;
+  }
   const list = await em.find(NoticeDelivery, { where: { outboxId: row.id } });
   if (!list.length) return;
-  await em.update(NoticeDelivery, { id: In(list.map((d) => d.id)) }, outcome === 'sent' ? { status: 'sent', sentAt: now } : { status: 'parked' });
-  if (outcome !== 'parked') return;
+  await em.update(NoticeDelivery, { id: In(list.map((d) => d.id)) }, { status: 'parked' });
   const group = await em.findOne(ChatGroup, { where: { id: list[0].groupId } });
   for (const n of await em.find(Notice, { where: { id: In(list.map((d) => d.noticeId)) } })) {
     await enqueue(em, { platform: n.platform, botId: n.botId, chatId: n.sourceChatId, chatType: n.sourceChatType as 'group' | 'direct' },

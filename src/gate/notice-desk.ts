@@ -2,6 +2,7 @@ import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import { ChatGroup, Community, Department, GateDecision, Notice, NoticeDelivery, NoticeStatus, type StoredFinding } from '../../entities';
 import { addDays, formatLocal, localDate, parseLocal, weekdayOf } from '../calendar/time';
 import type { CalendarService } from '../calendar/calendar-service';
+import { insertRow, insertRows } from '../db-dialect';
 import { findCommunity } from '../directory/lookup';
 import type { Address } from '../outbox/outbox';
 import { answer, type Port } from '../unit';
@@ -10,11 +11,28 @@ import { NoticeChecks } from './checks';
 import { extractDeadline, type DeadlineResult } from './deadline';
 import type { FormalismPatterns } from './formalism';
 import { GateDeps, GateResult, judge, VERDICT_LABELS } from './gate';
-import { deliverDue } from './delivery';
-import { markReplaced, NoticeView, verdictCard } from './notice-format';
+import { deliverDue, enqueueOnce } from './delivery';
+import { deliveryCard, markReplaced, NoticeView, verdictCard } from './notice-format';
 import { IMMEDIATE_WORDS, type ParsedNotice } from './notice-parse';
 import { formatWhen } from './rules/time-format';
 import { ruleStates, type RuleStates } from './settings';
+
+interface DeliveryPlan {
+  reached: string[];
+  missing: string[];
+  add: { group: ChatGroup; communityId: number }[];
+  /** The notice has no delivery rows yet. */
+  fresh: boolean;
+}
+
+/**
+ * Writes the notice's mutable state with one UPDATE: save() would read the row back first to
+ * find what changed. createdAt never changes, and id is the key.
+ */
+async function storeNotice(em: EntityManager, n: Notice): Promise<void> {
+  const { id, createdAt: _createdAt, ...rest } = n;
+  await em.update(Notice, { id }, rest);
+}
 
 const NO_ADMIN_GROUP = '尚未绑定管理组，审批请求无法发送，请联系管理员。';
 
@@ -133,16 +151,17 @@ export class NoticeDesk {
       return null;
     }
     const origin = port.origin ?? { platform: port.actor.platform, botId: port.actor.botId, chatId: port.actor.externalId, chatType: 'direct' as const };
-    const n = await port.em.save(port.em.create(Notice, {
+    const n = port.em.create(Notice, {
       departmentId: port.actor.departmentId, senderId: port.actor.id, platform: origin.platform, botId: origin.botId,
       sourceChatId: origin.chatId, sourceChatType: origin.chatType, text: p.text,
       targets: { all: p.all, communityIds: prepared.communities.map((c) => c.id) },
       deadline: prepared.deadline, deadlineSource: prepared.source, proposedDeadline: null, basisItemId: prepared.basis,
       emergencyCategory: p.emergency?.category.slice(0, 32) ?? '', emergencyReason: p.emergency?.reason.slice(0, 255) ?? '', approved: false,
       status: 'held' as NoticeStatus, approvalState: '', deliverAt: null, createdAt: port.now,
-    }));
+    });
+    n.id = await insertRow(port.em, Notice, n);
     if (prepared.ambiguity) await this.askDeadline(port, n, prepared.ambiguity);
-    else await this.evaluate(port, n, 'submit');
+    else await this.evaluate(port, n, 'submit', '', prepared.communities);
     return n;
   }
 
@@ -168,8 +187,9 @@ export class NoticeDesk {
    * Judges the notice as it stands now, stores the decision, and acts on the verdict.
    * `change` says what the action just did; the card leads with it, so every click answers.
    */
-  async evaluate(port: Port, n: Notice, action: string, change = ''): Promise<GateResult> {
-    const communities = await this.targetCommunities(port.em, n);
+  async evaluate(port: Port, n: Notice, action: string, change = '', targets?: Community[]): Promise<GateResult> {
+    // The targets just resolved, in id order as targetCommunities() reads them, spare a second read.
+    const communities = targets ? [...targets].sort((a, b) => a.id - b.id) : await this.targetCommunities(port.em, n);
     const deps = await this.deps(port.em);
     const r = judge({
       text: n.text, deadline: n.deadline, postedAt: port.now, basisItemId: n.basisItemId,
@@ -186,19 +206,25 @@ export class NoticeDesk {
       n.approvalState = asked ? 'queued' : 'failed';
       extra.push(asked ? '审批请求已发往管理组，管理组收到后会告诉你。' : NO_ADMIN_GROUP);
     }
-    await port.em.save(n);
+    await storeNotice(port.em, n);
     const reason = r.findings.filter((f) => f.outcome !== 'warn').map((f) => f.reason).join(' ') || '通过全部规则';
     await this.record(port, n, action, r.verdict, reason,
       r.findings.map((f) => ({ ruleId: f.ruleId, ruleName: f.ruleName, outcome: f.outcome, reason: f.reason })));
     await this.checks.decided(port, n, r.verdict);
+    let plan: DeliveryPlan | null = null;
     if (r.verdict === 'sent' || r.verdict === 'scheduled') {
-      const { reached, missing } = await this.queueDeliveries(port.em, n, communities, r.deliverAt);
-      if (reached.length) extra.push(`${r.verdict === 'sent' ? '已发往' : '届时发往'}：${reached.join('、')}（送达情况：/进度 ${n.id}）。`);
-      if (missing.length) extra.push(`未绑定群、无法送达：${missing.join('、')}。`);
+      plan = await this.planDeliveries(port.em, n, communities);
+      if (plan.reached.length) extra.push(`${r.verdict === 'sent' ? '已发往' : '届时发往'}：${plan.reached.join('、')}（送达情况：/进度 ${n.id}）。`);
+      if (plan.missing.length) extra.push(`未绑定群、无法送达：${plan.missing.join('、')}。`);
     }
+    // Due now and none queued before (the usual fresh notice): each group's card is queued with
+    // its delivery row at once, as deliverDue() would after re-reading what was just written.
+    const direct = plan !== null && r.verdict === 'sent' && plan.fresh && r.deliverAt.getTime() <= port.now.getTime();
+    if (plan && !direct) await this.insertDeliveries(port.em, n, plan.add, r.deliverAt, null);
     const v = await this.view(port.em, n);
     await port.send(this.senderAddress(n), verdictCard(v, r, port.now, change, extra), { dedupeKey: `verdict:${n.id}:${port.ref}` });
-    if (r.verdict === 'sent') await deliverDue(port.em, port.now, this, { noticeId: n.id });
+    if (direct) await this.insertDeliveries(port.em, n, plan!.add, r.deliverAt, { view: v, now: port.now });
+    else if (r.verdict === 'sent') await deliverDue(port.em, port.now, this, { noticeId: n.id });
     return r;
   }
 
@@ -206,25 +232,38 @@ export class NoticeDesk {
     return { platform: n.platform, botId: n.botId, chatId: n.sourceChatId, chatType: n.sourceChatType as 'group' | 'direct' };
   }
 
-  private async queueDeliveries(em: EntityManager, n: Notice, communities: Community[], at: Date): Promise<{ reached: string[]; missing: string[] }> {
+  /** Which target groups get a delivery row (those without one yet), and which communities have no group. */
+  private async planDeliveries(em: EntityManager, n: Notice, communities: Community[]): Promise<DeliveryPlan> {
     const reached: string[] = [];
     const missing: string[] = [];
+    const add: { group: ChatGroup; communityId: number }[] = [];
     const groups = await em.find(ChatGroup, { where: { kind: 'community', communityId: In(communities.map((c) => c.id)) } });
-    const existing = new Set((await em.find(NoticeDelivery, { where: { noticeId: n.id } })).map((d) => d.groupId));
+    const existing = new Set((await em.find(NoticeDelivery, { select: { id: true, groupId: true }, where: { noticeId: n.id } })).map((d) => d.groupId));
     for (const c of communities) {
       const mine = groups.filter((g) => g.communityId === c.id);
       (mine.length ? reached : missing).push(c.name);
-      for (const g of mine) {
-        if (existing.has(g.id)) continue;
-        await em.save(em.create(NoticeDelivery, { noticeId: n.id, groupId: g.id, communityId: c.id, status: 'pending', outboxId: null, deliverAt: at, sentAt: null, lastReminder: '' }));
-      }
+      for (const g of mine) if (!existing.has(g.id)) add.push({ group: g, communityId: c.id });
     }
-    return { reached, missing };
+    return { reached, missing, add, fresh: existing.size === 0 };
+  }
+
+  /**
+   * The delivery rows, in one INSERT: 'pending' for deliverDue() to queue, or with `queue` each
+   * group's card enqueued first and the row written 'queued' with it.
+   */
+  private async insertDeliveries(em: EntityManager, n: Notice, add: DeliveryPlan['add'], at: Date, queue: { view: NoticeView; now: Date } | null): Promise<void> {
+    if (!add.length) return;
+    const rows: Partial<NoticeDelivery>[] = [];
+    for (const { group, communityId } of add) {
+      const outbox = queue ? await enqueueOnce(em, group, deliveryCard(queue.view, queue.now), `deliver:${n.id}:${group.id}`, queue.now) : null;
+      rows.push({ noticeId: n.id, groupId: group.id, communityId, status: outbox ? 'queued' : 'pending', outboxId: outbox?.id ?? null, deliverAt: at, sentAt: null, lastReminder: '' });
+    }
+    await insertRows(em, NoticeDelivery, rows);
   }
 
   /** Every change of a notice's state is a decision row: the gate's audit trail. */
   async record(port: Port, n: Notice, action: string, verdict: string, reason: string, findings: StoredFinding[] = []): Promise<void> {
-    await port.em.save(port.em.create(GateDecision, { noticeId: n.id, at: port.now, actorId: port.actor.id, action, verdict, reason: reason.slice(0, 500), findings }));
+    await insertRow(port.em, GateDecision, { noticeId: n.id, at: port.now, actorId: port.actor.id, action, verdict, reason: reason.slice(0, 500), findings });
   }
 
   /** An approval card in every admin group, with 批准/驳回 behind text commands. Returns how many groups were asked. */

@@ -44,8 +44,30 @@ export function ruleDefaults(overrides: RuleOverrides = {}): RuleStates {
   return out;
 }
 
-/** Defaults, then an admin's chat changes (stored in rule_setting), which win. */
-export async function ruleStates(em: EntityManager, defaults: RuleStates): Promise<RuleStates> {
+/** Rule states read in a transaction, so one message judging and delivering a notice reads them once. */
+const perTransaction = new WeakMap<EntityManager, { defaults: RuleStates; states: Promise<RuleStates> }>();
+
+/**
+ * Defaults, then an admin's chat changes (stored in rule_setting), which win. Read once per
+ * transaction (another transaction may change them, so no longer); ruleSettingsChanged() after a write.
+ */
+export function ruleStates(em: EntityManager, defaults: RuleStates): Promise<RuleStates> {
+  if (!em.queryRunner?.isTransactionActive) return readRuleStates(em, defaults);
+  const memo = perTransaction.get(em);
+  if (memo && memo.defaults === defaults) return memo.states;
+  const states = readRuleStates(em, defaults);
+  perTransaction.set(em, { defaults, states });
+  // A failed read is not remembered.
+  states.catch(() => perTransaction.delete(em));
+  return states;
+}
+
+/** After writing rule_setting in this transaction: the next ruleStates() reads again. */
+export function ruleSettingsChanged(em: EntityManager): void {
+  perTransaction.delete(em);
+}
+
+async function readRuleStates(em: EntityManager, defaults: RuleStates): Promise<RuleStates> {
   const out: RuleStates = new Map([...defaults].map(([k, v]) => [k, { ...v }]));
   for (const s of await em.find(RuleSetting)) {
     const rule = findRule(s.ruleId);

@@ -28,6 +28,8 @@ export class RepeatCheck implements NoticeCheck {
   readonly id = 'ledger';
   /** Requests the ledger itself is sending as a delta, by the Port that sends them. */
   private readonly deltas = new WeakMap<Port, { baseRequestId: number; entriesAvoided: number }>();
+  /** The notice's own collecting requests as check() found them, so decided() need not read them again. */
+  private readonly own = new WeakMap<Port, Map<number, number[]>>();
   /** Notices this Port's evaluation found answered by the ledger, for decided() to remember. */
   private readonly answered = new WeakMap<Port, Map<number, { sourceId: number; entriesAvoided: number }>>();
 
@@ -46,7 +48,10 @@ export class RepeatCheck implements NoticeCheck {
     await this.prepare(port.em);
     const analysis = this.book.analyze(n.text, n.createdAt);
     if (!this.book.isDataRequest(analysis, n.text)) return null;
-    const hit = await this.book.prior(port.em, analysis, port.now, await this.ownIds(port, n));
+    const own = await this.ownIds(port, n);
+    // Between check() and decided() of one evaluation only decided() writes the notice's requests.
+    this.own.set(port, new Map([[n.id, own]]));
+    const hit = await this.book.prior(port.em, analysis, port.now, own);
     return hit ? { analysis, hit } : null;
   }
 
@@ -89,8 +94,10 @@ export class RepeatCheck implements NoticeCheck {
         communityIds: n.targets.all ? [] : n.targets.communityIds, entriesAvoided: answered.entriesAvoided, now: port.now,
       });
     }
+    const seen = this.own.get(port)?.get(n.id);
+    this.own.delete(port);
     if (verdict !== 'sent' && verdict !== 'scheduled') return;
-    if ((await this.ownIds(port, n)).length) return;
+    if ((seen ?? (await this.ownIds(port, n))).length) return;
     const analysis = this.book.analyze(n.text, n.createdAt);
     if (!this.book.isDataRequest(analysis, n.text)) return;
     const delta = this.deltas.get(port);

@@ -109,8 +109,9 @@ export class RequestBook {
       entriesAvoided: r.entriesAvoided ?? 0, createdAt: r.now,
     }));
     if (COLLECTING.includes(r.kind)) {
-      await this.ensureIndex(em);
-      if (!this.indexed.has(row.id)) await this.indexRow(em, row);
+      // Once the index exists the new row goes straight in; rows of other instances are read at the next lookup.
+      if (this.index) await this.indexRow(em, row);
+      else await this.ensureIndex(em);
     }
     return row;
   }

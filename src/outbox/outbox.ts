@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { ChatType, OutgoingBody, Platform } from '../../bots/types';
 import { OutboxMessage } from '../../entities';
-import { isDuplicateKey } from '../db-dialect';
+import { insertRow, isDuplicateKey } from '../db-dialect';
 
 export interface Address {
   platform: Platform | string;
@@ -42,8 +42,7 @@ export async function enqueue(em: EntityManager, to: Address, body: OutgoingBody
   // The unique key decides, not a read before the write: two instances enqueueing the same key
   // at once then still produce one row, and the common case costs one statement.
   try {
-    const r = await em.insert(OutboxMessage, { ...row, body: row.body as object });
-    row.id = (r.identifiers[0] as { id: number }).id;
+    row.id = await insertRow(em, OutboxMessage, { ...row, body: row.body as object });
   } catch (err) {
     if (isDuplicateKey(err)) return null;
     throw err;

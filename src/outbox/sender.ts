@@ -79,6 +79,8 @@ export class OutboxSender {
   readonly standby = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  /** The last pass found nothing due: the next one looks before it opens a claiming transaction. */
+  private empty = false;
   private readonly claimMs: number;
 
   constructor(
@@ -122,7 +124,10 @@ export class OutboxSender {
   private async pass(): Promise<number> {
     const now = this.clock.now();
     const claim = { token: crypto.randomBytes(12).toString('hex'), until: now.getTime() + this.claimMs };
+    // An idle poll is then one plain read instead of a transaction of three statements.
+    if (this.empty && !(await this.anyDue(now))) return 0;
     const claimed = await this.claim(now, claim);
+    this.empty = claimed.length === 0;
     if (!claimed.length) return 0;
     const targets = await this.replyTargets(claimed);
     const byChat = new Map<string, OutboxMessage[]>();
@@ -140,6 +145,13 @@ export class OutboxSender {
     };
     await Promise.all(Array.from({ length: Math.min(CHAT_CONCURRENCY, chats.length) }, worker));
     return delivered;
+  }
+
+  private async anyDue(now: Date): Promise<boolean> {
+    const row = await this.db.manager.createQueryBuilder(OutboxMessage, 'o').select('o.id', 'id')
+      .where('o.status = :status', { status: 'pending' }).andWhere('o.notBefore <= :now', { now })
+      .limit(1).getRawOne<{ id: number }>();
+    return row !== undefined;
   }
 
   /** Takes due rows for this pass: marks them with its token and hides them from others until the claim ends. */
@@ -268,7 +280,9 @@ export class OutboxSender {
       // Delivered: the copy kept for the record needs no 身份证号 or mobile number.
       const anonymous = target?.anonymous === true;
       const kept = anonymous ? { kind: 'text', text: '' } : maskDeep(row.body);
-      const sent = { partsSent: row.partsSent, status: 'sent' as const, sentAt: at, lastError: '', body: kept as never, ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) };
+      // Most bodies hold nothing to mask: then the stored one is left as it is rather than written again.
+      const rewrite = anonymous || JSON.stringify(kept) !== JSON.stringify(row.body);
+      const sent = { partsSent: row.partsSent, status: 'sent' as const, sentAt: at, lastError: '', ...(rewrite ? { body: kept as never } : {}), ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) };
       const listeners = this.listeners.filter((l) => !l.keys || l.keys.test(row.dedupeKey));
       if (!listeners.length && !anonymous) {
         await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, sent));

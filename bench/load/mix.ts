@@ -1,0 +1,46 @@
+/**
+ * The load benchmark's message mix, shared by `npm run bench:load` and the cost profile
+ * (bench/load/profile.ts): 60% chat commands, 20% notices (each to three community groups),
+ * 10% receipts, 10% other chatter, spread over many chats like a district's.
+ */
+import type { DataSource } from 'typeorm';
+import { Department, Member } from '../../entities';
+import { type Message, reliefBasis } from '../../test/helpers/cluster/cluster';
+
+export const STAFF = 20;
+export const USERS = 300;
+
+const COMMUNITY_WORKERS = [['zhangmin', '张敏', 'g-renmin'], ['chenjing', '陈静', 'g-heping'], ['liuyang', '刘洋', 'g-donghu']];
+
+let basis: string | undefined;
+
+/** The i-th message of a run: its kind by i mod 10 (0-5 command, 6-7 notice, 8 receipt, 9 chatter). */
+export function message(tag: string, i: number, noticeIds: number[]): Message {
+  basis ??= reliefBasis();
+  const messageId = `${tag}-${i}`;
+  const k = i % 10;
+  if (k < 6) {
+    const u = i % USERS;
+    return { messageId, userId: `u${u}`, userName: `居民${u}`, chatId: `u${u}`, chatType: 'direct', text: i % 2 ? '/我是谁' : '/帮助' };
+  }
+  if (k < 8) {
+    const s = i % STAFF;
+    return { messageId, userId: `s${s}`, userName: `科员${s}`, chatId: `s${s}`, chatType: 'direct',
+      text: `/通知 全部社区 请于11月27日前报送第${i}批困难群众名单 依据:${basis}` };
+  }
+  if (k === 8) {
+    const [userId, userName, chatId] = COMMUNITY_WORKERS[i % 3];
+    return { messageId, userId, userName, chatId, chatType: 'group', text: `/收到 ${noticeIds[i % noticeIds.length]}` };
+  }
+  const u = i % USERS;
+  return { messageId, userId: `u${u}`, userName: `居民${u}`, chatId: 'g-new', chatType: 'group', text: '今天下午几点开会？' };
+}
+
+/** Department staff who may send notices (the demo data has none with a department of their own for each). */
+export async function seedStaff(ds: DataSource): Promise<void> {
+  const now = new Date();
+  for (let s = 0; s < STAFF; s++) {
+    const d = await ds.manager.save(ds.manager.create(Department, { name: `压测科${s}`, createdAt: now }));
+    await ds.manager.save(ds.manager.create(Member, { platform: 'sandbox', externalId: `s${s}`, botId: 'sandbox', name: `科员${s}`, role: 'dept_staff', departmentId: d.id, communityId: null, createdAt: now }));
+  }
+}

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
-import { normalise } from '../src/whistle/classifier/features';
+import { normalise } from '../src/text/features';
 import { LinearModel } from '../src/whistle/classifier/linear-model';
 import { textOf } from '../src/whistle/cli';
 import { Router } from '../src/whistle/routing';

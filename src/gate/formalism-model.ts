@@ -5,7 +5,8 @@
  * with no download. The rules stay first: the model only adds a demand where a trigger stood without the context
  * the rules ask for, and each such flag names the trigger and the words that weighed most.
  */
-import { termCounts, type FeatureOptions } from '../whistle/classifier/features';
+import { termCounts, type FeatureOptions } from '../text/features';
+import { rng } from '../text/rng';
 
 export interface Signal {
   category: string;
@@ -74,17 +75,6 @@ export function features(text: string, signals: Signal[], opts: FeatureOptions):
   norm = Math.sqrt(norm) || 1;
   for (const [k, x] of v) v.set(k, x / norm);
   return v;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));

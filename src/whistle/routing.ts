@@ -1,4 +1,4 @@
-import { normalise, words as cut } from './classifier/features';
+import { normalise, words as cut } from '../text/features';
 import { Example, LinearModel } from './classifier/linear-model';
 import type { DepartmentSpec, LabelledText, UrgentRule } from './settings';
 

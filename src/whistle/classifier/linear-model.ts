@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { DEFAULT_FEATURES, FeatureOptions, termCounts } from './features';
+import { DEFAULT_FEATURES, FeatureOptions, termCounts } from '../../text/features';
+import { rng } from '../../text/rng';
 
 /** A sparse TF-IDF vector: term indices and their weights, L2-normalised. */
 interface SparseVec {
@@ -46,18 +47,6 @@ interface ModelJson {
 }
 
 const CONFIDENCE_SHARPNESS = 4;
-
-/** Deterministic PRNG (mulberry32) for shuffling. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One-vs-rest linear SVM (squared hinge) over TF-IDF (sublinear tf, smoothed idf, L2-normalised rows),

@@ -183,14 +183,18 @@ export class OutboxSender {
 
   private async ownChats(em: EntityManager, rows: OutboxMessage[], now: Date): Promise<OutboxMessage[]> {
     const chatKey = (r: { platform: string; botId: string; chatId: string }) => `${r.platform}\u0000${r.botId}\u0000${r.chatId}`;
-    const firsts: { platform: string; botId: string; chatId: string; first: number }[] = await em.createQueryBuilder(OutboxMessage, 'o')
-      .select(['o.platform AS platform', 'o.botId AS botId', 'o.chatId AS chatId', 'MIN(o.id) AS first'])
-      .where('o.status = :status', { status: 'pending' })
-      .andWhere('o.notBefore <= :now', { now })
+    // A plain read, not the locking one above: a locking read skips a row another pass is marking sent at
+    // this moment, so that pass's claim would look gone and its last send not yet counted in the chat's window.
+    const chats: { platform: string; botId: string; chatId: string; first: number | string | null; held: number | string }[] = await em
+      .createQueryBuilder(OutboxMessage, 'o')
+      .select(['o.platform AS platform', 'o.botId AS botId', 'o.chatId AS chatId'])
+      .addSelect('MIN(CASE WHEN o.notBefore <= :now THEN o.id END)', 'first')
+      .addSelect("SUM(CASE WHEN o.claimedBy <> '' AND o.notBefore > :now THEN 1 ELSE 0 END)", 'held')
+      .where('o.status = :status', { status: 'pending', now })
       .andWhere('o.chatId IN (:...chats)', { chats: [...new Set(rows.map((r) => r.chatId))] })
       .groupBy('o.platform').addGroupBy('o.botId').addGroupBy('o.chatId')
       .getRawMany();
-    const oldest = new Map(firsts.map((f) => [chatKey(f), Number(f.first)]));
+    const oldest = new Map(chats.map((c) => [chatKey(c), Number(c.held) > 0 ? -1 : Number(c.first)]));
     const mine = new Set(rows.map((r) => r.id));
     return rows.filter((r) => mine.has(oldest.get(chatKey(r)) ?? r.id));
   }

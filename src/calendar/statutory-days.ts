@@ -57,7 +57,8 @@ export function statutoryDays(year: number): Map<string, string> {
   const hit = cache.get(year);
   if (hit) return hit;
   const days = new Map<string, string>();
-  if (year > FIRST_LUNAR_YEAR && year < LAST_LUNAR_YEAR && year >= 2001) {
+  // The 清明 formula holds for the 21st century; the lunar tables end with 2100.
+  if (year >= 2001 && year < LAST_LUNAR_YEAR) {
     days.set(`${year}-01-01`, '元旦');
     const newYear = solarOfLunar(year, 1, 1);
     for (let i = -1; i <= 2; i++) days.set(shift(newYear, i), '春节');

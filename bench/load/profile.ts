@@ -7,7 +7,7 @@
  *
  * PROFILE_N messages per kind (default 200); PROFILE_SHOW=通知 prints the statements of one
  * message whose kind contains that text; PROFILE_TOP classes of statements listed (default 8);
- * PROFILE_IDLE=1 measures an idle instance instead (statements and CPU per second).
+ * PROFILE_KINDS=通知,收到 measures only those kinds; PROFILE_IDLE=1 measures an idle instance instead (statements and CPU per second).
  *
  *   DATABASE_URL=mysql://root@127.0.0.1:3306/scratch npm run bench:cost   (that database is emptied)
  *   (without DATABASE_URL: a temporary SQLite file)
@@ -124,6 +124,7 @@ async function main(): Promise<void> {
   let mixStatements = 0;
   let mixCpu = 0;
   for (const [name, ks] of kinds) {
+    if (process.env.PROFILE_KINDS && !process.env.PROFILE_KINDS.split(',').some((k) => name.includes(k))) continue;
     // The same kind again, as the mix has it: index i with i mod 10 in ks.
     const msgs = Array.from({ length: N }, (_, j) => message(`p-${name}`, Math.floor(j / ks.length) * 10 + ks[j % ks.length], noticeIds));
     if (process.env.PROFILE_SHOW && name.includes(process.env.PROFILE_SHOW)) {

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import type { IncomingMessage, OutgoingBody } from '../../bots/types';
 import { ChatGroup, Member } from '../../entities';
 import { audit, AuditEntry } from '../audit';
-import { Address, enqueue } from '../outbox/outbox';
+import { Address, enqueue, OutboxBatch } from '../outbox/outbox';
 import type { Port, SendOptions } from '../unit';
 
 export type { SendOptions } from '../unit';
@@ -21,6 +21,8 @@ export class CommandContext implements Port {
     readonly inboundId: number,
     readonly member: Member,
     readonly group: ChatGroup | null,
+    /** Where plain replies wait to be written with the rest of the batch's (absent: written at once). */
+    private readonly outbox?: OutboxBatch,
   ) {}
 
   get actor(): Member {
@@ -45,12 +47,17 @@ export class CommandContext implements Port {
 
   async send(to: Address, body: OutgoingBody | string, opts: SendOptions = {}): Promise<void> {
     const isReply = to.chatId === this.msg.chatId && to.platform === this.msg.platform && !opts.notBefore;
-    await enqueue(this.em, to, typeof body === 'string' ? { kind: 'text', text: body } : body, {
+    const content = typeof body === 'string' ? { kind: 'text' as const, text: body } : body;
+    const row = {
       inReplyTo: isReply ? this.inboundId : null,
       dedupeKey: opts.dedupeKey ?? `in:${this.inboundId}:${this.seq++}`,
       notBefore: opts.notBefore ?? this.now,
       now: this.now,
-    });
+    };
+    // A key made of this message's id is this message's alone, so the row can wait for the batch's one INSERT.
+    if (this.outbox && opts.dedupeKey === undefined) return this.outbox.add(to, content, row);
+    await this.outbox?.flush();
+    await enqueue(this.em, to, content, row);
   }
 
   async sendToGroup(group: ChatGroup, body: OutgoingBody | string, opts: SendOptions = {}): Promise<void> {

@@ -1,21 +1,34 @@
 import type { Logger } from 'pino';
 import type { IncomingMessage } from '../../bots/types';
-import { ChatGroup, InboundMessage, ROLE_LABELS } from '../../entities';
+import { EntityManager, In } from 'typeorm';
+import { InboundMessage, ROLE_LABELS } from '../../entities';
 import type { Clock } from '../clock';
 import { Db } from '../db';
-import { enqueue } from '../outbox/outbox';
+import { enqueue, OutboxBatch } from '../outbox/outbox';
 import { CommandContext } from './context';
 import { maskPersonalData } from '../privacy/pii';
-import { memberFor } from './members';
+import { groupsFor, membersFor } from './members';
 import { allowed, CommandDef, CommandRegistry, usage } from './registry';
+
+type Outcome = 'done' | 'deferred';
+type Row = Pick<InboundMessage, 'id' | 'text' | 'chatType' | 'payload'>;
+
+/** A stored message to process; `known` when this process just stored it, so it need not be read back. */
+export interface BatchItem {
+  id: number;
+  known?: IncomingMessage;
+}
+
+/** Another instance claimed part of a batch (a replay): the rest run on their own. */
+class SplitBatch extends Error {}
 
 export interface DispatcherOptions {
   maxMessageLength: number;
 }
 
 /**
- * Runs one stored inbound message through the command registry inside a single transaction:
- * the handler's decisions, its outgoing messages and the 'processed' mark commit together.
+ * Runs stored inbound messages through the command registry inside a single transaction:
+ * the handlers' decisions, their outgoing messages and the 'processed' marks commit together.
  */
 export class Dispatcher {
   /** Told after each message's outcome is committed (the load benchmark times decisions with it). */
@@ -33,51 +46,84 @@ export class Dispatcher {
    * 'deferred' means the database was away: nothing committed, the row is still 'received'
    * and the inbox replays it later. Never throws, so no failure path can end the process.
    */
-  async process(inboundId: number, known?: IncomingMessage): Promise<'done' | 'deferred'> {
+  async process(inboundId: number, known?: IncomingMessage): Promise<Outcome> {
+    return (await this.processBatch([{ id: inboundId, known }]))[0];
+  }
+
+  /**
+   * Several stored messages (of different chats) in one transaction: one claim, one read of
+   * their senders and groups, one INSERT of their replies, one commit. If any of them fails,
+   * nothing of the batch commits and each runs again on its own, so one bad message costs the
+   * others only time.
+   */
+  async processBatch(items: BatchItem[]): Promise<Outcome[]> {
     try {
-      const done = await this.db.work(async (em) => {
-        const now = this.clock.now();
-        // Claimed and marked processed in one statement; the mark commits with the handler's
-        // outcome or not at all. An instance replaying the same row meanwhile holds its lock:
-        // this waits for it, then finds the row processed and leaves it.
-        const claim = await em.createQueryBuilder().update(InboundMessage)
-          .set({ status: 'processed', processedAt: now, attempts: () => 'attempts + 1' })
-          .where('id = :id AND status <> :processed', { id: inboundId, processed: 'processed' })
-          .execute();
-        if (claim.affected !== 1) return false;
-        // The payload as the inbox just stored it (through JSON, as a replay reads it back), or read.
-        const row: Pick<InboundMessage, 'id' | 'text' | 'chatType' | 'payload'> | null = known
-          ? { id: inboundId, text: known.text, chatType: known.chatType, payload: JSON.parse(JSON.stringify(known)) as IncomingMessage }
-          : await em.findOne(InboundMessage, { select: { id: true, text: true, chatType: true, payload: true }, where: { id: inboundId } });
-        if (!row) return false;
-        const msg = row.payload as IncomingMessage;
-        const member = await memberFor(em, msg, now);
-        const group = msg.chatType === 'group'
-          ? await em.findOne(ChatGroup, { where: { platform: msg.platform, botId: msg.botId, chatId: msg.chatId } })
-          : null;
-        const ctx = new CommandContext(em, now, msg, row.id, member, group);
-        const def = await this.handle(ctx);
-        const stored = def?.anonymous ? forgottenSender(row) : maskedText(row);
-        if (Object.keys(stored).length) await em.update(InboundMessage, { id: row.id }, stored as never);
-        return true;
-      }, { retryDuplicate: true });
-      if (done) for (const o of this.observers) o(inboundId, 'processed');
-      return 'done';
+      const done = await this.db.work((em) => this.runBatch(em, items), { retryDuplicate: true });
+      for (const id of done) for (const o of this.observers) o(id, 'processed');
+      return items.map(() => 'done');
     } catch (err) {
+      if (items.length > 1) {
+        if (!(err instanceof SplitBatch) && (await this.db.unavailable(err))) return items.map(() => 'deferred');
+        return Promise.all(items.map((it) => this.process(it.id, it.known)));
+      }
+      const inboundId = items[0].id;
       if (await this.db.unavailable(err)) {
         this.log.warn({ err, inboundId }, '数据库不可用，消息稍后重新处理');
-        return 'deferred';
+        return ['deferred'];
       }
       this.log.error({ err, inboundId }, '处理收到的消息出错');
       try {
         await this.markFailed(inboundId, err);
         for (const o of this.observers) o(inboundId, 'failed');
-        return 'done';
+        return ['done'];
       } catch (markErr) {
         this.log.warn({ err: markErr, inboundId }, '无法记录处理失败，消息稍后重新处理');
-        return 'deferred';
+        return ['deferred'];
       }
     }
+  }
+
+  /** Returns the ids it processed (none when another instance had already claimed the one row). */
+  private async runBatch(em: EntityManager, items: BatchItem[]): Promise<number[]> {
+    const now = this.clock.now();
+    const ids = items.map((it) => it.id);
+    // Claimed and marked processed in one statement; the mark commits with the handlers'
+    // outcome or not at all. An instance replaying a row meanwhile holds its lock: this waits
+    // for it, then finds the row processed and leaves it.
+    const claim = await em.createQueryBuilder().update(InboundMessage)
+      .set({ status: 'processed', processedAt: now, attempts: () => 'attempts + 1' })
+      .where(ids.length === 1 ? 'id = :id' : 'id IN (:...ids)', { id: ids[0], ids })
+      .andWhere('status <> :processed', { processed: 'processed' })
+      .execute();
+    if (claim.affected !== ids.length) {
+      if (ids.length === 1) return [];
+      throw new SplitBatch();
+    }
+    const unknown = items.filter((it) => !it.known).map((it) => it.id);
+    const read = unknown.length
+      ? await em.find(InboundMessage, { select: { id: true, text: true, chatType: true, payload: true }, where: { id: unknown.length === 1 ? unknown[0] : In(unknown) } })
+      : [];
+    const byId = new Map(read.map((r) => [r.id, r]));
+    const rows: Row[] = [];
+    for (const it of items) {
+      // The payload as the inbox just stored it (through JSON, as a replay reads it back), or as read.
+      const row = it.known
+        ? { id: it.id, text: it.known.text, chatType: it.known.chatType, payload: JSON.parse(JSON.stringify(it.known)) as IncomingMessage }
+        : byId.get(it.id);
+      if (row) rows.push(row);
+    }
+    const msgs = rows.map((r) => r.payload as IncomingMessage);
+    const members = await membersFor(em, msgs, now);
+    const groups = await groupsFor(em, msgs);
+    const outbox = new OutboxBatch(em);
+    for (let i = 0; i < rows.length; i++) {
+      const ctx = new CommandContext(em, now, msgs[i], rows[i].id, members[i], groups[i], outbox);
+      const def = await this.handle(ctx);
+      const stored = def?.anonymous ? forgottenSender(rows[i]) : maskedText(rows[i]);
+      if (Object.keys(stored).length) await em.update(InboundMessage, { id: rows[i].id }, stored as never);
+    }
+    await outbox.flush();
+    return rows.map((r) => r.id);
   }
 
   private async markFailed(inboundId: number, err: unknown): Promise<void> {

@@ -3,14 +3,18 @@ import { LessThan } from 'typeorm';
 import type { IncomingMessage, InboundSink } from '../../bots/types';
 import { CallbackReplay, InboundMessage } from '../../entities';
 import type { Clock } from '../clock';
-import { Db, insertRow, isDuplicateKey } from '../db';
-import type { Dispatcher } from './dispatcher';
+import { Db, isDuplicateKey } from '../db';
+import type { BatchItem, Dispatcher } from './dispatcher';
+import { InboundStore } from './inbound-store';
 
 /**
  * MySQL's TEXT holds 64 KB; a pasted book must still be recorded (and refused politely), so
  * very long text is stored cut, with its real length kept for the length check.
  */
 export const STORED_TEXT_CHARS = 16_000;
+
+/** Messages in one transaction at most: enough to share its fixed cost, few enough that a deadlock retry stays cheap. */
+const MAX_BATCH = 32;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
@@ -48,8 +52,15 @@ function fitForStorage(msg: IncomingMessage): IncomingMessage {
  * recover() replays on the next start.
  */
 export class Inbox implements InboundSink {
-  /** One promise chain per lane: a chat on MySQL/MariaDB (order kept per chat), one lane for all on SQLite. */
+  /** One promise chain per chat: a chat's messages are processed in order, different chats side by side. */
   private readonly lanes = new Map<string, Promise<void>>();
+  /** Heads of lanes waiting for the next batch. */
+  private pending: (BatchItem & { done(outcome: 'done' | 'deferred'): void })[] = [];
+  private batches = 0;
+  private drainQueued = false;
+  /** Batches in flight at once: one on SQLite (its single connection takes one transaction at a time), a few on a pool. */
+  private readonly maxBatches: number;
+  private readonly store: InboundStore;
   /** Ids queued or running, so a replay does not queue a message twice. */
   private readonly queued = new Set<number>();
   /** Messages put off because the database was away; replayed by retryDeferred(). */
@@ -61,33 +72,33 @@ export class Inbox implements InboundSink {
     private readonly dispatcher: Dispatcher,
     private readonly clock: Clock,
     private readonly autoProcess = true,
-  ) {}
+  ) {
+    this.maxBatches = db.concurrent ? 4 : 1;
+    this.store = new InboundStore(db);
+  }
 
   async accept(incoming: IncomingMessage): Promise<{ duplicate: boolean }> {
     const msg = fitForStorage(wellTyped(incoming));
-    let id: number;
-    try {
-      // One autocommit INSERT: the row is the whole unit of work, so it needs no transaction of its own.
-      id = await this.db.write((em) => insertRow(em, InboundMessage, {
-        platform: msg.platform,
-        botId: msg.botId,
-        messageId: msg.messageId.slice(0, 191),
-        chatId: msg.chatId,
-        chatType: msg.chatType,
-        senderId: msg.senderId,
-        senderName: msg.senderName.slice(0, 64),
-        text: msg.text,
-        payload: msg as object,
-        status: 'received',
-        attempts: 0,
-        error: '',
-        receivedAt: this.clock.now(),
-        processedAt: null,
-      }));
-    } catch (err) {
-      if (isDuplicateKey(err)) return { duplicate: true };
-      throw err;
-    }
+    // One autocommit INSERT (shared with messages arriving at the same moment): the row is the
+    // whole unit of work, so it needs no transaction of its own.
+    const stored = await this.store.store({
+      platform: msg.platform,
+      botId: msg.botId,
+      messageId: msg.messageId.slice(0, 191),
+      chatId: msg.chatId,
+      chatType: msg.chatType,
+      senderId: msg.senderId,
+      senderName: msg.senderName.slice(0, 64),
+      text: msg.text,
+      payload: msg as object,
+      status: 'received',
+      attempts: 0,
+      error: '',
+      receivedAt: this.clock.now(),
+      processedAt: null,
+    });
+    if ('duplicate' in stored) return { duplicate: true };
+    const id = stored.id;
     if (this.autoProcess) this.schedule(id, msg, msg);
     return { duplicate: false };
   }
@@ -111,9 +122,9 @@ export class Inbox implements InboundSink {
   schedule(id: number, chat: { platform: string; botId: string; chatId: string }, payload?: IncomingMessage): void {
     if (this.queued.has(id)) return;
     this.queued.add(id);
-    const lane = this.db.concurrent ? `${chat.platform}:${chat.botId}:${chat.chatId}` : '';
+    const lane = `${chat.platform}:${chat.botId}:${chat.chatId}`;
     const run = (this.lanes.get(lane) ?? Promise.resolve())
-      .then(() => this.dispatcher.process(id, payload))
+      .then(() => this.batched(id, payload))
       .then((outcome) => {
         if (outcome === 'deferred') this.deferred++;
       })
@@ -123,6 +134,37 @@ export class Inbox implements InboundSink {
     this.lanes.set(lane, run);
     void run.then(() => {
       if (this.lanes.get(lane) === run) this.lanes.delete(lane);
+    });
+  }
+
+  /**
+   * Group commit: a lane's head joins whatever else is waiting, and the lot is processed in one
+   * transaction. Idle, a batch is one message a moment later; busy, messages gather while
+   * earlier batches run, so each costs a share of one claim, one commit and one reply INSERT.
+   */
+  private batched(id: number, known?: IncomingMessage): Promise<'done' | 'deferred'> {
+    return new Promise((done) => {
+      this.pending.push({ id, known, done });
+      this.drainSoon();
+    });
+  }
+
+  private drainSoon(): void {
+    if (this.drainQueued || this.batches >= this.maxBatches || !this.pending.length) return;
+    this.drainQueued = true;
+    // After the current I/O callbacks, so messages arriving in the same turn share the batch.
+    setImmediate(() => {
+      this.drainQueued = false;
+      while (this.batches < this.maxBatches && this.pending.length) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        this.batches++;
+        this.dispatcher.processBatch(batch)
+          .then((outcomes) => batch.forEach((it, i) => it.done(outcomes[i])), () => batch.forEach((it) => it.done('deferred')))
+          .finally(() => {
+            this.batches--;
+            this.drainSoon();
+          });
+      }
     });
   }
 

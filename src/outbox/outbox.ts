@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { ChatType, OutgoingBody, Platform } from '../../bots/types';
 import { OutboxMessage } from '../../entities';
-import { insertRow, isDuplicateKey } from '../db-dialect';
+import { insertRow, insertRows, isDuplicateKey } from '../db-dialect';
 
 export interface Address {
   platform: Platform | string;
@@ -18,36 +18,63 @@ export interface EnqueueOptions {
   now: Date;
 }
 
+function outboxRow(to: Address, body: OutgoingBody, opts: EnqueueOptions) {
+  return {
+    platform: to.platform,
+    botId: to.botId,
+    chatId: to.chatId,
+    chatType: to.chatType,
+    body: body as object,
+    inReplyTo: opts.inReplyTo ?? null,
+    dedupeKey: opts.dedupeKey.slice(0, 191),
+    status: 'pending' as const,
+    attempts: 0,
+    partsSent: 0,
+    notBefore: opts.notBefore,
+    lastError: '',
+    claimedBy: '',
+    createdAt: opts.now,
+    sentAt: null,
+  };
+}
+
 /**
  * Writes outgoing messages as rows inside the caller's transaction, so a decision and the
  * messages it causes commit together.
  */
 export async function enqueue(em: EntityManager, to: Address, body: OutgoingBody, opts: EnqueueOptions): Promise<OutboxMessage | null> {
-  const row = em.create(OutboxMessage, {
-    platform: to.platform,
-    botId: to.botId,
-    chatId: to.chatId,
-    chatType: to.chatType,
-    body,
-    inReplyTo: opts.inReplyTo ?? null,
-    dedupeKey: opts.dedupeKey.slice(0, 191),
-    status: 'pending',
-    attempts: 0,
-    partsSent: 0,
-    notBefore: opts.notBefore,
-    lastError: '',
-    createdAt: opts.now,
-    sentAt: null,
-  });
+  const values = outboxRow(to, body, opts);
   // The unique key decides, not a read before the write: two instances enqueueing the same key
   // at once then still produce one row, and the common case costs one statement.
   try {
-    row.id = await insertRow(em, OutboxMessage, { ...row, body: row.body as object });
+    const id = await insertRow(em, OutboxMessage, values);
+    return Object.assign(new OutboxMessage(), values, { id });
   } catch (err) {
     if (isDuplicateKey(err)) return null;
     throw err;
   }
-  return row;
+}
+
+/**
+ * Replies of a batch of messages, written in one INSERT just before the batch commits. Only rows
+ * whose dedupe key no one else can hold belong here (a reply keyed by its inbound id): a clash
+ * would fail the whole INSERT, where enqueue() drops just the repeated row.
+ */
+export class OutboxBatch {
+  private rows: ReturnType<typeof outboxRow>[] = [];
+
+  constructor(private readonly em: EntityManager) {}
+
+  add(to: Address, body: OutgoingBody, opts: EnqueueOptions): void {
+    this.rows.push(outboxRow(to, body, opts));
+  }
+
+  /** Writes what was added; call before any other outbox write of the batch, so rows keep their order. */
+  async flush(): Promise<void> {
+    const rows = this.rows;
+    this.rows = [];
+    await insertRows(this.em, OutboxMessage, rows);
+  }
 }
 
 export type OutboxOutcome = 'sent' | 'parked';

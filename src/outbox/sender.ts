@@ -68,6 +68,56 @@ interface Claim {
   until: number;
 }
 
+interface Mark {
+  id: number;
+  token: string;
+  partsSent: number;
+  at: Date;
+  settle(err?: unknown): void;
+}
+
+/**
+ * "Sent" marks, group-committed: a mark waits at most for the one UPDATE already on its way, and
+ * every mark that arrived meanwhile goes in the next single UPDATE. The window in which a crash
+ * could repeat a send grows by that one statement; the statements per send fall to a share of one.
+ */
+class SentMarks {
+  private waiting: Mark[] = [];
+  private writing = false;
+
+  constructor(private readonly db: Db) {}
+
+  mark(id: number, token: string, partsSent: number, at: Date): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ id, token, partsSent, at, settle: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (!this.writing) void this.write();
+    });
+  }
+
+  private async write(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length) {
+      const marks = this.waiting;
+      this.waiting = [];
+      // Rows of one pass share its token; a window counts a send from its latest mark's time, which errs on the safe side.
+      const groups = new Map<string, Mark[]>();
+      for (const m of marks) groups.set(`${m.token}:${m.partsSent}`, [...(groups.get(`${m.token}:${m.partsSent}`) ?? []), m]);
+      for (const group of groups.values()) {
+        const { token, partsSent } = group[0];
+        const sentAt = new Date(Math.max(...group.map((m) => m.at.getTime())));
+        const ids = group.map((m) => m.id);
+        try {
+          await this.db.write((em) => em.update(OutboxMessage, { id: ids.length === 1 ? ids[0] : In(ids), claimedBy: token }, { partsSent, status: 'sent', sentAt, lastError: '' }));
+          for (const m of group) m.settle();
+        } catch (err) {
+          for (const m of group) m.settle(err);
+        }
+      }
+    }
+    this.writing = false;
+  }
+}
+
 /**
  * Delivers due outbox rows through the adapters: split by bytes, rate-limited per chat,
  * retried with exponential backoff, parked (and the admin group told) after maxAttempts.
@@ -82,6 +132,7 @@ export class OutboxSender {
   /** The last pass found nothing due: the next one looks before it opens a claiming transaction. */
   private empty = false;
   private readonly claimMs: number;
+  private readonly marks: SentMarks;
 
   constructor(
     private readonly db: Db,
@@ -92,6 +143,7 @@ export class OutboxSender {
     private readonly listeners: OutboxListener[] = [],
   ) {
     this.claimMs = opts.claimMs ?? 60_000;
+    this.marks = new SentMarks(db);
   }
 
   static key(platform: Platform | string, botId: string): string {
@@ -288,6 +340,10 @@ export class OutboxSender {
       const rewrite = anonymous || JSON.stringify(kept) !== JSON.stringify(row.body);
       const sent = { partsSent: row.partsSent, status: 'sent' as const, sentAt: at, lastError: '', ...(rewrite ? { body: kept as never } : {}), ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) };
       const listeners = this.listeners.filter((l) => !l.keys || l.keys.test(row.dedupeKey));
+      if (!listeners.length && !anonymous && !rewrite) {
+        await this.marks.mark(row.id, claim.token, row.partsSent, at);
+        continue;
+      }
       if (!listeners.length && !anonymous) {
         await this.db.write((em) => em.update(OutboxMessage, { id: row.id, claimedBy: claim.token }, sent));
         continue;

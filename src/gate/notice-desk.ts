@@ -174,7 +174,7 @@ export class NoticeDesk {
     const today = localDate(n.createdAt);
     const monday = parseLocal(addDays(today, 1 - weekdayOf(today)));
     const recent = n.departmentId
-      ? await em.find(Notice, { where: { departmentId: n.departmentId, status: In(['sent', 'scheduled']), createdAt: MoreThanOrEqual(monday) } })
+      ? await em.find(Notice, { select: { id: true, targets: true }, where: { departmentId: n.departmentId, status: In(['sent', 'scheduled']), createdAt: MoreThanOrEqual(monday) } })
       : [];
     const counts = new Map<string, number>();
     for (const c of communities) {

@@ -29,9 +29,18 @@ export class RequestBook {
 
   constructor(readonly vocab: Vocabulary, readonly windowDays: number) {}
 
-  /** With the posting time, 本月 and 上季度 become the months and quarters they mean. */
+  /** Recent analyses: one notice's text is analysed by the check, its decision, the record and the index. */
+  private readonly analyses = new Map<string, RequestAnalysis>();
+
+  /** With the posting time, 本月 and 上季度 become the months and quarters they mean. Callers share the result: read it, never change it. */
   analyze(text: string, postedAt?: Date): RequestAnalysis {
-    return analyzeRequest(this.vocab, text, postedAt);
+    const key = `${this.vocab.revision}:${postedAt?.getTime() ?? ''}\u0000${text}`;
+    const known = this.analyses.get(key);
+    if (known) return known;
+    const a = analyzeRequest(this.vocab, text, postedAt);
+    if (this.analyses.size >= 256) this.analyses.delete(this.analyses.keys().next().value!);
+    this.analyses.set(key, a);
+    return a;
   }
 
   /** A table or count about a population, or a text asking for material (简报, 总结). */

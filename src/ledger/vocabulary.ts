@@ -77,6 +77,8 @@ function norm(s: string): string {
  * what admins added by chat. Lookups are exact on normalised names; requests.ts does the fuzzier work.
  */
 export class Vocabulary {
+  /** Grows with every word added, so what was read with an older vocabulary can tell it is stale. */
+  revision = 0;
   private readonly fieldByWord = new Map<string, FieldDef>();
   private readonly popByWord = new Map<string, PopulationDef>();
   private readonly fieldList: FieldDef[] = [];
@@ -122,6 +124,7 @@ export class Vocabulary {
   }
 
   addField(f: FieldDef): void {
+    this.revision++;
     this.relations.clear();
     const existing = this.fieldByWord.get(norm(f.name));
     if (existing) {
@@ -138,6 +141,7 @@ export class Vocabulary {
   }
 
   addFieldSynonym(canonical: string, synonym: string): void {
+    this.revision++;
     const def = this.fieldByWord.get(norm(canonical));
     if (!def) throw new VocabularyError(`没有字段「${canonical}」`);
     const taken = this.fieldByWord.get(norm(synonym));
@@ -147,6 +151,7 @@ export class Vocabulary {
   }
 
   addPopulation(p: PopulationDef): void {
+    this.revision++;
     this.relations.clear();
     const def = { ...p, synonyms: [...p.synonyms] };
     for (const w of [p.name, ...p.synonyms]) {
@@ -162,6 +167,7 @@ export class Vocabulary {
   }
 
   addPopulationSynonym(canonical: string, synonym: string): void {
+    this.revision++;
     this.relations.clear();
     const def = this.popByWord.get(norm(canonical));
     if (!def) throw new VocabularyError(`没有人群「${canonical}」`);

@@ -69,17 +69,22 @@ interface Claim {
 }
 
 interface Mark {
-  id: number;
+  row: OutboxMessage;
   token: string;
-  partsSent: number;
   at: Date;
+  /** Units told of the send, in the same transaction as the mark. */
+  listeners: OutboxListener[];
   settle(err?: unknown): void;
 }
 
+/** Part of a group was no longer this pass's (another instance took it over): each is marked on its own. */
+class NotAllOurs extends Error {}
+
 /**
- * "Sent" marks, group-committed: a mark waits at most for the one UPDATE already on its way, and
- * every mark that arrived meanwhile goes in the next single UPDATE. The window in which a crash
- * could repeat a send grows by that one statement; the statements per send fall to a share of one.
+ * "Sent" marks, group-committed: a mark waits at most for the one write already on its way, and
+ * every mark that arrived meanwhile goes in the next: one UPDATE, or one transaction when units
+ * listen. The window in which a crash could repeat a send grows by that one write; the
+ * statements per send fall to a share of one.
  */
 class SentMarks {
   private waiting: Mark[] = [];
@@ -87,9 +92,9 @@ class SentMarks {
 
   constructor(private readonly db: Db) {}
 
-  mark(id: number, token: string, partsSent: number, at: Date): Promise<void> {
+  mark(row: OutboxMessage, token: string, at: Date, listeners: OutboxListener[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ id, token, partsSent, at, settle: (err) => (err === undefined ? resolve() : reject(err)) });
+      this.waiting.push({ row, token, at, listeners, settle: (err) => (err === undefined ? resolve() : reject(err)) });
       if (!this.writing) void this.write();
     });
   }
@@ -101,13 +106,18 @@ class SentMarks {
       this.waiting = [];
       // Rows of one pass share its token; a window counts a send from its latest mark's time, which errs on the safe side.
       const groups = new Map<string, Mark[]>();
-      for (const m of marks) groups.set(`${m.token}:${m.partsSent}`, [...(groups.get(`${m.token}:${m.partsSent}`) ?? []), m]);
+      for (const m of marks) {
+        const k = `${m.token}:${m.row.partsSent}`;
+        groups.set(k, [...(groups.get(k) ?? []), m]);
+      }
       for (const group of groups.values()) {
-        const { token, partsSent } = group[0];
-        const sentAt = new Date(Math.max(...group.map((m) => m.at.getTime())));
-        const ids = group.map((m) => m.id);
         try {
-          await this.db.write((em) => em.update(OutboxMessage, { id: ids.length === 1 ? ids[0] : In(ids), claimedBy: token }, { partsSent, status: 'sent', sentAt, lastError: '' }));
+          await this.markGroup(group).catch((err: unknown) => {
+            if (!(err instanceof NotAllOurs)) throw err;
+            return Promise.all(group.map((m) => this.markGroup([m]).catch((e: unknown) => {
+              if (!(e instanceof NotAllOurs)) throw e;
+            })));
+          });
           for (const m of group) m.settle();
         } catch (err) {
           for (const m of group) m.settle(err);
@@ -115,6 +125,23 @@ class SentMarks {
       }
     }
     this.writing = false;
+  }
+
+  private async markGroup(group: Mark[]): Promise<void> {
+    const { token, row } = group[0];
+    const sentAt = new Date(Math.max(...group.map((m) => m.at.getTime())));
+    const ids = group.map((m) => m.row.id);
+    const sent = { partsSent: row.partsSent, status: 'sent' as const, sentAt, lastError: '' };
+    const where = { id: ids.length === 1 ? ids[0] : In(ids), claimedBy: token };
+    if (!group.some((m) => m.listeners.length)) {
+      await this.db.write((em) => em.update(OutboxMessage, where, sent));
+      return;
+    }
+    await this.db.work(async (em) => {
+      const r = await em.update(OutboxMessage, where, sent);
+      if (r.affected !== ids.length) throw new NotAllOurs();
+      for (const m of group) for (const l of m.listeners) await l(em, m.row, 'sent', m.at);
+    });
   }
 }
 
@@ -340,8 +367,8 @@ export class OutboxSender {
       const rewrite = anonymous || JSON.stringify(kept) !== JSON.stringify(row.body);
       const sent = { partsSent: row.partsSent, status: 'sent' as const, sentAt: at, lastError: '', ...(rewrite ? { body: kept as never } : {}), ...(anonymous && row.chatType === 'direct' ? { chatId: '' } : {}) };
       const listeners = this.listeners.filter((l) => !l.keys || l.keys.test(row.dedupeKey));
-      if (!listeners.length && !anonymous && !rewrite) {
-        await this.marks.mark(row.id, claim.token, row.partsSent, at);
+      if (!anonymous && !rewrite) {
+        await this.marks.mark(row, claim.token, at, listeners);
         continue;
       }
       if (!listeners.length && !anonymous) {

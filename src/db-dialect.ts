@@ -1,4 +1,4 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 /*
@@ -58,4 +58,49 @@ export async function insertRow<T extends ObjectLiteral>(em: EntityManager, targ
 /** INSERT of several rows in one statement, when nobody needs their ids. */
 export async function insertRows<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
   if (rows.length) await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
+}
+
+const numbering = new WeakMap<DataSource, Promise<boolean>>();
+
+/**
+ * Whether one multi-row INSERT numbers its rows one after another. SQLite does; MySQL/MariaDB do
+ * for an INSERT with a known row count unless InnoDB's auto-increment lock mode is 2
+ * (interleaved) or the increment is not 1. A MySQL-compatible database that says neither is not trusted.
+ */
+export function numbersConsecutively(em: EntityManager): Promise<boolean> {
+  const ds = em.connection;
+  let known = numbering.get(ds);
+  if (!known) {
+    known = ds.options.type === 'better-sqlite3' ? Promise.resolve(true) : (async () => {
+      try {
+        const [v] = await ds.query('SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS step') as { mode: unknown; step: unknown }[];
+        return Number(v.mode) <= 1 && Number(v.step) === 1;
+      } catch {
+        return false;
+      }
+    })();
+    numbering.set(ds, known);
+  }
+  return known;
+}
+
+/**
+ * INSERT of several rows returning their ids, in one statement where the database numbers a
+ * multi-row INSERT's rows consecutively, else one statement per row.
+ */
+export async function insertRowsWithIds<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<number[]> {
+  if (rows.length < 2 || !(await numbersConsecutively(em))) {
+    const ids: number[] = [];
+    for (const r of rows) ids.push(await insertRow(em, target, r));
+    return ids;
+  }
+  const r = await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
+  const raw = r.raw as number | bigint | { insertId?: number | string };
+  // better-sqlite3 reports the last row's id, mysql2 the first's.
+  if (typeof raw === 'number' || typeof raw === 'bigint') {
+    const last = Number(raw);
+    return rows.map((_, i) => last - rows.length + 1 + i);
+  }
+  const first = Number(raw.insertId);
+  return rows.map((_, i) => first + i);
 }

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { dataSourceOptions } from '../ormconfig';
 import { isConnectionError, isDuplicateKey, isTransientLock, skipLocked, type SkipLocked } from './db-dialect';
 
-export { insertRow, insertRows, isConnectionError, isDuplicateKey, isTransientLock, skipLocked } from './db-dialect';
+export { insertRow, insertRows, insertRowsWithIds, numbersConsecutively, isConnectionError, isDuplicateKey, isTransientLock, skipLocked } from './db-dialect';
 
 export async function openDatabase(url: string, opts: { migrate?: boolean } = {}): Promise<DataSource> {
   const options = dataSourceOptions(url);

@@ -7,7 +7,7 @@ import { Db } from '../db';
 import { enqueue, OutboxBatch } from '../outbox/outbox';
 import { CommandContext } from './context';
 import { maskPersonalData } from '../privacy/pii';
-import { groupsFor, membersFor } from './members';
+import { groupsFor, memberFor, membersFor } from './members';
 import { allowed, CommandDef, CommandRegistry, usage } from './registry';
 
 type Outcome = 'done' | 'deferred';
@@ -51,7 +51,7 @@ export class Dispatcher {
   }
 
   /**
-   * Several stored messages (of different chats) in one transaction: one claim, one read of
+   * Several stored messages (of different chats, or several of one chat in order) in one transaction: one claim, one read of
    * their senders and groups, one INSERT of their replies, one commit. If any of them fails,
    * nothing of the batch commits and each runs again on its own, so one bad message costs the
    * others only time.
@@ -64,7 +64,10 @@ export class Dispatcher {
     } catch (err) {
       if (items.length > 1) {
         if (!(err instanceof SplitBatch) && (await this.db.unavailable(err))) return items.map(() => 'deferred');
-        return Promise.all(items.map((it) => this.process(it.id, it.known)));
+        // One after another: a batch may hold several messages of one chat, in their order.
+        const outcomes: Outcome[] = [];
+        for (const it of items) outcomes.push(await this.process(it.id, it.known));
+        return outcomes;
       }
       const inboundId = items[0].id;
       if (await this.db.unavailable(err)) {
@@ -113,11 +116,15 @@ export class Dispatcher {
       if (row) rows.push(row);
     }
     const msgs = rows.map((r) => r.payload as IncomingMessage);
-    const members = await membersFor(em, msgs, now);
-    const groups = await groupsFor(em, msgs);
+    const chatOf = (m: IncomingMessage) => `${m.platform}\u0000${m.botId}\u0000${m.chatId}`;
+    const firstOfChat = msgs.map((m, i) => msgs.findIndex((x) => chatOf(x) === chatOf(m)) === i);
+    const members = await membersFor(em, msgs.filter((_, i) => firstOfChat[i]), now);
+    const groups = await groupsFor(em, msgs.filter((_, i) => firstOfChat[i]));
     const outbox = new OutboxBatch(em);
-    for (let i = 0; i < rows.length; i++) {
-      const ctx = new CommandContext(em, now, msgs[i], rows[i].id, members[i], groups[i], outbox);
+    for (let i = 0, k = 0; i < rows.length; i++) {
+      // A chat's later message reads its sender and group after the earlier ones ran (a group bound just before).
+      const [member, group] = firstOfChat[i] ? [members[k], groups[k++]] : [await memberFor(em, msgs[i], now), (await groupsFor(em, [msgs[i]]))[0]];
+      const ctx = new CommandContext(em, now, msgs[i], rows[i].id, member, group, outbox);
       const def = await this.handle(ctx);
       const stored = def?.anonymous ? forgottenSender(rows[i]) : maskedText(rows[i]);
       if (Object.keys(stored).length) await em.update(InboundMessage, { id: rows[i].id }, stored as never);

@@ -1,6 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import { InboundMessage } from '../../entities';
-import { Db, insertRow, isDuplicateKey } from '../db';
+import { Db, insertRow, insertRowsWithIds, isDuplicateKey, numbersConsecutively } from '../db';
 
 type Values = Omit<InboundMessage, 'id' | 'payload'> & { payload: object };
 
@@ -17,8 +16,6 @@ interface Waiting {
 export class InboundStore {
   private waiting: Waiting[] = [];
   private writing = false;
-  /** Whether a multi-row INSERT's ids are known from its first one (consecutive); checked once. */
-  private consecutive: Promise<boolean> | null = null;
 
   constructor(private readonly db: Db) {}
 
@@ -34,7 +31,8 @@ export class InboundStore {
     try {
       while (this.waiting.length) {
         const batch = this.waiting.splice(0, 200);
-        if (batch.length > 1 && (await this.idsConsecutive())) await this.many(batch);
+        // Row by row where a multi-row INSERT's ids are not known: a repeat in the middle would otherwise leave the rows before it stored but unclaimed.
+        if (batch.length > 1 && (await numbersConsecutively(this.db.manager))) await this.many(batch);
         else for (const w of batch) await this.one(w);
       }
     } finally {
@@ -53,7 +51,7 @@ export class InboundStore {
   private async many(batch: Waiting[]): Promise<void> {
     let ids: number[];
     try {
-      ids = await this.db.write((em) => insertMany(em, batch.map((w) => w.values)));
+      ids = await this.db.write((em) => insertRowsWithIds(em, InboundMessage, batch.map((w) => w.values)));
     } catch (err) {
       // A redelivered message fails the whole INSERT: then each on its own finds which.
       if (isDuplicateKey(err)) {
@@ -65,34 +63,4 @@ export class InboundStore {
     }
     batch.forEach((w, i) => w.settle({ id: ids[i] }));
   }
-
-  /**
-   * SQLite numbers a multi-row INSERT's rows one after another. MySQL/MariaDB do so for an
-   * INSERT with a known row count unless InnoDB's auto-increment lock mode is 2 (interleaved) or
-   * the increment is not 1; a MySQL-compatible database that says neither is written row by row.
-   */
-  private idsConsecutive(): Promise<boolean> {
-    this.consecutive ??= (async () => {
-      if (!this.db.concurrent) return true;
-      try {
-        const [v] = await this.db.manager.query('SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS step') as { mode: unknown; step: unknown }[];
-        return Number(v.mode) <= 1 && Number(v.step) === 1;
-      } catch {
-        return false;
-      }
-    })();
-    return this.consecutive;
-  }
-}
-
-async function insertMany(em: EntityManager, rows: Values[]): Promise<number[]> {
-  const r = await em.createQueryBuilder().insert().into(InboundMessage).values(rows).updateEntity(false).execute();
-  const raw = r.raw as number | bigint | { insertId?: number | string };
-  // better-sqlite3 reports the last row's id, mysql2 the first's.
-  if (typeof raw === 'number' || typeof raw === 'bigint') {
-    const last = Number(raw);
-    return rows.map((_, i) => last - rows.length + 1 + i);
-  }
-  const first = Number(raw.insertId);
-  return rows.map((_, i) => first + i);
 }

@@ -13,6 +13,10 @@ import { InboundStore } from './inbound-store';
  */
 export const STORED_TEXT_CHARS = 16_000;
 
+interface Queued extends BatchItem {
+  lane: string;
+}
+
 /** Messages in one transaction at most: enough to share its fixed cost, few enough that a deadlock retry stays cheap. */
 const MAX_BATCH = 32;
 
@@ -52,12 +56,15 @@ function fitForStorage(msg: IncomingMessage): IncomingMessage {
  * recover() replays on the next start.
  */
 export class Inbox implements InboundSink {
-  /** One promise chain per chat: a chat's messages are processed in order, different chats side by side. */
-  private readonly lanes = new Map<string, Promise<void>>();
-  /** Heads of lanes waiting for the next batch. */
-  private pending: (BatchItem & { done(outcome: 'done' | 'deferred'): void })[] = [];
+  /** Messages of each chat not yet in a batch, in order. */
+  private readonly lanes = new Map<string, Queued[]>();
+  /** Chats with messages in a batch or about to be: their next messages wait. */
+  private readonly busy = new Set<string>();
+  /** Each chat's messages taken for the next batch, kept together. */
+  private pending: Queued[][] = [];
   private batches = 0;
   private drainQueued = false;
+  private readonly idleWaiters: (() => void)[] = [];
   /** Batches in flight at once: one on SQLite (its single connection takes one transaction at a time), a few on a pool. */
   private readonly maxBatches: number;
   private readonly store: InboundStore;
@@ -123,30 +130,28 @@ export class Inbox implements InboundSink {
     if (this.queued.has(id)) return;
     this.queued.add(id);
     const lane = `${chat.platform}:${chat.botId}:${chat.chatId}`;
-    const run = (this.lanes.get(lane) ?? Promise.resolve())
-      .then(() => this.batched(id, payload))
-      .then((outcome) => {
-        if (outcome === 'deferred') this.deferred++;
-      })
-      // A failure here leaves the row 'received'; the next sweep or start replays it.
-      .catch(() => undefined)
-      .finally(() => this.queued.delete(id));
-    this.lanes.set(lane, run);
-    void run.then(() => {
-      if (this.lanes.get(lane) === run) this.lanes.delete(lane);
-    });
+    this.lanes.set(lane, [...(this.lanes.get(lane) ?? []), { id, known: payload, lane }]);
+    this.release(lane);
   }
 
   /**
-   * Group commit: a lane's head joins whatever else is waiting, and the lot is processed in one
-   * transaction. Idle, a batch is one message a moment later; busy, messages gather while
-   * earlier batches run, so each costs a share of one claim, one commit and one reply INSERT.
+   * Group commit: a chat with no message in a batch hands all it has waiting (in order) to the
+   * next batch, and the lot is processed in one transaction. Idle, a batch is one message a
+   * moment later; busy, messages gather while earlier batches run, so each costs a share of one
+   * claim, one commit and one reply INSERT. A chat is in one batch at a time, so its order holds.
    */
-  private batched(id: number, known?: IncomingMessage): Promise<'done' | 'deferred'> {
-    return new Promise((done) => {
-      this.pending.push({ id, known, done });
-      this.drainSoon();
-    });
+  private release(lane: string): void {
+    if (this.busy.has(lane)) return;
+    const waiting = this.lanes.get(lane);
+    if (!waiting?.length) {
+      this.lanes.delete(lane);
+      return;
+    }
+    const taken = waiting.splice(0, MAX_BATCH);
+    if (!waiting.length) this.lanes.delete(lane);
+    this.busy.add(lane);
+    this.pending.push(taken);
+    this.drainSoon();
   }
 
   private drainSoon(): void {
@@ -156,16 +161,28 @@ export class Inbox implements InboundSink {
     setImmediate(() => {
       this.drainQueued = false;
       while (this.batches < this.maxBatches && this.pending.length) {
-        const batch = this.pending.splice(0, MAX_BATCH);
+        const batch: Queued[] = [];
+        while (this.pending.length && (!batch.length || batch.length + this.pending[0].length <= MAX_BATCH)) batch.push(...this.pending.shift()!);
         this.batches++;
-        this.dispatcher.processBatch(batch)
-          .then((outcomes) => batch.forEach((it, i) => it.done(outcomes[i])), () => batch.forEach((it) => it.done('deferred')))
-          .finally(() => {
-            this.batches--;
-            this.drainSoon();
-          });
+        void this.run(batch);
       }
     });
+  }
+
+  private async run(batch: Queued[]): Promise<void> {
+    // processBatch never throws; were it to, the rows stay 'received' and the next sweep or start replays them.
+    const outcomes = await this.dispatcher.processBatch(batch).catch(() => batch.map(() => 'failed' as const));
+    batch.forEach((it, i) => {
+      if (outcomes[i] === 'deferred') this.deferred++;
+      this.queued.delete(it.id);
+    });
+    this.batches--;
+    for (const lane of new Set(batch.map((it) => it.lane))) {
+      this.busy.delete(lane);
+      this.release(lane);
+    }
+    this.drainSoon();
+    if (!this.queued.size) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   /**
@@ -220,6 +237,6 @@ export class Inbox implements InboundSink {
 
   /** Resolves when everything accepted so far has been processed. */
   async idle(): Promise<void> {
-    while (this.lanes.size) await Promise.all([...this.lanes.values()]);
+    while (this.queued.size) await new Promise<void>((wake) => this.idleWaiters.push(wake));
   }
 }

@@ -4,14 +4,14 @@ import { addDays, formatLocal, localDate, parseLocal, weekdayOf } from '../calen
 import type { CalendarService } from '../calendar/calendar-service';
 import { insertRow, insertRows } from '../db-dialect';
 import { findCommunity } from '../directory/lookup';
-import type { Address } from '../outbox/outbox';
+import { enqueueMany, type Address } from '../outbox/outbox';
 import { answer, type Port } from '../unit';
 import { findItem, type AdmissionItem, type AdmissionList } from './admission';
 import { NoticeChecks } from './checks';
 import { extractDeadline, type DeadlineResult } from './deadline';
 import type { FormalismPatterns } from './formalism';
 import { GateDeps, GateResult, judge, VERDICT_LABELS } from './gate';
-import { deliverDue, enqueueOnce } from './delivery';
+import { deliverDue } from './delivery';
 import { deliveryCard, markReplaced, NoticeView, verdictCard } from './notice-format';
 import { IMMEDIATE_WORDS, type ParsedNotice } from './notice-parse';
 import { formatWhen } from './rules/time-format';
@@ -213,7 +213,7 @@ export class NoticeDesk {
     await this.checks.decided(port, n, r.verdict);
     let plan: DeliveryPlan | null = null;
     if (r.verdict === 'sent' || r.verdict === 'scheduled') {
-      plan = await this.planDeliveries(port.em, n, communities);
+      plan = await this.planDeliveries(port.em, n, communities, action === 'submit');
       if (plan.reached.length) extra.push(`${r.verdict === 'sent' ? '已发往' : '届时发往'}：${plan.reached.join('、')}（送达情况：/进度 ${n.id}）。`);
       if (plan.missing.length) extra.push(`未绑定群、无法送达：${plan.missing.join('、')}。`);
     }
@@ -233,12 +233,13 @@ export class NoticeDesk {
   }
 
   /** Which target groups get a delivery row (those without one yet), and which communities have no group. */
-  private async planDeliveries(em: EntityManager, n: Notice, communities: Community[]): Promise<DeliveryPlan> {
+  /** `isNew`: the notice was stored in this transaction, so it has no deliveries yet and none are read. */
+  private async planDeliveries(em: EntityManager, n: Notice, communities: Community[], isNew: boolean): Promise<DeliveryPlan> {
     const reached: string[] = [];
     const missing: string[] = [];
     const add: { group: ChatGroup; communityId: number }[] = [];
     const groups = await em.find(ChatGroup, { where: { kind: 'community', communityId: In(communities.map((c) => c.id)) } });
-    const existing = new Set((await em.find(NoticeDelivery, { select: { id: true, groupId: true }, where: { noticeId: n.id } })).map((d) => d.groupId));
+    const existing = new Set(isNew ? [] : (await em.find(NoticeDelivery, { select: { id: true, groupId: true }, where: { noticeId: n.id } })).map((d) => d.groupId));
     for (const c of communities) {
       const mine = groups.filter((g) => g.communityId === c.id);
       (mine.length ? reached : missing).push(c.name);
@@ -253,11 +254,15 @@ export class NoticeDesk {
    */
   private async insertDeliveries(em: EntityManager, n: Notice, add: DeliveryPlan['add'], at: Date, queue: { view: NoticeView; now: Date } | null): Promise<void> {
     if (!add.length) return;
-    const rows: Partial<NoticeDelivery>[] = [];
-    for (const { group, communityId } of add) {
-      const outbox = queue ? await enqueueOnce(em, group, deliveryCard(queue.view, queue.now), `deliver:${n.id}:${group.id}`, queue.now) : null;
-      rows.push({ noticeId: n.id, groupId: group.id, communityId, status: outbox ? 'queued' : 'pending', outboxId: outbox?.id ?? null, deliverAt: at, sentAt: null, lastReminder: '' });
-    }
+    // Only a notice with no deliveries yet is queued here (see evaluate), so its cards' keys are new: one INSERT.
+    const outboxIds = queue
+      ? await enqueueMany(em, add.map(({ group }) => ({
+        to: groupAddress(group), body: deliveryCard(queue.view, queue.now), opts: { dedupeKey: `deliver:${n.id}:${group.id}`, notBefore: queue.now, now: queue.now },
+      })))
+      : add.map(() => null);
+    const rows: Partial<NoticeDelivery>[] = add.map(({ group, communityId }, i) => ({
+      noticeId: n.id, groupId: group.id, communityId, status: outboxIds[i] ? 'queued' : 'pending', outboxId: outboxIds[i], deliverAt: at, sentAt: null, lastReminder: '',
+    }));
     await insertRows(em, NoticeDelivery, rows);
   }
 

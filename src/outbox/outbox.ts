@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { ChatType, OutgoingBody, Platform } from '../../bots/types';
 import { OutboxMessage } from '../../entities';
-import { insertRow, insertRows, isDuplicateKey } from '../db-dialect';
+import { insertRow, insertRows, insertRowsWithIds, isDuplicateKey } from '../db-dialect';
 
 export interface Address {
   platform: Platform | string;
@@ -53,6 +53,25 @@ export async function enqueue(em: EntityManager, to: Address, body: OutgoingBody
     if (isDuplicateKey(err)) return null;
     throw err;
   }
+}
+
+/**
+ * Several rows whose dedupe keys are new (a fresh notice's delivery cards), in one INSERT where
+ * the database allows, returning their ids. Should a key exist after all, each goes through
+ * enqueue() and the one already there is returned in its place (null if it cannot be found).
+ */
+export async function enqueueMany(em: EntityManager, items: { to: Address; body: OutgoingBody; opts: EnqueueOptions }[]): Promise<(number | null)[]> {
+  try {
+    return await insertRowsWithIds(em, OutboxMessage, items.map((i) => outboxRow(i.to, i.body, i.opts)));
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+  }
+  const ids: (number | null)[] = [];
+  for (const i of items) {
+    const row = await enqueue(em, i.to, i.body, i.opts);
+    ids.push(row?.id ?? (await em.findOne(OutboxMessage, { select: { id: true }, where: { dedupeKey: i.opts.dedupeKey.slice(0, 191) } }))?.id ?? null);
+  }
+  return ids;
 }
 
 /**

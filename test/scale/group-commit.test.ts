@@ -97,4 +97,23 @@ describe('scale: group commit of messages from many chats', function () {
     expect(again.map((a) => a.duplicate)).to.deep.equal([true, false, true]);
     expect(await h.app.ds.manager.count(InboundMessage)).to.equal(13);
   });
+
+  it('keeps a chat\'s order when several of its messages share a batch, and a later one sees what an earlier one did', async () => {
+    h.app.registry.register({ name: '回声', summary: '测试用：原样回复', roles: 'any', args: [{ name: 'text', rest: true }], handler: async (ctx, args) => ctx.reply(`回声${args.text}`) });
+    const sandbox = h.app.sandbox!;
+    const before = sandbox.lastSeq();
+    // Posted together: the rest wait while the first is in a batch, then go in one batch, in order.
+    await Promise.all([
+      sandbox.post({ userId: 'xiaozhou', userName: '小周', chatId: 'g-fresh', chatType: 'group', text: '/回声 开始' }),
+      sandbox.post({ userId: 'admin', userName: '管理员', chatId: 'g-fresh', chatType: 'group', text: '/绑定 社区 东湖村' }),
+      sandbox.post({ userId: 'xiaozhou', userName: '小周', chatId: 'g-fresh', chatType: 'group', text: '/我是谁' }),
+      ...Array.from({ length: 8 }, (_, i) => sandbox.post({ userId: 'xiaozhou', userName: '小周', chatId: 'g-fresh', chatType: 'group', text: `/回声 ${i}` })),
+    ]);
+    await h.app.settle();
+    const said = sandbox.since(before).filter((e) => e.from === 'bot' && e.chatId === 'g-fresh').map((e) => textOf(e.body));
+    expect(said[0]).to.equal('回声开始');
+    expect(said[1]).to.include('东湖村');
+    expect(said[2]).to.include('本群').and.include('东湖村');
+    expect(said.slice(3)).to.deep.equal(Array.from({ length: 8 }, (_, i) => `回声${i}`));
+  });
 });

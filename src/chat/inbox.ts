@@ -130,7 +130,9 @@ export class Inbox implements InboundSink {
     if (this.queued.has(id)) return;
     this.queued.add(id);
     const lane = `${chat.platform}:${chat.botId}:${chat.chatId}`;
-    this.lanes.set(lane, [...(this.lanes.get(lane) ?? []), { id, known: payload, lane }]);
+    const waiting = this.lanes.get(lane) ?? [];
+    waiting.push({ id, known: payload, lane });
+    this.lanes.set(lane, waiting);
     this.release(lane);
   }
 

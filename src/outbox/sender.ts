@@ -108,16 +108,13 @@ class SentMarks {
       const groups = new Map<string, Mark[]>();
       for (const m of marks) {
         const k = `${m.token}:${m.row.partsSent}`;
-        groups.set(k, [...(groups.get(k) ?? []), m]);
+        const group = groups.get(k);
+        if (group) group.push(m);
+        else groups.set(k, [m]);
       }
       for (const group of groups.values()) {
         try {
-          await this.markGroup(group).catch((err: unknown) => {
-            if (!(err instanceof NotAllOurs)) throw err;
-            return Promise.all(group.map((m) => this.markGroup([m]).catch((e: unknown) => {
-              if (!(e instanceof NotAllOurs)) throw e;
-            })));
-          });
+          await this.markGroup(group);
           for (const m of group) m.settle();
         } catch (err) {
           for (const m of group) m.settle(err);
@@ -128,6 +125,20 @@ class SentMarks {
   }
 
   private async markGroup(group: Mark[]): Promise<void> {
+    try {
+      await this.markAll(group);
+    } catch (err) {
+      if (!(err instanceof NotAllOurs)) throw err;
+      // Each on its own then: a row that is no longer ours is left to the instance that has it, and its listeners are not told.
+      for (const m of group) {
+        await this.markAll([m]).catch((e: unknown) => {
+          if (!(e instanceof NotAllOurs)) throw e;
+        });
+      }
+    }
+  }
+
+  private async markAll(group: Mark[]): Promise<void> {
     const { token, row } = group[0];
     const sentAt = new Date(Math.max(...group.map((m) => m.at.getTime())));
     const ids = group.map((m) => m.row.id);

@@ -1,7 +1,36 @@
 import { expect } from 'chai';
 import type { Logger as OrmLogger } from 'typeorm';
+import type { BotAdapter, InboundSink, OutgoingMessage, SendResult } from '../../bots/types';
 import { InboundMessage, OutboxMessage } from '../../entities';
+import { enqueue } from '../../src/outbox/outbox';
 import { Harness, textOf } from '../helpers/harness';
+
+/** A platform whose sends into one chat wait until the test lets them through. */
+class GatedAdapter implements BotAdapter {
+  readonly platform = 'wecom' as const;
+  readonly botId = 'gated';
+  readonly sent: string[] = [];
+  private open: () => void = () => undefined;
+  readonly opened = new Promise<void>((r) => (this.open = r));
+  arrived: () => void = () => undefined;
+  readonly waiting = new Promise<void>((r) => (this.arrived = r));
+  async start(_sink: InboundSink): Promise<void> {}
+  async stop(): Promise<void> {}
+  async send(msg: OutgoingMessage): Promise<SendResult> {
+    if (msg.chatId === 'slow') {
+      this.arrived();
+      await this.opened;
+    }
+    this.sent.push(msg.chatId);
+    return { ok: true };
+  }
+  maxBytes(): number {
+    return 2000;
+  }
+  release(): void {
+    this.open();
+  }
+}
 
 /** Counts transactions and statements of one class as TypeORM sends them. */
 function countStatements(h: Harness): { begins: number; inboundInserts: number } {
@@ -115,5 +144,28 @@ describe('scale: group commit of messages from many chats', function () {
     expect(said[1]).to.include('东湖村');
     expect(said[2]).to.include('本群').and.include('东湖村');
     expect(said.slice(3)).to.deep.equal(Array.from({ length: 8 }, (_, i) => `回声${i}`));
+  });
+
+  it('marks sent only the rows its pass still holds: a row another instance took over meanwhile stays theirs', async () => {
+    await h.app.stop();
+    const gated = new GatedAdapter();
+    h = await Harness.start({ adapters: [gated] });
+    const now = h.clock.now();
+    for (const chatId of ['slow', 'fast1', 'fast2']) {
+      await h.app.db.work((em) => enqueue(em, { platform: 'wecom', botId: 'gated', chatId, chatType: 'group' }, { kind: 'text', text: '测试' }, { dedupeKey: `t:${chatId}`, notBefore: now, now }));
+    }
+    const pass = h.app.sender.flush();
+    await gated.waiting;
+    // Another instance takes the slow chat's row over while the platform is still answering this pass.
+    await h.app.ds.manager.update(OutboxMessage, { chatId: 'slow' }, { claimedBy: 'other-instance' });
+    gated.release();
+    await pass;
+    const rows = await h.app.ds.manager.find(OutboxMessage, { select: { chatId: true, status: true, claimedBy: true } });
+    const byChat = new Map(rows.map((r) => [r.chatId, r]));
+    expect(byChat.get('fast1')!.status).to.equal('sent');
+    expect(byChat.get('fast2')!.status).to.equal('sent');
+    expect(byChat.get('slow')!.status).to.equal('pending');
+    expect(byChat.get('slow')!.claimedBy).to.equal('other-instance');
+    expect(gated.sent.sort()).to.deep.equal(['fast1', 'fast2', 'slow']);
   });
 });

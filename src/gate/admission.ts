@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { cut, cutForSearch } from '../text/segment';
 
 export interface AdmissionItem {
   id: string;
@@ -115,13 +114,6 @@ export function loadAdmissionList(file: string): AdmissionList {
 
 /* ---------- text handling ---------- */
 
-let jieba: Jieba | undefined;
-/** Loading the dictionary takes ~100 ms, so it happens once, on first use. */
-function segmenter(): Jieba {
-  jieba ??= Jieba.withDict(dict);
-  return jieba;
-}
-
 /** Full-width letters/digits from Chinese IMEs become ASCII, so 'ＡＰＰ' and 'app' match 'APP'. */
 function normalize(text: string): string {
   return text.normalize('NFKC').toLowerCase();
@@ -141,9 +133,8 @@ interface TextTerms {
  */
 function termsOf(raw: string): TextTerms {
   const text = normalize(raw);
-  const jb = segmenter();
-  const tokens = jb.cut(text, true);
-  const terms = new Set<string>(jb.cutForSearch(text, true).filter((t) => WORDLIKE.test(t)));
+  const tokens = cut(text, true);
+  const terms = new Set<string>(cutForSearch(text, true).filter((t) => WORDLIKE.test(t)));
   for (let i = 0; i < tokens.length; i++) {
     if (!WORDLIKE.test(tokens[i])) continue;
     terms.add(tokens[i]);
@@ -195,7 +186,6 @@ function buildIndex(list: AdmissionList): Index {
     return { canonical, variants: groups.get(canonical) ?? [w] };
   };
 
-  const jb = segmenter();
   const items = list.items.map((item) => {
     const byCanonical = new Map<string, Term>();
     const add = (label: string, weight: number) => {
@@ -203,7 +193,7 @@ function buildIndex(list: AdmissionList): Index {
       const prev = byCanonical.get(canonical);
       if (!prev || prev.weight < weight) byCanonical.set(canonical, { label, canonical, variants, weight });
     };
-    for (const w of jb.cut(normalize(item.name), false)) {
+    for (const w of cut(normalize(item.name), false)) {
       if (w.length >= 2 && WORDLIKE.test(w) && !NAME_STOPWORDS.has(w)) add(w, NAME_WEIGHT);
     }
     for (const d of item.departments ?? []) add(d, DEPARTMENT_WEIGHT);
@@ -361,8 +351,20 @@ const SOFT_WEIGHT = 0.8;
  * words of the term keep 年人 (of 老年人) from matching 2026年人口.
  */
 function partOf(term: string, text: string): string | null {
-  const words = segmenter().cutForSearch(term, true).filter((w) => w.length >= Math.max(2, Math.ceil(term.length / 2)) && w.length < term.length);
-  return words.sort((a, b) => b.length - a.length).find((w) => !GENERIC_PARTS.has(w) && text.includes(w)) ?? null;
+  return partsOf(term).find((w) => text.includes(w)) ?? null;
+}
+
+/** A term's telling parts, longest first; terms come from the admission list, so each is cut once. */
+const parts = new Map<string, string[]>();
+function partsOf(term: string): string[] {
+  let known = parts.get(term);
+  if (!known) {
+    known = cutForSearch(term, true)
+      .filter((w) => w.length >= Math.max(2, Math.ceil(term.length / 2)) && w.length < term.length && !GENERIC_PARTS.has(w))
+      .sort((a, b) => b.length - a.length);
+    parts.set(term, known);
+  }
+  return known;
 }
 
 /** How well the cited item fits the notice, and why, in words a sender understands. */

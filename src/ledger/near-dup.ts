@@ -1,12 +1,4 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
-
-let jieba: Jieba | undefined;
-/** The dictionary takes ~100 ms to load, so once, on first use. */
-export function segmenter(): Jieba {
-  jieba ??= Jieba.withDict(dict);
-  return jieba;
-}
+import { cut, cutForSearch } from '../text/segment';
 
 const HAN_OR_WORD = /[\p{Script=Han}A-Za-z0-9]/u;
 
@@ -19,7 +11,7 @@ const FILLER = new Set([
 /** jieba words of a text without filler, the unit the near-duplicate sketch is built from; `search` adds the words inside long words. */
 export function contentWords(text: string, search = false): string[] {
   const t = text.normalize('NFKC');
-  const words = search ? segmenter().cutForSearch(t, true) : segmenter().cut(t, true);
+  const words = search ? cutForSearch(t, true) : cut(t, true);
   return words.filter((w) => HAN_OR_WORD.test(w) && !FILLER.has(w));
 }
 

@@ -1,12 +1,4 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
-
-let jieba: Jieba | undefined;
-/** Loading the dictionary takes ~100 ms, so it happens once, on first use. */
-function segmenter(): Jieba {
-  jieba ??= Jieba.withDict(dict);
-  return jieba;
-}
+import { cut } from './segment';
 
 const WORDLIKE = /[\p{Script=Han}a-z0-9]/u;
 
@@ -20,7 +12,7 @@ export function normalise(text: string): string {
 
 /** jieba's words of a (normalised) text, punctuation dropped. */
 export function words(text: string): string[] {
-  return segmenter().cut(text, false).filter((w) => WORDLIKE.test(w));
+  return cut(text, false).filter((w) => WORDLIKE.test(w));
 }
 
 export interface FeatureOptions {

@@ -176,7 +176,9 @@ async function runScenario(url: string, instances: number, label: string): Promi
     const ports = nodes.map((n) => n.port);
     // Every instance warm (JIT, dictionaries, the ledger's index), or the first stage measures start-up of all but one.
     const warm = ports.flatMap((_, k) => Array.from({ length: 40 }, (_, i) => message(`${label}-warm${k}`, i % 2 ? i * 10 + 6 : i * 10 + 1, [1])));
-    await Promise.all(ports.map((port, k) => warm.slice(k * 40, (k + 1) * 40).reduce((p, m) => p.then(() => post(port, m)), Promise.resolve(true))));
+    await Promise.all(ports.map(async (port, k) => {
+      for (const m of warm.slice(k * 40, (k + 1) * 40)) await post(port, m);
+    }));
     generated += warm.length;
     await waitQuiet(ds, 30_000);
     const noticeIds = (await ds.manager.find(Notice, { select: { id: true }, where: { status: 'sent' } })).map((n) => n.id);

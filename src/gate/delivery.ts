@@ -2,19 +2,19 @@ import { Between, EntityManager, In, LessThanOrEqual, Like } from 'typeorm';
 import { ChatGroup, Notice, NoticeDelivery, NoticeReceipt, OutboxMessage } from '../../entities';
 import { localDate } from '../calendar/time';
 import { skipLocked } from '../db-dialect';
-import { enqueue, listenFor } from '../outbox/outbox';
+import type { OutgoingBody } from '../../bots/types';
+import { enqueue, enqueueOrFind, listenFor, type Address } from '../outbox/outbox';
 import { mergesDeliveries } from './gate';
 import { deliveryCard, digestMessage, NoticeView } from './notice-format';
 import type { NoticeDesk } from './notice-desk';
 import { formatWhen, WORKDAY_MINUTES } from './rules/time-format';
 import { ruleStates } from './settings';
 
-const groupAddress = (g: ChatGroup) => ({ platform: g.platform, botId: g.botId, chatId: g.chatId, chatType: 'group' as const });
+export const groupAddress = (g: ChatGroup): Address => ({ platform: g.platform, botId: g.botId, chatId: g.chatId, chatType: 'group' });
 
-/** Enqueues once per key and returns the row either way, so a replay finds the same row. */
-export async function enqueueOnce(em: EntityManager, g: ChatGroup, body: Parameters<typeof enqueue>[2], key: string, now: Date): Promise<OutboxMessage> {
-  return (await enqueue(em, groupAddress(g), body, { dedupeKey: key, notBefore: now, now }))
-    ?? em.findOneOrFail(OutboxMessage, { where: { dedupeKey: key.slice(0, 191) } });
+/** A group's card, once per key (see enqueueOrFind). */
+export async function enqueueOnce(em: EntityManager, g: ChatGroup, body: OutgoingBody, key: string, now: Date): Promise<OutboxMessage> {
+  return enqueueOrFind(em, groupAddress(g), body, { dedupeKey: key, notBefore: now, now });
 }
 
 /**

@@ -11,7 +11,7 @@ import { NoticeChecks } from './checks';
 import { extractDeadline, type DeadlineResult } from './deadline';
 import type { FormalismPatterns } from './formalism';
 import { GateDeps, GateResult, judge, VERDICT_LABELS } from './gate';
-import { deliverDue } from './delivery';
+import { deliverDue, groupAddress } from './delivery';
 import { deliveryCard, markReplaced, NoticeView, verdictCard } from './notice-format';
 import { IMMEDIATE_WORDS, type ParsedNotice } from './notice-parse';
 import { formatWhen } from './rules/time-format';
@@ -46,7 +46,6 @@ export interface GateEnv {
 
 type Fail = { error: string };
 
-const groupAddress = (g: ChatGroup): Address => ({ platform: g.platform, botId: g.botId, chatId: g.chatId, chatType: 'group' });
 
 /**
  * The notice gate as a service: takes a department's notice, judges it against the rules,
@@ -259,9 +258,9 @@ export class NoticeDesk {
       ? await enqueueMany(em, add.map(({ group }) => ({
         to: groupAddress(group), body: deliveryCard(queue.view, queue.now), opts: { dedupeKey: `deliver:${n.id}:${group.id}`, notBefore: queue.now, now: queue.now },
       })))
-      : add.map(() => null);
+      : null;
     const rows: Partial<NoticeDelivery>[] = add.map(({ group, communityId }, i) => ({
-      noticeId: n.id, groupId: group.id, communityId, status: outboxIds[i] ? 'queued' : 'pending', outboxId: outboxIds[i], deliverAt: at, sentAt: null, lastReminder: '',
+      noticeId: n.id, groupId: group.id, communityId, status: outboxIds ? 'queued' : 'pending', outboxId: outboxIds?.[i] ?? null, deliverAt: at, sentAt: null, lastReminder: '',
     }));
     await insertRows(em, NoticeDelivery, rows);
   }

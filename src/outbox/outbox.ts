@@ -55,22 +55,24 @@ export async function enqueue(em: EntityManager, to: Address, body: OutgoingBody
   }
 }
 
+/** Enqueues once per key and returns the row either way, so a replay finds the same row. */
+export async function enqueueOrFind(em: EntityManager, to: Address, body: OutgoingBody, opts: EnqueueOptions): Promise<OutboxMessage> {
+  return (await enqueue(em, to, body, opts)) ?? em.findOneOrFail(OutboxMessage, { where: { dedupeKey: opts.dedupeKey.slice(0, 191) } });
+}
+
 /**
  * Several rows whose dedupe keys are new (a fresh notice's delivery cards), in one INSERT where
  * the database allows, returning their ids. Should a key exist after all, each goes through
- * enqueue() and the one already there is returned in its place (null if it cannot be found).
+ * enqueueOrFind() and the row already there stands in its place.
  */
-export async function enqueueMany(em: EntityManager, items: { to: Address; body: OutgoingBody; opts: EnqueueOptions }[]): Promise<(number | null)[]> {
+export async function enqueueMany(em: EntityManager, items: { to: Address; body: OutgoingBody; opts: EnqueueOptions }[]): Promise<number[]> {
   try {
     return await insertRowsWithIds(em, OutboxMessage, items.map((i) => outboxRow(i.to, i.body, i.opts)));
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
   }
-  const ids: (number | null)[] = [];
-  for (const i of items) {
-    const row = await enqueue(em, i.to, i.body, i.opts);
-    ids.push(row?.id ?? (await em.findOne(OutboxMessage, { select: { id: true }, where: { dedupeKey: i.opts.dedupeKey.slice(0, 191) } }))?.id ?? null);
-  }
+  const ids: number[] = [];
+  for (const i of items) ids.push((await enqueueOrFind(em, i.to, i.body, i.opts)).id);
   return ids;
 }
 

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { insertStatement, UNSUPPORTED } from './db-statements';
 
 /*
  * What differs between SQLite and MySQL/MariaDB: error codes and row-lock options. Kept apart
@@ -48,6 +49,8 @@ export function isConnectionError(err: unknown): boolean {
  * statement the hot paths (each inbound message, each outgoing one) do not need.
  */
 export async function insertRow<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, values: QueryDeepPartialEntity<T>): Promise<number> {
+  const id = await insertStatement(em, target, [values]);
+  if (id !== UNSUPPORTED) return id;
   const r = await em.createQueryBuilder().insert().into(target).values(values).updateEntity(false).execute();
   const raw = r.raw as number | bigint | { insertId?: number | string } | { id: number }[];
   if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw);
@@ -57,7 +60,8 @@ export async function insertRow<T extends ObjectLiteral>(em: EntityManager, targ
 
 /** INSERT of several rows in one statement, when nobody needs their ids. */
 export async function insertRows<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
-  if (rows.length) await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
+  if (!rows.length || (await insertStatement(em, target, rows)) !== UNSUPPORTED) return;
+  await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
 }
 
 const numbering = new WeakMap<DataSource, Promise<boolean>>();
@@ -94,13 +98,12 @@ export async function insertRowsWithIds<T extends ObjectLiteral>(em: EntityManag
     for (const r of rows) ids.push(await insertRow(em, target, r));
     return ids;
   }
-  const r = await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
-  const raw = r.raw as number | bigint | { insertId?: number | string };
-  // better-sqlite3 reports the last row's id, mysql2 the first's.
-  if (typeof raw === 'number' || typeof raw === 'bigint') {
-    const last = Number(raw);
-    return rows.map((_, i) => last - rows.length + 1 + i);
+  let reported = await insertStatement(em, target, rows);
+  if (reported === UNSUPPORTED) {
+    const raw = (await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute()).raw as number | bigint | { insertId?: number | string };
+    reported = typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number(raw.insertId);
   }
-  const first = Number(raw.insertId);
+  // better-sqlite3 reports the last row's id, mysql2 the first's.
+  const first = em.connection.options.type === 'better-sqlite3' ? reported - rows.length + 1 : reported;
   return rows.map((_, i) => first + i);
 }

@@ -1,0 +1,306 @@
+import { DataSource, DateUtils, EntityManager, FindOperator, UpdateResult } from 'typeorm';
+import type { EntityMetadata, EntityTarget, ObjectLiteral, QueryRunner } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+
+/*
+ * TypeORM builds every statement afresh through its general query builder: for the flat
+ * entities here that cost more CPU than the database spends running the statement (about a
+ * third of a notice's processing, measured with `bench:cost` and a CPU profile). The common
+ * shapes — rows found by column equality, IN and comparisons, with an order, a limit and a
+ * column list; updates of plain values; inserts — are answered here with SQL written straight
+ * from the entity's metadata and rows hydrated by the driver, so values read and written are
+ * exactly TypeORM's. Anything else (relations, locks, raw operators, nested where) is handed to
+ * TypeORM unchanged. test/foundation/db-statements.test.ts compares both paths row for row.
+ */
+
+/** A shape this module does not answer; the caller hands the call to TypeORM. */
+const UNSUPPORTED = Symbol('unsupported');
+type Maybe<T> = T | typeof UNSUPPORTED;
+
+interface Table {
+  meta: EntityMetadata;
+  name: string;
+  /** Plain columns by property name; relation, embedded and virtual columns are absent, so using one falls back. */
+  columns: Map<string, ColumnMetadata>;
+  /** The default column list (every selectable column), written once. */
+  selectAll: { sql: string; columns: ColumnMetadata[] };
+}
+
+const tables = new WeakMap<EntityMetadata, Table | null>();
+
+function tableOf(em: EntityManager, target: EntityTarget<ObjectLiteral>): Table | null {
+  const meta = em.connection.getMetadata(target);
+  let t = tables.get(meta);
+  if (t !== undefined) return t;
+  const plain = meta.relations.length === 0 && meta.embeddeds.length === 0 && !meta.deleteDateColumn && !meta.versionColumn
+    && !meta.updateDateColumn && meta.afterLoadListeners.length === 0 && meta.inheritanceTree.length === 1 && meta.primaryColumns.length === 1;
+  if (!plain) {
+    tables.set(meta, null);
+    return null;
+  }
+  const columns = new Map(meta.columns.filter((c) => !c.relationMetadata && !c.embeddedMetadata && !c.isVirtual && !c.isVirtualProperty).map((c) => [c.propertyName, c]));
+  const selectable = [...columns.values()].filter((c) => c.isSelect);
+  const name = em.connection.driver.escape(meta.tableName);
+  t = { meta, name, columns, selectAll: selectList(em, selectable) };
+  tables.set(meta, t);
+  return t;
+}
+
+function selectList(em: EntityManager, columns: ColumnMetadata[]): { sql: string; columns: ColumnMetadata[] } {
+  const q = (s: string) => em.connection.driver.escape(s);
+  return { sql: columns.map((c, i) => `${q(c.databaseName)} AS ${q(`c${i}`)}`).join(', '), columns };
+}
+
+const sqlite = (em: EntityManager) => em.connection.options.type === 'better-sqlite3';
+
+/** A where value as TypeORM binds it: SQLite has no boolean or date type; mysql2 formats dates itself. */
+function bindValue(em: EntityManager, v: unknown): unknown {
+  if (!sqlite(em)) return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof Date) return DateUtils.mixedDateToUtcDatetimeString(v);
+  return v;
+}
+
+const plainValue = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date;
+
+const COMPARISONS: Record<string, string> = { moreThan: '>', moreThanOrEqual: '>=', lessThan: '<', lessThanOrEqual: '<=', like: 'LIKE' };
+
+/** One where condition, or UNSUPPORTED. */
+function condition(em: EntityManager, column: string, value: unknown, params: unknown[]): Maybe<string> {
+  if (!(value instanceof FindOperator)) {
+    if (!plainValue(value)) return UNSUPPORTED;
+    params.push(bindValue(em, value));
+    return `${column} = ?`;
+  }
+  const op = value as FindOperator<unknown>;
+  switch (op.type) {
+    case 'equal':
+      if (!plainValue(op.value)) return UNSUPPORTED;
+      params.push(bindValue(em, op.value));
+      return `${column} = ?`;
+    case 'in': {
+      const list = op.value as unknown;
+      if (!Array.isArray(list) || !list.every(plainValue)) return UNSUPPORTED;
+      if (!list.length) return '0=1';
+      for (const v of list) params.push(bindValue(em, v));
+      return `${column} IN (${list.map(() => '?').join(', ')})`;
+    }
+    case 'isNull':
+      return `${column} IS NULL`;
+    case 'between': {
+      const [a, b] = op.value as unknown as unknown[];
+      if (!plainValue(a) || !plainValue(b)) return UNSUPPORTED;
+      params.push(bindValue(em, a), bindValue(em, b));
+      return `${column} BETWEEN ? AND ?`;
+    }
+    case 'not': {
+      if (op.child) {
+        const inner = condition(em, column, op.child, params);
+        return inner === UNSUPPORTED ? UNSUPPORTED : `NOT(${inner})`;
+      }
+      if (!plainValue(op.value)) return UNSUPPORTED;
+      params.push(bindValue(em, op.value));
+      return `${column} != ?`;
+    }
+    default: {
+      const sign = COMPARISONS[op.type];
+      if (!sign || !plainValue(op.value)) return UNSUPPORTED;
+      params.push(bindValue(em, op.value));
+      return `${column} ${sign} ?`;
+    }
+  }
+}
+
+/** The WHERE clause of a plain where object (no arrays, no nesting, no transformed columns); '' for none. */
+function whereClause(em: EntityManager, t: Table, where: unknown, params: unknown[]): Maybe<string> {
+  if (where === undefined) return '';
+  if (where === null || typeof where !== 'object' || Array.isArray(where) || where instanceof FindOperator) return UNSUPPORTED;
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(where)) {
+    const c = t.columns.get(key);
+    // Undefined and null values follow the data source's invalidWhereValuesBehavior, which TypeORM applies.
+    if (!c || c.transformer || value === undefined || value === null) return UNSUPPORTED;
+    const part = condition(em, em.connection.driver.escape(c.databaseName), value, params);
+    if (part === UNSUPPORTED) return UNSUPPORTED;
+    parts.push(part);
+  }
+  return parts.length ? ` WHERE ${parts.join(' AND ')}` : '';
+}
+
+interface FindShape {
+  where?: unknown;
+  select?: unknown;
+  order?: unknown;
+  take?: number;
+}
+
+const FIND_KEYS = new Set(['where', 'select', 'order', 'take']);
+
+/** SELECT for find options this module answers, or UNSUPPORTED. */
+function selectStatement(em: EntityManager, t: Table, options: FindShape, limit?: number): Maybe<{ sql: string; params: unknown[]; columns: ColumnMetadata[] }> {
+  for (const k of Object.keys(options)) if (!FIND_KEYS.has(k) && (options as Record<string, unknown>)[k] !== undefined) return UNSUPPORTED;
+  const q = (s: string) => em.connection.driver.escape(s);
+  let list = t.selectAll;
+  if (options.select !== undefined) {
+    if (!options.select || typeof options.select !== 'object' || Array.isArray(options.select)) return UNSUPPORTED;
+    const chosen: ColumnMetadata[] = [];
+    for (const [key, on] of Object.entries(options.select)) {
+      if (on === undefined || on === false) continue;
+      const c = t.columns.get(key);
+      if (!c || on !== true) return UNSUPPORTED;
+      chosen.push(c);
+    }
+    list = selectList(em, chosen);
+  }
+  const params: unknown[] = [];
+  const where = whereClause(em, t, options.where, params);
+  if (where === UNSUPPORTED) return UNSUPPORTED;
+  let order = '';
+  if (options.order !== undefined) {
+    if (!options.order || typeof options.order !== 'object') return UNSUPPORTED;
+    const parts: string[] = [];
+    for (const [key, dir] of Object.entries(options.order)) {
+      const c = t.columns.get(key);
+      const d = typeof dir === 'string' ? dir.toUpperCase() : dir === 1 ? 'ASC' : dir === -1 ? 'DESC' : null;
+      if (!c || (d !== 'ASC' && d !== 'DESC')) return UNSUPPORTED;
+      parts.push(`${q(c.databaseName)} ${d}`);
+    }
+    if (parts.length) order = ` ORDER BY ${parts.join(', ')}`;
+  }
+  const take = limit ?? options.take;
+  if (take !== undefined && !(Number.isInteger(take) && take >= 0)) return UNSUPPORTED;
+  return { sql: `SELECT ${list.sql} FROM ${t.name}${where}${order}${take !== undefined ? ` LIMIT ${take}` : ''}`, params, columns: list.columns };
+}
+
+async function run(em: EntityManager, sql: string, params: unknown[]): Promise<{ records: ObjectLiteral[]; raw: unknown; affected?: number }> {
+  const own = em.queryRunner;
+  const runner: QueryRunner = own ?? em.connection.createQueryRunner();
+  try {
+    const r = await runner.query(sql, params, true);
+    return { records: r.records ?? [], raw: r.raw, affected: r.affected };
+  } finally {
+    if (!own) await runner.release();
+  }
+}
+
+function hydrate<T extends ObjectLiteral>(em: EntityManager, t: Table, columns: ColumnMetadata[], rows: ObjectLiteral[]): T[] {
+  const driver = em.connection.driver;
+  return rows.map((raw) => {
+    const e = t.meta.create(em.queryRunner, { fromDeserializer: true }) as T;
+    for (let i = 0; i < columns.length; i++) {
+      const v = raw[`c${i}`];
+      if (v !== undefined) columns[i].setEntityValue(e, driver.prepareHydratedValue(v, columns[i]));
+    }
+    return e;
+  });
+}
+
+/** SET list and parameters for plain values of plain columns, or UNSUPPORTED. */
+function assignments(em: EntityManager, t: Table, values: ObjectLiteral, params: unknown[]): Maybe<string> {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    const c = t.columns.get(key);
+    if (!c || typeof value === 'function' || value instanceof FindOperator) return UNSUPPORTED;
+    params.push(em.connection.driver.preparePersistentValue(value, c));
+    parts.push(`${em.connection.driver.escape(c.databaseName)} = ?`);
+  }
+  return parts.length ? parts.join(', ') : UNSUPPORTED;
+}
+
+/**
+ * The rows' shared column list and their values as the driver persists them, or UNSUPPORTED
+ * (rows naming different columns, or anything but plain values of plain columns).
+ */
+function insertValues(em: EntityManager, t: Table, rows: ObjectLiteral[]): Maybe<{ sql: string; params: unknown[] }> {
+  if (!rows.length) return UNSUPPORTED;
+  const keys = Object.keys(rows[0]).filter((k) => rows[0][k] !== undefined);
+  const columns: ColumnMetadata[] = [];
+  for (const k of keys) {
+    const c = t.columns.get(k);
+    if (!c) return UNSUPPORTED;
+    columns.push(c);
+  }
+  if (!columns.length) return UNSUPPORTED;
+  const driver = em.connection.driver;
+  const params: unknown[] = [];
+  for (const row of rows) {
+    if (Object.keys(row).filter((k) => row[k] !== undefined).length !== keys.length) return UNSUPPORTED;
+    for (let i = 0; i < keys.length; i++) {
+      const v = row[keys[i]];
+      if (v === undefined || typeof v === 'function' || v instanceof FindOperator) return UNSUPPORTED;
+      params.push(driver.preparePersistentValue(v, columns[i]));
+    }
+  }
+  const one = `(${columns.map(() => '?').join(', ')})`;
+  const sql = `INSERT INTO ${t.name} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${rows.map(() => one).join(', ')}`;
+  return { sql, params };
+}
+
+/**
+ * INSERT of rows in one statement; the id the database reports (MySQL: the first row's,
+ * SQLite: the last row's), or UNSUPPORTED for a shape TypeORM must write.
+ */
+export async function insertStatement(em: EntityManager, target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[]): Promise<Maybe<number>> {
+  const t = tableOf(em, target);
+  const s = t ? insertValues(em, t, rows) : UNSUPPORTED;
+  if (s === UNSUPPORTED) return UNSUPPORTED;
+  const r = await run(em, s.sql, s.params);
+  const raw = r.raw as number | bigint | { insertId?: number | string };
+  return typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number(raw.insertId);
+}
+
+export { UNSUPPORTED };
+
+/** An EntityManager that answers the common shapes itself and hands the rest to TypeORM. */
+export class StatementManager extends EntityManager {
+  override async find<T extends ObjectLiteral>(target: EntityTarget<T>, options?: object): Promise<T[]> {
+    const t = tableOf(this, target);
+    const s = t ? selectStatement(this, t, (options ?? {}) as FindShape) : UNSUPPORTED;
+    if (s === UNSUPPORTED) return super.find(target, options);
+    return hydrate<T>(this, t!, s.columns, (await run(this, s.sql, s.params)).records);
+  }
+
+  override async findBy<T extends ObjectLiteral>(target: EntityTarget<T>, where: object): Promise<T[]> {
+    return this.find(target, { where });
+  }
+
+  override async findOne<T extends ObjectLiteral>(target: EntityTarget<T>, options: object): Promise<T | null> {
+    const t = tableOf(this, target);
+    const o = options as FindShape;
+    const s = t && o.where ? selectStatement(this, t, o, 1) : UNSUPPORTED;
+    if (s === UNSUPPORTED) return super.findOne(target, options);
+    return hydrate<T>(this, t!, s.columns, (await run(this, s.sql, s.params)).records)[0] ?? null;
+  }
+
+  override async findOneBy<T extends ObjectLiteral>(target: EntityTarget<T>, where: object): Promise<T | null> {
+    return this.findOne(target, { where });
+  }
+
+  override async update<T extends ObjectLiteral>(target: EntityTarget<T>, criteria: unknown, values: object): Promise<UpdateResult> {
+    const t = tableOf(this, target);
+    const params: unknown[] = [];
+    const set = t ? assignments(this, t, values, params) : UNSUPPORTED;
+    let where: Maybe<string> = UNSUPPORTED;
+    if (t && set !== UNSUPPORTED) {
+      const id = t.meta.primaryColumns[0].propertyName;
+      const byIds = typeof criteria === 'number' || typeof criteria === 'string' ? { [id]: criteria }
+        : Array.isArray(criteria) && criteria.length && criteria.every((c) => typeof c === 'number' || typeof c === 'string') ? { [id]: new FindOperator('in', criteria, true, true) }
+          : criteria;
+      // TypeORM refuses an update without criteria; so does this, by handing it over.
+      if (byIds && typeof byIds === 'object' && Object.keys(byIds).length) where = whereClause(this, t, byIds, params);
+    }
+    if (set === UNSUPPORTED || where === UNSUPPORTED) return super.update(target, criteria as never, values as never);
+    const r = await run(this, `UPDATE ${t!.name} SET ${set}${where}`, params);
+    const result = new UpdateResult();
+    result.raw = r.raw;
+    result.affected = r.affected;
+    return result;
+  }
+}
+
+/** Every EntityManager of this DataSource (its own and each transaction's) becomes a StatementManager. */
+export function useStatementManager(ds: DataSource): void {
+  ds.createEntityManager = (queryRunner?: QueryRunner) => new StatementManager(ds, queryRunner);
+  (ds as { manager: EntityManager }).manager = new StatementManager(ds);
+}

@@ -111,9 +111,25 @@ function condition(em: EntityManager, column: string, value: unknown, params: un
   }
 }
 
-/** The WHERE clause of a plain where object (no arrays, no nesting, no transformed columns); '' for none. */
+/** The WHERE clause of a plain where object, or a list of them meaning OR (no nesting, no transformed columns); '' for none. */
 function whereClause(em: EntityManager, t: Table, where: unknown, params: unknown[]): Maybe<string> {
   if (where === undefined) return '';
+  if (Array.isArray(where)) {
+    if (!where.length) return UNSUPPORTED;
+    const any: string[] = [];
+    for (const w of where) {
+      const one = conditions(em, t, w, params);
+      if (one === UNSUPPORTED || !one) return UNSUPPORTED;
+      any.push(`(${one})`);
+    }
+    return ` WHERE ${any.join(' OR ')}`;
+  }
+  const all = conditions(em, t, where, params);
+  return all === UNSUPPORTED ? UNSUPPORTED : all ? ` WHERE ${all}` : '';
+}
+
+/** The conditions of one where object joined by AND; '' for none. */
+function conditions(em: EntityManager, t: Table, where: unknown, params: unknown[]): Maybe<string> {
   if (where === null || typeof where !== 'object' || Array.isArray(where) || where instanceof FindOperator) return UNSUPPORTED;
   const parts: string[] = [];
   for (const [key, value] of Object.entries(where)) {
@@ -124,7 +140,7 @@ function whereClause(em: EntityManager, t: Table, where: unknown, params: unknow
     if (part === UNSUPPORTED) return UNSUPPORTED;
     parts.push(part);
   }
-  return parts.length ? ` WHERE ${parts.join(' AND ')}` : '';
+  return parts.join(' AND ');
 }
 
 interface FindShape {
@@ -275,6 +291,20 @@ export class StatementManager extends EntityManager {
 
   override async findOneBy<T extends ObjectLiteral>(target: EntityTarget<T>, where: object): Promise<T | null> {
     return this.findOne(target, { where });
+  }
+
+  override async count<T extends ObjectLiteral>(target: EntityTarget<T>, options?: object): Promise<number> {
+    const t = tableOf(this, target);
+    const o = (options ?? {}) as FindShape;
+    const params: unknown[] = [];
+    const where = t && Object.keys(o).every((k) => k === 'where') ? whereClause(this, t, o.where, params) : UNSUPPORTED;
+    if (where === UNSUPPORTED) return super.count(target, options);
+    const [row] = (await run(this, `SELECT COUNT(*) AS ${this.connection.driver.escape('n')} FROM ${t!.name}${where}`, params)).records;
+    return Number(row.n);
+  }
+
+  override async countBy<T extends ObjectLiteral>(target: EntityTarget<T>, where: object): Promise<number> {
+    return this.count(target, { where });
   }
 
   override async update<T extends ObjectLiteral>(target: EntityTarget<T>, criteria: unknown, values: object): Promise<UpdateResult> {

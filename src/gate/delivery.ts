@@ -70,7 +70,7 @@ export async function deliverDue(em: EntityManager, now: Date, desk: NoticeDesk,
  * A delivery follows its outbox row: sent when the platform accepted it, parked when retries
  * ran out — and then the sender hears it once, with the group that did not get it.
  */
-export const followDeliveries = listenFor(/^(deliver|digest):/, async (em, row, outcome, now) => {
+export const followDeliveries = Object.assign(listenFor(/^(deliver|digest):/, async (em, row, outcome, now) => {
   if (!/^(deliver|digest):/.test(row.dedupeKey)) return;
   // The common case in one statement, without reading the rows first.
   if (outcome === 'sent') {
@@ -86,6 +86,11 @@ export const followDeliveries = listenFor(/^(deliver|digest):/, async (em, row, 
       { kind: 'text', text: `第${n.id}号通知未能送达${group?.title ?? '一个社区群'}（平台多次拒收）。已通知管理员处理，送达情况见 /进度 ${n.id}。` },
       { dedupeKey: `undelivered:${n.id}`, notBefore: now, now });
   }
+}), {
+  // A notice's cards to several groups are usually marked sent together.
+  sentMany: async (em: EntityManager, rows: OutboxMessage[], at: Date) => {
+    await em.update(NoticeDelivery, { outboxId: In(rows.map((r) => r.id)) }, { status: 'sent', sentAt: at });
+  },
 });
 
 /** The sender hears「已提交管理组审批」only once an admin group has the request. */

@@ -1,5 +1,6 @@
 import { Between, EntityManager, In, MoreThan } from 'typeorm';
 import { Department, LedgerRequest } from '../../entities';
+import { insertRow } from '../db-dialect';
 import { RequestIndex } from './request-index';
 import { analyzeRequest, compareRequests, type Comparison, type RequestAnalysis } from './requests';
 import type { StoredAnalysis } from './store';
@@ -112,11 +113,12 @@ export class RequestBook {
   async record(em: EntityManager, r: { noticeId: number | null; departmentId: number | null; senderId: number | null; text: string; kind: string; baseRequestId?: number | null; communityIds: number[]; entriesAvoided?: number; now: Date }): Promise<LedgerRequest> {
     const a = this.analyze(r.text, r.now);
     const dept = r.departmentId ? await em.findOne(Department, { where: { id: r.departmentId } }) : null;
-    const row = await em.save(em.create(LedgerRequest, {
+    const row = em.create(LedgerRequest, {
       noticeId: r.noticeId, departmentId: r.departmentId, departmentName: dept?.name ?? '', senderId: r.senderId, text: r.text,
       analysis: stored(a), kind: r.kind, baseRequestId: r.baseRequestId ?? null, communityIds: r.communityIds,
       entriesAvoided: r.entriesAvoided ?? 0, createdAt: r.now,
-    }));
+    });
+    row.id = await insertRow(em, LedgerRequest, row as never);
     if (COLLECTING.includes(r.kind)) {
       // Once the index exists the new row goes straight in; rows of other instances are read at the next lookup.
       if (this.index) await this.indexRow(em, row);

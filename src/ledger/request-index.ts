@@ -165,6 +165,8 @@ export class RequestIndex {
     for (const list of lists) {
       for (let i = list.length - 1; i >= 0 && list[i].createdAt >= since; i--) {
         const e = list[i];
+        // With no fields to share, rank is age alone: once the best few are found, the rest of a list (older) cannot enter.
+        if (!wanted && ranked.length >= VERIFY && -e.createdAt / (now + 1) >= ranked[VERIFY - 1].rank) break;
         if (e.createdAt > now || seen.has(e.id) || exclude?.(e.id)) continue;
         seen.add(e.id);
         consider(e, true);

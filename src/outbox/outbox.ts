@@ -108,6 +108,8 @@ export interface OutboxListener {
   (em: EntityManager, row: OutboxMessage, outcome: OutboxOutcome, now: Date): Promise<void>;
   /** The rows it cares about, by dedupe key (all when absent): the others are marked in one statement, without a transaction. */
   readonly keys?: RegExp;
+  /** Told of several rows sent together (marked in one statement), so it too can write once for all of them. */
+  readonly sentMany?: (em: EntityManager, rows: OutboxMessage[], at: Date) => Promise<void>;
 }
 
 /** A listener told only about rows whose dedupe key matches. */

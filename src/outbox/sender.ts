@@ -151,7 +151,12 @@ class SentMarks {
     await this.db.work(async (em) => {
       const r = await em.update(OutboxMessage, where, sent);
       if (r.affected !== ids.length) throw new NotAllOurs();
-      for (const m of group) for (const l of m.listeners) await l(em, m.row, 'sent', m.at);
+      const told = new Map<OutboxListener, Mark[]>();
+      for (const m of group) for (const l of m.listeners) told.set(l, [...(told.get(l) ?? []), m]);
+      for (const [l, marks] of told) {
+        if (l.sentMany && marks.length > 1) await l.sentMany(em, marks.map((m) => m.row), sentAt);
+        else for (const m of marks) await l(em, m.row, 'sent', m.at);
+      }
     });
   }
 }

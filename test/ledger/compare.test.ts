@@ -100,6 +100,25 @@ describe('ledger: comparing requests', () => {
     expect(index.lookup(q, now, 180, (id) => id === 4)).to.deep.include({ id: 2 });
     expect(index.lookup(q, now - 15 * day, 180)).to.deep.include({ id: 2 });
   });
+
+  it('answers a request without fields from the newest comparable one, however many older ones share its words', () => {
+    const index = new RequestIndex(v);
+    const day = 86_400_000;
+    const now = Date.parse('2026-11-23T01:00:00Z');
+    const texts = ['请报送社区垃圾分类工作总结', '请报送社区安全生产工作总结', '请报送本周社区工作简报'];
+    // Forty older requests of each text, then the newest of the first text on day 1.
+    let id = 0;
+    for (let d = 60; d >= 2; d--) for (const t of texts) index.add({ id: ++id, createdAt: now - d * day, analysis: analyzeRequest(v, t) });
+    const newest = ++id;
+    index.add({ id: newest, createdAt: now - day, analysis: analyzeRequest(v, texts[0]) });
+    const q = analyzeRequest(v, '请各社区报送垃圾分类工作总结');
+    expect(index.lookup(q, now, 180)).to.deep.include({ id: newest });
+    // Refusing the newest one gives the next newest of the same text, not merely a recent one of another.
+    const next = index.lookup(q, now, 180, (n) => n === newest)!;
+    expect(next.id).to.equal(newest - 3);
+    // As seen 30 days ago: that day's one (ids run 3 a day from day 60).
+    expect(index.lookup(q, now - 30 * day, 180)!.id).to.equal(3 * (60 - 30) + 1);
+  });
 });
 
 describe('ledger: jianfu dedup', () => {

@@ -32,8 +32,27 @@ export async function findMember(em: EntityManager, platform: string, ref: strin
   return { ok: false, message: `没有找到成员「${ref}」。对方需先给我发过消息，或用用户ID。` };
 }
 
+const departmentNames = new WeakMap<EntityManager, Map<number, string | null>>();
+
+/**
+ * A department's name, read once per transaction: a notice's card and its ledger row both name
+ * the sender's department. Departments are added and removed, never renamed; outside a
+ * transaction nothing is remembered.
+ */
+export async function departmentName(em: EntityManager, id: number): Promise<string | null> {
+  const inTransaction = em.queryRunner?.isTransactionActive === true;
+  let names = inTransaction ? departmentNames.get(em) : undefined;
+  if (names?.has(id)) return names.get(id)!;
+  const name = (await em.findOne(Department, { where: { id } }))?.name ?? null;
+  if (inTransaction) {
+    if (!names) departmentNames.set(em, (names = new Map()));
+    names.set(id, name);
+  }
+  return name;
+}
+
 export async function unitName(em: EntityManager, m: Pick<Member, 'departmentId' | 'communityId'>): Promise<string> {
-  if (m.departmentId) return (await em.findOne(Department, { where: { id: m.departmentId } }))?.name ?? '';
+  if (m.departmentId) return (await departmentName(em, m.departmentId)) ?? '';
   if (m.communityId) return (await em.findOne(Community, { where: { id: m.communityId } }))?.name ?? '';
   return '';
 }

@@ -1,9 +1,9 @@
 import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
-import { ChatGroup, Community, Department, GateDecision, Notice, NoticeDelivery, NoticeStatus, type StoredFinding } from '../../entities';
+import { ChatGroup, Community, GateDecision, Notice, NoticeDelivery, NoticeStatus, type StoredFinding } from '../../entities';
 import { addDays, formatLocal, localDate, parseLocal, weekdayOf } from '../calendar/time';
 import type { CalendarService } from '../calendar/calendar-service';
 import { insertRow, insertRows } from '../db-dialect';
-import { findCommunity } from '../directory/lookup';
+import { departmentName, findCommunity } from '../directory/lookup';
 import { enqueueMany, type Address } from '../outbox/outbox';
 import { answer, type Port } from '../unit';
 import { findItem, type AdmissionItem, type AdmissionList } from './admission';
@@ -63,11 +63,11 @@ export class NoticeDesk {
   }
 
   async view(em: EntityManager, n: Notice): Promise<NoticeView> {
-    const dept = n.departmentId ? await em.findOne(Department, { where: { id: n.departmentId } }) : null;
+    const dept = n.departmentId ? await departmentName(em, n.departmentId) : null;
     const item = n.basisItemId ? findItem(this.env.admission, n.basisItemId) : undefined;
     // A moved deadline must not leave the old one standing in the text the community reads.
     const text = n.deadlineSource === 'adopted' ? markReplaced(n.text, extractDeadline(n.text, n.createdAt, this.env.calendar.cal).matches) : n.text;
-    return { notice: n, text, departmentName: dept?.name ?? '街道管理组', basisLabel: item ? `${item.id} ${item.name}（${item.basis}）` : '' };
+    return { notice: n, text, departmentName: dept ?? '街道管理组', basisLabel: item ? `${item.id} ${item.name}（${item.basis}）` : '' };
   }
 
   private async resolveTargets(em: EntityManager, p: ParsedNotice): Promise<Fail | Community[]> {

@@ -1,6 +1,7 @@
 import { Between, EntityManager, In, MoreThan } from 'typeorm';
-import { Department, LedgerRequest } from '../../entities';
+import { LedgerRequest } from '../../entities';
 import { insertRow } from '../db-dialect';
+import { departmentName } from '../directory/lookup';
 import { RequestIndex } from './request-index';
 import { analyzeRequest, compareRequests, type Comparison, type RequestAnalysis } from './requests';
 import type { StoredAnalysis } from './store';
@@ -112,9 +113,9 @@ export class RequestBook {
 
   async record(em: EntityManager, r: { noticeId: number | null; departmentId: number | null; senderId: number | null; text: string; kind: string; baseRequestId?: number | null; communityIds: number[]; entriesAvoided?: number; now: Date }): Promise<LedgerRequest> {
     const a = this.analyze(r.text, r.now);
-    const dept = r.departmentId ? await em.findOne(Department, { where: { id: r.departmentId } }) : null;
+    const dept = r.departmentId ? await departmentName(em, r.departmentId) : null;
     const row = em.create(LedgerRequest, {
-      noticeId: r.noticeId, departmentId: r.departmentId, departmentName: dept?.name ?? '', senderId: r.senderId, text: r.text,
+      noticeId: r.noticeId, departmentId: r.departmentId, departmentName: dept ?? '', senderId: r.senderId, text: r.text,
       analysis: stored(a), kind: r.kind, baseRequestId: r.baseRequestId ?? null, communityIds: r.communityIds,
       entriesAvoided: r.entriesAvoided ?? 0, createdAt: r.now,
     });

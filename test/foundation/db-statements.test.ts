@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Between, DataSource, EntityManager, Equal, In, IsNull, LessThan, Like, MoreThan, MoreThanOrEqual, Not, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import { Member, Notice, OutboxMessage, RuleSetting } from '../../entities';
+import { Department, Member, Notice, OutboxMessage, RuleSetting } from '../../entities';
 import { openDatabase, insertRow, insertRows, insertRowsWithIds } from '../../src/db';
+import { departmentName } from '../../src/directory/lookup';
 import { StatementManager } from '../../src/db-statements';
 import { onMysql, resetDatabase, testDatabaseUrl } from '../helpers/db';
 
@@ -157,6 +158,36 @@ describe(`foundation: statements written from entity metadata agree with TypeORM
     expect(await orm.findOne(RuleSetting, { where: { ruleId: 'b' } })).to.include({ enabled: true }).and.have.deep.property('value', { limit: 3 });
     const none = await fast.update(Member, { externalId: 'nobody' }, { name: 'x' });
     expect(none.affected).to.equal(0);
+  });
+  it('reads a department name once per transaction, and afresh in the next one and outside', async () => {
+    const id = await insertRow(fast, Department, { name: '民政科', createdAt: t0 });
+    const counted = async (em: EntityManager, fn: () => Promise<unknown>) => {
+      const runner = em.queryRunner!;
+      const query = runner.query.bind(runner);
+      let n = 0;
+      runner.query = ((...args: Parameters<typeof query>) => {
+        n++;
+        return query(...args);
+      }) as typeof runner.query;
+      try {
+        await fn();
+      } finally {
+        runner.query = query;
+      }
+      return n;
+    };
+    await ds.transaction(async (em) => {
+      expect(await counted(em, async () => {
+        expect(await departmentName(em, id)).to.equal('民政科');
+        expect(await departmentName(em, id)).to.equal('民政科');
+        expect(await departmentName(em, id + 100)).to.equal(null);
+        expect(await departmentName(em, id + 100)).to.equal(null);
+      })).to.equal(2);
+    });
+    await fast.update(Department, id, { name: '民政办' });
+    await ds.transaction(async (em) => expect(await departmentName(em, id)).to.equal('民政办'));
+    await fast.update(Department, id, { name: '民政科' });
+    expect(await departmentName(fast, id)).to.equal('民政科');
   });
 });
 

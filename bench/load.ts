@@ -20,6 +20,7 @@ import { InboundMessage, Notice, OutboxMessage } from '../entities';
 import { openDatabase } from '../src/db';
 import { resetDatabase } from '../test/helpers/db';
 import { Instance, Message, post, report, startChild, startInstance, stopChild } from '../test/helpers/cluster/cluster';
+import { measureCpu, type CpuShare } from './load/cpu';
 import { message, seedStaff } from './load/mix';
 import type { InstanceReport } from '../test/helpers/cluster/instance';
 
@@ -163,7 +164,9 @@ async function exactlyOnce(ds: DataSource, j: Joined, generated: number): Promis
   };
 }
 
-async function runScenario(url: string, instances: number, label: string): Promise<{ rows: StageRow[]; burst: StageRow & { acceptedPerS: number }; check: Check }> {
+const dbProcess = (url: string) => (/^(mysql|mariadb):/.test(url) ? 'mariadbd' as const : null);
+
+async function runScenario(url: string, instances: number, label: string): Promise<{ rows: StageRow[]; burst: StageRow & { acceptedPerS: number }; check: Check; cpu: CpuShare | null }> {
   await resetDatabase(url);
   // One timeline for all instances, as NTP gives real ones: claims written by one are read by the others.
   const env = { DATABASE_URL: url, LOAD_POLL_MS: '50', LOAD_ANCHOR_AT: String(Date.now()) };
@@ -197,28 +200,31 @@ async function runScenario(url: string, instances: number, label: string): Promi
     const burstTag = `${label}-burst`;
     const burstMsgs = Array.from({ length: BURST }, (_, i) => message(burstTag, i, noticeIds));
     const b0 = Date.now();
+    const cpu = measureCpu(nodes.map((n) => n.child.pid!), dbProcess(url));
     const accepted = await closedLoop(ports, burstMsgs);
     generated += burstMsgs.length;
     await waitQuiet(ds, 120_000);
+    const share = cpu(burstMsgs.length);
     // Let the last sends' marks land before counting.
     await new Promise((r) => setTimeout(r, 300));
     const j = join(await Promise.all(nodes.map(report)));
     const rows: StageRow[] = [];
     for (const s of stages) rows.push(await stageRow(ds, j, s.tag, `${s.rate}/s`, s.rate, s.window));
     const burst = { ...(await stageRow(ds, j, burstTag, `flat out`, 0, { start: b0, end: b0 })), acceptedPerS: accepted.ok / accepted.seconds };
-    return { rows, burst, check: await exactlyOnce(ds, j, generated) };
+    return { rows, burst, check: await exactlyOnce(ds, j, generated), cpu: share };
   } finally {
     await ds.destroy();
     await Promise.all(nodes.map((n) => stopChild(n.child)));
   }
 }
 
-async function anchorRate(url: string): Promise<number> {
+async function anchorRate(url: string): Promise<{ rate: number; cpu: CpuShare | null }> {
   const { child, ready } = await startChild(path.join(__dirname, 'load/anchor.ts'), { DATABASE_URL: url });
   try {
     const msgs = Array.from({ length: BURST * 2 }, (_, i) => message('anchor', i, [1]));
+    const cpu = measureCpu([child.pid!], dbProcess(url));
     const r = await closedLoop([ready.port], msgs);
-    return r.ok / r.seconds;
+    return { rate: r.ok / r.seconds, cpu: cpu(msgs.length) };
   } finally {
     await stopChild(child);
   }
@@ -226,7 +232,8 @@ async function anchorRate(url: string): Promise<number> {
 
 const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
 
-function print(db: string, anchor: number, instances: number, r: Awaited<ReturnType<typeof runScenario>>): string {
+function print(db: string, anchorRun: Awaited<ReturnType<typeof anchorRate>>, instances: number, r: Awaited<ReturnType<typeof runScenario>>): string {
+  const anchor = anchorRun.rate;
   const out: string[] = [];
   out.push(`\n== load: ${db}, ${instances} instance${instances > 1 ? 's' : ''} (anchor: bare Koa + one INSERT ${f(anchor)} req/s)`);
   out.push('latency from the moment the platform (load generator) sent a message; "sent" = its reply accepted by the platform');
@@ -236,6 +243,8 @@ function print(db: string, anchor: number, instances: number, r: Awaited<ReturnT
   }
   const sustained = Math.max(0, ...r.rows.filter((s) => s.sustained).map((s) => s.offered));
   out.push(`sustained ${sustained} msgs/s (p99→decision < 1 s, ≥90% of offered); flat out ${f(r.burst.decidedPerS)} msgs/s decided, ratio to anchor ${(r.burst.decidedPerS / anchor).toFixed(2)}`);
+  const cpu = (x: CpuShare | null) => (x ? `service ${x.service.toFixed(2)} ms + database ${x.database === null ? '?' : x.database.toFixed(2)} ms + load generator ${x.generator.toFixed(2)} ms` : 'not measured (no /proc)');
+  out.push(`CPU per message flat out: ${cpu(r.cpu)}; anchor per request: ${cpu(anchorRun.cpu)}`);
   const c = r.check;
   const ok = c.stored === c.messages && c.decidedOnce === c.messages && c.sentOnce === c.outbox;
   out.push(`exactly once: ${c.messages} messages, ${c.stored} stored, ${c.decidedOnce} decided once, ${c.failed} failed; ${c.outbox} outbox rows, ${c.sentOnce} sent once, ${c.sentTwice} sent twice, ${c.unsent} unsent → ${ok ? 'OK' : 'FAILED'}`);

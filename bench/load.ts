@@ -169,7 +169,8 @@ const dbProcess = (url: string) => (/^(mysql|mariadb):/.test(url) ? 'mariadbd' a
 async function runScenario(url: string, instances: number, label: string): Promise<{ rows: StageRow[]; burst: StageRow & { acceptedPerS: number }; check: Check; cpu: CpuShare | null }> {
   await resetDatabase(url);
   // One timeline for all instances, as NTP gives real ones: claims written by one are read by the others.
-  const env = { DATABASE_URL: url, LOAD_POLL_MS: '50', LOAD_ANCHOR_AT: String(Date.now()) };
+  // Scheduled jobs and leases at the shipped settings (config/default.yaml), as a deployment runs them; the send poll is shorter, for latency.
+  const env = { DATABASE_URL: url, LOAD_POLL_MS: '50', LOAD_ANCHOR_AT: String(Date.now()), LOAD_JOBS_CRON: '* * * * *', LOAD_LEASE_MS: '10000' };
   const nodes: Instance[] = [await startInstance(env)];
   for (let k = 1; k < instances; k++) nodes.push(await startInstance(env));
   const ds = await openDatabase(url, { migrate: false });

@@ -6,7 +6,7 @@
  * Real platform adapters are added from the environment as in production (WECOM_*, DINGTALK_*).
  *
  * Env: DATABASE_URL; LOAD_ANCHOR and LOAD_ANCHOR_AT (the domain time at a wall-clock epoch ms,
- * so restarted instances share one timeline); LOAD_POLL_MS, LOAD_CLAIM_MS, LOAD_LEASE_MS;
+ * so restarted instances share one timeline); LOAD_POLL_MS, LOAD_CLAIM_MS, LOAD_LEASE_MS, LOAD_JOBS_CRON;
  * LOAD_FAIL ("5xx:0.3" or "429:0.3": that share of sends fail as the platform would);
  * LOAD_PLATFORM_URL (sends are also POSTed there, so a killed instance's sends are still counted);
  * LOAD_PER_CHAT_PER_MIN (the platform's per-chat send limit).
@@ -109,8 +109,8 @@ async function main(): Promise<void> {
     database: { url }, server: { port: 0 }, logLevel: process.env.LOAD_LOG ?? 'silent', sandbox: { enabled: false },
     // Capped so a run of unlucky 5xx answers cannot push one row past a test's patience.
     outbox: { pollMs: Number(process.env.LOAD_POLL_MS ?? 100), maxAttempts: 50, backoffBaseMs: 100, backoffMaxMs: 2000, claimMs: Number(process.env.LOAD_CLAIM_MS ?? 5000) },
-    // Jobs each second rather than each minute, so a take-over shows within a short run.
-    cluster: { leaseTtlMs: Number(process.env.LOAD_LEASE_MS ?? 3000), jobsCron: '* * * * * *' },
+    // Jobs each second rather than each minute (unless LOAD_JOBS_CRON says), so a take-over shows within a short run.
+    cluster: { leaseTtlMs: Number(process.env.LOAD_LEASE_MS ?? 3000), jobsCron: process.env.LOAD_JOBS_CRON ?? '* * * * * *' },
     rules: { frequency: { enabled: false, value: 5 } },
     admins: [...base.admins, { platform: 'wecom', userId: 'u-admin', name: '王主任' }, { platform: 'dingtalk', userId: 'staff-admin', name: '王主任' }],
   }) as typeof base;

@@ -199,15 +199,23 @@ async function run(em: EntityManager, sql: string, params: unknown[]): Promise<{
   }
 }
 
+const aliases = Array.from({ length: 64 }, (_, i) => `c${i}`);
+
+/**
+ * Entities as TypeORM builds them from rows (metadata.create with fromDeserializer: the class's
+ * prototype, no constructor), for plain tables only: no relations or embedded columns, so each
+ * value is set on its property directly.
+ */
 function hydrate<T extends ObjectLiteral>(em: EntityManager, t: Table, columns: ColumnMetadata[], rows: ObjectLiteral[]): T[] {
   const driver = em.connection.driver;
+  const proto = typeof t.meta.target === 'function' ? (t.meta.target.prototype as object) : null;
   return rows.map((raw) => {
-    const e = t.meta.create(em.queryRunner, { fromDeserializer: true }) as T;
+    const e = (proto && !t.meta.isAlwaysUsingConstructor ? Object.create(proto) : t.meta.create(em.queryRunner, { fromDeserializer: true })) as Record<string, unknown>;
     for (let i = 0; i < columns.length; i++) {
-      const v = raw[`c${i}`];
-      if (v !== undefined) columns[i].setEntityValue(e, driver.prepareHydratedValue(v, columns[i]));
+      const v = raw[aliases[i] ?? `c${i}`];
+      if (v !== undefined) e[columns[i].propertyName] = driver.prepareHydratedValue(v, columns[i]);
     }
-    return e;
+    return e as T;
   });
 }
 

@@ -7,6 +7,11 @@ import { analyzeRequest, compareRequests, type Comparison, type RequestAnalysis 
 import type { StoredAnalysis } from './store';
 import type { Vocabulary } from './vocabulary';
 
+/** The columns the index is built from (see collected()). */
+const INDEXED = { id: true, text: true, createdAt: true, baseRequestId: true, kind: true } as const;
+/** And what naming a request to its sender takes (describe() in repeat-check.ts). */
+const NAMED = { ...INDEXED, noticeId: true, departmentName: true } as const;
+
 /** Kinds of ledger request whose data communities were (or are being) asked for. */
 export const COLLECTING = ['request', 'delta'];
 
@@ -59,7 +64,8 @@ export class RequestBook {
    */
   private async ensureIndex(em: EntityManager): Promise<RequestIndex> {
     this.index ??= new RequestIndex(this.vocab);
-    const rows = await em.find(LedgerRequest, { where: { id: MoreThan(this.loadedUpTo), kind: In(COLLECTING) }, order: { id: 'ASC' } });
+    // Only what indexing reads: the stored analysis (a large JSON text) would be parsed for nothing.
+    const rows = await em.find(LedgerRequest, { select: INDEXED, where: { id: MoreThan(this.loadedUpTo), kind: In(COLLECTING) }, order: { id: 'ASC' } });
     for (const r of rows) {
       if (!this.indexed.has(r.id)) await this.indexRow(em, r);
       this.loadedUpTo = Math.max(this.loadedUpTo, r.id);
@@ -70,6 +76,7 @@ export class RequestBook {
   /**
    * The earlier collecting request that best answers `a`, if any, with how it compares. The answer
    * is recomputed from the stored row, so a stale index entry can cause a miss but never a false hit.
+   * The rows carry what comparing and naming them need (NAMED), not the stored analysis.
    */
   async prior(em: EntityManager, a: RequestAnalysis, now: Date, skip: number[] = []): Promise<{ request: LedgerRequest; base: LedgerRequest | null; comparison: Comparison } | null> {
     const index = await this.ensureIndex(em);
@@ -78,9 +85,9 @@ export class RequestBook {
       const hit = index.lookup(a, now.getTime(), this.windowDays, (id) => refused.has(id));
       if (!hit) return null;
       refused.add(hit.id);
-      const row = await em.findOne(LedgerRequest, { where: { id: hit.id } });
+      const row = await em.findOne(LedgerRequest, { select: NAMED, where: { id: hit.id } });
       if (!row || !COLLECTING.includes(row.kind)) continue;
-      const base = row.baseRequestId ? await em.findOne(LedgerRequest, { where: { id: row.baseRequestId } }) : null;
+      const base = row.baseRequestId ? await em.findOne(LedgerRequest, { select: NAMED, where: { id: row.baseRequestId } }) : null;
       const comparison = compareRequests(this.vocab, this.collected(row, base), a);
       if (comparison.label !== 'different') return { request: row, base, comparison };
     }
@@ -98,7 +105,7 @@ export class RequestBook {
 
   private async indexRow(em: EntityManager, row: LedgerRequest): Promise<void> {
     this.indexed.add(row.id);
-    const base = row.baseRequestId ? await em.findOne(LedgerRequest, { where: { id: row.baseRequestId } }) : null;
+    const base = row.baseRequestId ? await em.findOne(LedgerRequest, { select: INDEXED, where: { id: row.baseRequestId } }) : null;
     this.index!.add({ id: row.id, createdAt: row.createdAt.getTime(), analysis: this.collected(row, base) });
   }
 

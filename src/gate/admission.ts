@@ -164,6 +164,8 @@ interface Term {
 }
 
 interface Index {
+  /** Items by normalised id (normId), the first of equals kept as a scan would find it. */
+  byId: Map<string, AdmissionItem>;
   variantsOf: (word: string) => { canonical: string; variants: string[] };
   items: { item: AdmissionItem; terms: Term[] }[];
   df: Map<string, number>;
@@ -203,7 +205,9 @@ function buildIndex(list: AdmissionList): Index {
 
   const df = new Map<string, number>();
   for (const { terms } of items) for (const t of terms) df.set(t.canonical, (df.get(t.canonical) ?? 0) + 1);
-  return { variantsOf, items, df };
+  const byId = new Map<string, AdmissionItem>();
+  for (const item of list.items) if (!byId.has(normId(item.id))) byId.set(normId(item.id), item);
+  return { byId, variantsOf, items, df };
 }
 
 function indexOf(list: AdmissionList): Index {
@@ -255,9 +259,9 @@ const REF_NOISE = /依据|准入清单|准入事项|准入|清单|事项|编号|
 const PUNCT = /[\s:：,，。、;；「」『』《》()（）[\]【】"“”'‘’]+/g;
 const ID_TOKEN = /[A-Za-z]+\d+/g;
 
-function sameId(a: string, b: string): boolean {
-  const norm = (s: string) => s.toUpperCase().replace(/^([A-Z]+)0*(\d+)$/, '$1$2');
-  return norm(a) === norm(b);
+/** L3, l03 and L03 are one id. */
+function normId(s: string): string {
+  return s.toUpperCase().replace(/^([A-Z]+)0*(\d+)$/, '$1$2');
 }
 
 /** The single longest candidate, or nothing when two equally good ones compete. */
@@ -271,8 +275,9 @@ export function findItem(list: AdmissionList, ref: string): AdmissionItem | unde
   const r = ref.normalize('NFKC').trim();
   if (!r) return undefined;
   // An id anywhere in the reference wins: people write 「L3」, 「l03」, 「依据:L03 人民调解」.
+  const ids = indexOf(list).byId;
   for (const tok of r.match(ID_TOKEN) ?? []) {
-    const byId = list.items.find((i) => sameId(i.id, tok));
+    const byId = ids.get(normId(tok));
     if (byId) return byId;
   }
   const exact = list.items.find((i) => i.name === r);

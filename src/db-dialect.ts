@@ -35,12 +35,16 @@ const CONNECTION_CODES = new Set([
   'SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_FULL',
 ]);
 
+const MARIADB_CONNECTION_KILLED = 1927;
+
 /** True for errors meaning "the database is not reachable right now" on either database. */
 export function isConnectionError(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string }; message?: string; name?: string };
+  const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number }; message?: string; name?: string };
   const code = e?.driverError?.code ?? e?.code ?? '';
   if (CONNECTION_CODES.has(code) || code.startsWith('SQLITE_IOERR')) return true;
-  return e?.name === 'ConnectionIsNotSetError' || /connection (is )?(not open|closed|lost)|closed state|database connection is not open|Connection with .* was closed/i.test(e?.message ?? '');
+  // MariaDB's "Connection was killed" (1927) has no code name in mysql2, which knows MySQL's numbers only.
+  if ((e?.driverError?.errno ?? e?.errno) === MARIADB_CONNECTION_KILLED) return true;
+  return e?.name === 'ConnectionIsNotSetError' || /connection (is )?(not open|closed|lost)|closed state|database connection is not open|Connection with .* was closed|connection was killed/i.test(e?.message ?? '');
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { insertStatement, UNSUPPORTED } from './db-statements';
+import { insertStatement, reportedId, UNSUPPORTED } from './db-statements';
 
 /*
  * What differs between SQLite and MySQL/MariaDB: error codes and row-lock options. Kept apart
@@ -48,24 +48,27 @@ export function isConnectionError(err: unknown): boolean {
 }
 
 /**
+ * One INSERT of the rows, returning the id the database reports (MySQL: the first row's,
+ * SQLite: the last row's): written from the entity metadata, or by TypeORM for shapes it must write.
+ */
+async function insertReported<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<number> {
+  const id = await insertStatement(em, target, rows);
+  if (id !== UNSUPPORTED) return id;
+  return reportedId((await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute()).raw);
+}
+
+/**
  * INSERT of one row, returning its generated id, in exactly one statement. em.insert() would
  * also read back every column with a default on databases without RETURNING (SQLite), a second
  * statement the hot paths (each inbound message, each outgoing one) do not need.
  */
-export async function insertRow<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, values: QueryDeepPartialEntity<T>): Promise<number> {
-  const id = await insertStatement(em, target, [values]);
-  if (id !== UNSUPPORTED) return id;
-  const r = await em.createQueryBuilder().insert().into(target).values(values).updateEntity(false).execute();
-  const raw = r.raw as number | bigint | { insertId?: number | string } | { id: number }[];
-  if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw);
-  if (Array.isArray(raw)) return Number(raw[0].id);
-  return Number(raw.insertId);
+export function insertRow<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, values: QueryDeepPartialEntity<T>): Promise<number> {
+  return insertReported(em, target, [values]);
 }
 
 /** INSERT of several rows in one statement, when nobody needs their ids. */
 export async function insertRows<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
-  if (!rows.length || (await insertStatement(em, target, rows)) !== UNSUPPORTED) return;
-  await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
+  if (rows.length) await insertReported(em, target, rows);
 }
 
 const numbering = new WeakMap<DataSource, Promise<boolean>>();
@@ -102,11 +105,7 @@ export async function insertRowsWithIds<T extends ObjectLiteral>(em: EntityManag
     for (const r of rows) ids.push(await insertRow(em, target, r));
     return ids;
   }
-  let reported = await insertStatement(em, target, rows);
-  if (reported === UNSUPPORTED) {
-    const raw = (await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute()).raw as number | bigint | { insertId?: number | string };
-    reported = typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number(raw.insertId);
-  }
+  const reported = await insertReported(em, target, rows);
   // better-sqlite3 reports the last row's id, mysql2 the first's.
   const first = em.connection.options.type === 'better-sqlite3' ? reported - rows.length + 1 : reported;
   return rows.map((_, i) => first + i);

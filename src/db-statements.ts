@@ -1,4 +1,4 @@
-import { DataSource, DateUtils, EntityManager, FindOperator, UpdateResult } from 'typeorm';
+import { DataSource, DateUtils, EntityManager, FindOperator, In, UpdateResult } from 'typeorm';
 import type { EntityMetadata, EntityTarget, ObjectLiteral, QueryRunner } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
@@ -23,7 +23,14 @@ interface Table {
   /** Plain columns by property name; relation, embedded and virtual columns are absent, so using one falls back. */
   columns: Map<string, ColumnMetadata>;
   /** The default column list (every selectable column), written once. */
-  selectAll: { sql: string; columns: ColumnMetadata[] };
+  selectAll: SelectList;
+}
+
+/** A SELECT's column list: the SQL, and each column with the alias its value comes back under. */
+interface SelectList {
+  sql: string;
+  columns: ColumnMetadata[];
+  aliases: string[];
 }
 
 const tables = new WeakMap<EntityMetadata, Table | null>();
@@ -46,9 +53,10 @@ function tableOf(em: EntityManager, target: EntityTarget<ObjectLiteral>): Table 
   return t;
 }
 
-function selectList(em: EntityManager, columns: ColumnMetadata[]): { sql: string; columns: ColumnMetadata[] } {
+function selectList(em: EntityManager, columns: ColumnMetadata[]): SelectList {
   const q = (s: string) => em.connection.driver.escape(s);
-  return { sql: columns.map((c, i) => `${q(c.databaseName)} AS ${q(`c${i}`)}`).join(', '), columns };
+  const aliases = columns.map((_, i) => `c${i}`);
+  return { sql: columns.map((c, i) => `${q(c.databaseName)} AS ${q(aliases[i])}`).join(', '), columns, aliases };
 }
 
 const sqlite = (em: EntityManager) => em.connection.options.type === 'better-sqlite3';
@@ -153,7 +161,7 @@ interface FindShape {
 const FIND_KEYS = new Set(['where', 'select', 'order', 'take']);
 
 /** SELECT for find options this module answers, or UNSUPPORTED. */
-function selectStatement(em: EntityManager, t: Table, options: FindShape, limit?: number): Maybe<{ sql: string; params: unknown[]; columns: ColumnMetadata[] }> {
+function selectStatement(em: EntityManager, t: Table, options: FindShape, limit?: number): Maybe<{ sql: string; params: unknown[]; list: SelectList }> {
   for (const k of Object.keys(options)) if (!FIND_KEYS.has(k) && (options as Record<string, unknown>)[k] !== undefined) return UNSUPPORTED;
   const q = (s: string) => em.connection.driver.escape(s);
   let list = t.selectAll;
@@ -185,7 +193,7 @@ function selectStatement(em: EntityManager, t: Table, options: FindShape, limit?
   }
   const take = limit ?? options.take;
   if (take !== undefined && !(Number.isInteger(take) && take >= 0)) return UNSUPPORTED;
-  return { sql: `SELECT ${list.sql} FROM ${t.name}${where}${order}${take !== undefined ? ` LIMIT ${take}` : ''}`, params, columns: list.columns };
+  return { sql: `SELECT ${list.sql} FROM ${t.name}${where}${order}${take !== undefined ? ` LIMIT ${take}` : ''}`, params, list };
 }
 
 async function run(em: EntityManager, sql: string, params: unknown[]): Promise<{ records: ObjectLiteral[]; raw: unknown; affected?: number }> {
@@ -199,20 +207,18 @@ async function run(em: EntityManager, sql: string, params: unknown[]): Promise<{
   }
 }
 
-const aliases = Array.from({ length: 64 }, (_, i) => `c${i}`);
-
 /**
  * Entities as TypeORM builds them from rows (metadata.create with fromDeserializer: the class's
  * prototype, no constructor), for plain tables only: no relations or embedded columns, so each
  * value is set on its property directly.
  */
-function hydrate<T extends ObjectLiteral>(em: EntityManager, t: Table, columns: ColumnMetadata[], rows: ObjectLiteral[]): T[] {
+function hydrate<T extends ObjectLiteral>(em: EntityManager, t: Table, { columns, aliases }: SelectList, rows: ObjectLiteral[]): T[] {
   const driver = em.connection.driver;
   const proto = typeof t.meta.target === 'function' ? (t.meta.target.prototype as object) : null;
   return rows.map((raw) => {
     const e = (proto && !t.meta.isAlwaysUsingConstructor ? Object.create(proto) : t.meta.create(em.queryRunner, { fromDeserializer: true })) as Record<string, unknown>;
     for (let i = 0; i < columns.length; i++) {
-      const v = raw[aliases[i] ?? `c${i}`];
+      const v = raw[aliases[i]];
       if (v !== undefined) e[columns[i].propertyName] = driver.prepareHydratedValue(v, columns[i]);
     }
     return e as T;
@@ -269,9 +275,15 @@ export async function insertStatement(em: EntityManager, target: EntityTarget<Ob
   const t = tableOf(em, target);
   const s = t ? insertValues(em, t, rows) : UNSUPPORTED;
   if (s === UNSUPPORTED) return UNSUPPORTED;
-  const r = await run(em, s.sql, s.params);
-  const raw = r.raw as number | bigint | { insertId?: number | string };
-  return typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number(raw.insertId);
+  return reportedId((await run(em, s.sql, s.params)).raw);
+}
+
+/** The id an INSERT's raw result reports: better-sqlite3's last row id, mysql2's insertId, or a RETURNING row's id. */
+export function reportedId(raw: unknown): number {
+  const r = raw as number | bigint | { insertId?: number | string } | { id: number }[];
+  if (typeof r === 'number' || typeof r === 'bigint') return Number(r);
+  if (Array.isArray(r)) return Number(r[0].id);
+  return Number(r.insertId);
 }
 
 export { UNSUPPORTED };
@@ -282,7 +294,7 @@ export class StatementManager extends EntityManager {
     const t = tableOf(this, target);
     const s = t ? selectStatement(this, t, (options ?? {}) as FindShape) : UNSUPPORTED;
     if (s === UNSUPPORTED) return super.find(target, options);
-    return hydrate<T>(this, t!, s.columns, (await run(this, s.sql, s.params)).records);
+    return hydrate<T>(this, t!, s.list, (await run(this, s.sql, s.params)).records);
   }
 
   override async findBy<T extends ObjectLiteral>(target: EntityTarget<T>, where: object): Promise<T[]> {
@@ -294,7 +306,7 @@ export class StatementManager extends EntityManager {
     const o = options as FindShape;
     const s = t && o.where ? selectStatement(this, t, o, 1) : UNSUPPORTED;
     if (s === UNSUPPORTED) return super.findOne(target, options);
-    return hydrate<T>(this, t!, s.columns, (await run(this, s.sql, s.params)).records)[0] ?? null;
+    return hydrate<T>(this, t!, s.list, (await run(this, s.sql, s.params)).records)[0] ?? null;
   }
 
   override async findOneBy<T extends ObjectLiteral>(target: EntityTarget<T>, where: object): Promise<T | null> {
@@ -323,7 +335,7 @@ export class StatementManager extends EntityManager {
     if (t && set !== UNSUPPORTED) {
       const id = t.meta.primaryColumns[0].propertyName;
       const byIds = typeof criteria === 'number' || typeof criteria === 'string' ? { [id]: criteria }
-        : Array.isArray(criteria) && criteria.length && criteria.every((c) => typeof c === 'number' || typeof c === 'string') ? { [id]: new FindOperator('in', criteria, true, true) }
+        : Array.isArray(criteria) && criteria.length && criteria.every((c) => typeof c === 'number' || typeof c === 'string') ? { [id]: In(criteria) }
           : criteria;
       // TypeORM refuses an update without criteria; so does this, by handing it over.
       if (byIds && typeof byIds === 'object' && Object.keys(byIds).length) where = whereClause(this, t, byIds, params);

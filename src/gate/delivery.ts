@@ -72,9 +72,8 @@ export async function deliverDue(em: EntityManager, now: Date, desk: NoticeDesk,
  */
 export const followDeliveries = Object.assign(listenFor(/^(deliver|digest):/, async (em, row, outcome, now) => {
   if (!/^(deliver|digest):/.test(row.dedupeKey)) return;
-  // The common case in one statement, without reading the rows first.
   if (outcome === 'sent') {
-    await em.update(NoticeDelivery, { outboxId: row.id }, { status: 'sent', sentAt: now });
+    await deliveriesSent(em, [row], now);
     return;
   }
   const list = await em.find(NoticeDelivery, { where: { outboxId: row.id } });
@@ -88,10 +87,13 @@ export const followDeliveries = Object.assign(listenFor(/^(deliver|digest):/, as
   }
 }), {
   // A notice's cards to several groups are usually marked sent together.
-  sentMany: async (em: EntityManager, rows: OutboxMessage[], at: Date) => {
-    await em.update(NoticeDelivery, { outboxId: In(rows.map((r) => r.id)) }, { status: 'sent', sentAt: at });
-  },
+  sentMany: deliveriesSent,
 });
+
+/** The deliveries the rows carried reached their groups: one statement, without reading them first. */
+async function deliveriesSent(em: EntityManager, rows: OutboxMessage[], at: Date): Promise<void> {
+  await em.update(NoticeDelivery, { outboxId: In(rows.map((r) => r.id)) }, { status: 'sent', sentAt: at });
+}
 
 /** The sender hears「已提交管理组审批」only once an admin group has the request. */
 export const followApprovals = listenFor(/^approval:/, async (em, row, outcome, now) => {

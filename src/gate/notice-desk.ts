@@ -46,7 +46,6 @@ export interface GateEnv {
 
 type Fail = { error: string };
 
-
 /**
  * The notice gate as a service: takes a department's notice, judges it against the rules,
  * stores the decision with its reasons, and queues deliveries — all in the caller's

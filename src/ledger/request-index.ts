@@ -133,12 +133,13 @@ export class RequestIndex {
     const [w0, w1, w2, w3] = want;
     const period = a.period;
     // Rank: fewer missing fields first, then all rows known, then newer.
+    const rankOf = (missing: number, rows: boolean, createdAt: number) => missing * 2 + (rows ? 0 : 1) - createdAt / (now + 1);
     const ranked: { e: Entry; rank: number }[] = [];
     const consider = (e: Entry, rows: boolean): void => {
       const shared = popcount(e.m0 & w0) + popcount(e.m1 & w1) + popcount(e.m2 & w2) + popcount(e.m3 & w3);
       if (wanted && !shared) return;
       if (period && e.period && period !== e.period) return;
-      const rank = (wanted - shared) * 2 + (rows ? 0 : 1) - e.createdAt / (now + 1);
+      const rank = rankOf(wanted - shared, rows, e.createdAt);
       if (ranked.length >= VERIFY && rank >= ranked[ranked.length - 1].rank) return;
       let j = ranked.length;
       while (j > 0 && ranked[j - 1].rank > rank) j--;
@@ -166,7 +167,7 @@ export class RequestIndex {
       for (let i = list.length - 1; i >= 0 && list[i].createdAt >= since; i--) {
         const e = list[i];
         // With no fields to share, rank is age alone: once the best few are found, the rest of a list (older) cannot enter.
-        if (!wanted && ranked.length >= VERIFY && -e.createdAt / (now + 1) >= ranked[VERIFY - 1].rank) break;
+        if (!wanted && ranked.length >= VERIFY && rankOf(0, true, e.createdAt) >= ranked[VERIFY - 1].rank) break;
         if (e.createdAt > now || seen.has(e.id) || exclude?.(e.id)) continue;
         seen.add(e.id);
         consider(e, true);

@@ -152,7 +152,13 @@ class SentMarks {
       const r = await em.update(OutboxMessage, where, sent);
       if (r.affected !== ids.length) throw new NotAllOurs();
       const told = new Map<OutboxListener, Mark[]>();
-      for (const m of group) for (const l of m.listeners) told.set(l, [...(told.get(l) ?? []), m]);
+      for (const m of group) {
+        for (const l of m.listeners) {
+          const marks = told.get(l);
+          if (marks) marks.push(m);
+          else told.set(l, [m]);
+        }
+      }
       for (const [l, marks] of told) {
         if (l.sentMany && marks.length > 1) await l.sentMany(em, marks.map((m) => m.row), sentAt);
         else for (const m of marks) await l(em, m.row, 'sent', m.at);

@@ -119,6 +119,21 @@ describe('ledger: comparing requests', () => {
     // As seen 30 days ago: that day's one (ids run 3 a day from day 60).
     expect(index.lookup(q, now - 30 * day, 180)!.id).to.equal(3 * (60 - 30) + 1);
   });
+
+  it('still finds an older comparable request behind a few newer ones that share its words but ask something else', () => {
+    const index = new RequestIndex(v);
+    const day = 86_400_000;
+    const now = Date.parse('2026-11-23T01:00:00Z');
+    const add = (id: number, daysAgo: number, text: string) => index.add({ id, createdAt: now - daysAgo * day, analysis: analyzeRequest(v, text) });
+    add(1, 10, '请报送社区垃圾分类工作总结');
+    // Newer, in every word list the request reads (垃圾, 分类, 总结), and each different from it.
+    add(2, 3, '请报送社区垃圾分类宣传照片');
+    add(3, 2, '请报送消防安全工作总结');
+    add(4, 1, '请报送上半年党建工作总结');
+    const hit = index.lookup(analyzeRequest(v, '请各社区报送垃圾分类工作总结'), now, 180);
+    expect(hit).to.deep.include({ id: 1 });
+    expect(hit!.comparison.label).to.equal('same');
+  });
 });
 
 describe('ledger: jianfu dedup', () => {

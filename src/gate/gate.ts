@@ -83,3 +83,8 @@ export function judgeReceived(input: Omit<GateInput, 'deliverAt'>, deps: GateDep
 export function mergesDeliveries(states: RuleStates): boolean {
   return RULES.some((r) => r.mergesDeliveries && states.get(r.id)?.enabled !== false);
 }
+
+/** Whether an enabled rule judges the week's notice counts (reading them grows with the week). */
+export function readsWeekCounts(states: RuleStates): boolean {
+  return RULES.some((r) => r.readsWeekCounts && states.get(r.id)?.enabled !== false);
+}

@@ -10,7 +10,7 @@ import { findItem, type AdmissionItem, type AdmissionList } from './admission';
 import { NoticeChecks } from './checks';
 import { extractDeadline, type DeadlineResult } from './deadline';
 import type { FormalismPatterns } from './formalism';
-import { GateDeps, GateResult, judge, VERDICT_LABELS } from './gate';
+import { GateDeps, GateResult, judge, readsWeekCounts, VERDICT_LABELS } from './gate';
 import { deliverDue, groupAddress } from './delivery';
 import { deliveryCard, markReplaced, NoticeView, verdictCard } from './notice-format';
 import { IMMEDIATE_WORDS, type ParsedNotice } from './notice-parse';
@@ -192,7 +192,7 @@ export class NoticeDesk {
     const r = judge({
       text: n.text, deadline: n.deadline, postedAt: port.now, basisItemId: n.basisItemId,
       emergency: n.emergencyCategory ? { category: n.emergencyCategory, reason: n.emergencyReason } : null,
-      approved: n.approved, weekCounts: await this.weekCounts(port.em, n, communities),
+      approved: n.approved, weekCounts: readsWeekCounts(deps.states) ? await this.weekCounts(port.em, n, communities) : new Map(),
     }, deps, await this.checks.run(port, n));
     n.status = r.verdict;
     n.proposedDeadline = r.proposedDeadline;

@@ -178,6 +178,26 @@ describe('notice gate: sandbox conversations', () => {
       expect((await h.say('zhaogang', 'g-yingji', `/通知 人民社区 请于11月27日前报送养老机构名单 依据:${basis}`))[0]).to.contain('已发送');
     });
 
+    it('reads the week\'s notices only while the cap is on, and caps again once it is back on', async () => {
+      const weekReads: string[] = [];
+      const orm = h.app.ds.logger;
+      h.app.ds.logger = Object.assign(Object.create(orm) as typeof orm, {
+        logQuery: (q: string) => {
+          if (/^\s*SELECT .* FROM [`"]notice[`"] WHERE .*[`"]createdAt[`"] >=/is.test(q)) weekReads.push(q);
+        },
+      });
+      expect(await h.say('admin', 'g-admin', '/规则 关闭 频次上限')).to.deep.equal(['已更新规则「频次上限」：关闭，5条/周/社区。']);
+      for (let i = 0; i < 2; i++) {
+        expect((await h.say('lixia', DEPT_GROUP, `/通知 人民社区 请于11月27日前报送第${i + 1}批养老补贴名单 依据:${basis}`))[0]).to.contain('已发送');
+      }
+      expect(weekReads).to.deep.equal([]);
+      expect(await h.say('admin', 'g-admin', '/规则 开启 频次上限')).to.deep.equal(['已更新规则「频次上限」：开启，5条/周/社区。']);
+      expect(await h.say('admin', 'g-admin', '/规则 设置 频次上限 2')).to.deep.equal(['已更新规则「频次上限」：开启，2条/周/社区。']);
+      const third = (await h.say('lixia', DEPT_GROUP, `/通知 人民社区 请于11月27日前报送第3批养老补贴名单 依据:${basis}`))[0];
+      expect(third).to.contain('【频次上限】本周已向人民社区发了2条');
+      expect(weekReads).to.have.length(1);
+    });
+
     it('answers bad input clearly and stores nothing half-done', async () => {
       expect(await h.say('lixia', DEPT_GROUP, '/通知')).to.deep.equal(['缺少参数「对象和内容」。用法：/通知 <对象和内容>']);
       expect((await h.say('lixia', DEPT_GROUP, '/通知 火星社区 请于11月27日前报送'))[0]).to.contain('没有找到社区「火星社区」');

@@ -7,6 +7,7 @@ export const frequency: Rule<number> = {
   name: '频次上限',
   summary: '同一部门每周给同一社区的通知超过上限的，交管理组审批',
   enabledByDefault: true,
+  readsWeekCounts: true,
   value: {
     schema: z.coerce.number({ message: '应为数字' }).int('应为整数').min(1, '至少1条').max(100, '至多100条'),
     default: 5,

@@ -76,6 +76,8 @@ export interface Rule<V = unknown> {
   delay?(postedAt: Date, ctx: RuleContext<V>): Date | null;
   /** Deliveries due together for one group may go out as one message. */
   mergesDeliveries?: boolean;
+  /** Judges GateInput.weekCounts; while no enabled rule does, the gate does not read the week's notices. */
+  readsWeekCounts?: boolean;
 }
 
  

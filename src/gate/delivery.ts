@@ -1,6 +1,7 @@
 import { Between, EntityManager, In, LessThanOrEqual, Like } from 'typeorm';
 import { ChatGroup, Notice, NoticeDelivery, NoticeReceipt, OutboxMessage } from '../../entities';
 import { localDate } from '../calendar/time';
+import type { WorkCalendar } from '../calendar/work-calendar';
 import { skipLocked } from '../db-dialect';
 import type { OutgoingBody } from '../../bots/types';
 import { enqueue, enqueueOrFind, listenFor, type Address } from '../outbox/outbox';
@@ -119,6 +120,15 @@ const HORIZON_DAYS = 12;
 const QUIET_AFTER_DELIVERY_MS = 60 * 60_000;
 
 /**
+ * The latest deadline that can be within one working day of `now`: any later one has more working
+ * time before it. The sweep reads only notices due by then, not every open one of the fortnight.
+ */
+export function reminderHorizon(cal: WorkCalendar, now: Date): Date {
+  const last = cal.nextWorkingStart(cal.addWorkingMinutes(now, WORKDAY_MINUTES(cal))).getTime();
+  return new Date(Math.min(last, now.getTime() + HORIZON_DAYS * 86_400_000));
+}
+
+/**
  * Reminds a community group about an unfinished notice: only in working time, at most once a
  * day, only within the last working day before the deadline, never once it is done or past.
  * It starts from notices still open, so its cost follows today's work, not the history.
@@ -128,7 +138,8 @@ export async function sendReminders(em: EntityManager, now: Date, desk: NoticeDe
   if (!cal.isWorkingTime(now)) return 0;
   const today = localDate(now);
   const open = (await em.find(Notice, {
-    where: { status: 'sent', deadline: Between(new Date(now.getTime() + 1), new Date(now.getTime() + HORIZON_DAYS * 86_400_000)) },
+    select: { id: true, deadline: true },
+    where: { status: 'sent', deadline: Between(new Date(now.getTime() + 1), reminderHorizon(cal, now)) },
   })).filter((n) => cal.workingMinutesBetween(now, n.deadline!) <= WORKDAY_MINUTES(cal));
   if (!open.length) return 0;
   const ids = open.map((n) => n.id);

@@ -9,6 +9,7 @@ import type { Finding } from './rules/types';
  */
 export interface NoticeCheck {
   id: string;
+  /** Runs before a new notice is stored: its id is then undefined, and it has nothing stored yet. */
   check(port: Port, n: Notice): Promise<Finding | null>;
   /** Told each stored verdict, e.g. to remember a data request that went out. */
   decided?(port: Port, n: Notice, verdict: Verdict): Promise<void>;

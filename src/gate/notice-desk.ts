@@ -157,9 +157,13 @@ export class NoticeDesk {
       emergencyCategory: p.emergency?.category.slice(0, 32) ?? '', emergencyReason: p.emergency?.reason.slice(0, 255) ?? '', approved: false,
       status: 'held' as NoticeStatus, approvalState: '', deliverAt: null, createdAt: port.now,
     });
-    n.id = await insertRow(port.em, Notice, n);
-    if (prepared.ambiguity) await this.askDeadline(port, n, prepared.ambiguity);
-    else await this.evaluate(port, n, 'submit', '', prepared.communities);
+    if (prepared.ambiguity) {
+      n.id = await insertRow(port.em, Notice, n);
+      await this.askDeadline(port, n, prepared.ambiguity);
+    } else {
+      // Judged before it is stored, so it is written once, with its verdict.
+      await this.evaluate(port, n, 'submit', '', prepared.communities);
+    }
     return n;
   }
 
@@ -182,8 +186,9 @@ export class NoticeDesk {
   }
 
   /**
-   * Judges the notice as it stands now, stores the decision, and acts on the verdict.
-   * `change` says what the action just did; the card leads with it, so every click answers.
+   * Judges the notice as it stands now, stores it (a new one, without an id, is inserted here) and
+   * the decision, and acts on the verdict. `change` says what the action just did; the card leads
+   * with it, so every click answers.
    */
   async evaluate(port: Port, n: Notice, action: string, change = '', targets?: Community[]): Promise<GateResult> {
     // The targets just resolved, in id order as targetCommunities() reads them, spare a second read.
@@ -197,14 +202,18 @@ export class NoticeDesk {
     n.status = r.verdict;
     n.proposedDeadline = r.proposedDeadline;
     n.deliverAt = r.verdict === 'sent' || r.verdict === 'scheduled' ? r.deliverAt : null;
+    const fresh = n.id === undefined;
+    if (fresh) n.id = await insertRow(port.em, Notice, n);
     const extra: string[] = [];
+    let asking = false;
     if (r.verdict === 'pending_approval' && n.approvalState !== 'queued' && n.approvalState !== 'received') {
       const why = r.findings.filter((f) => f.outcome !== 'defer').map((f) => `【${f.ruleName}】${f.reason}`);
       const asked = await this.askAdmins(port, n, `第${n.id}号通知待审批`, why);
       n.approvalState = asked ? 'queued' : 'failed';
+      asking = true;
       extra.push(asked ? '审批请求已发往管理组，管理组收到后会告诉你。' : NO_ADMIN_GROUP);
     }
-    await storeNotice(port.em, n);
+    if (!fresh || asking) await storeNotice(port.em, n);
     const reason = r.findings.filter((f) => f.outcome !== 'warn').map((f) => f.reason).join(' ') || '通过全部规则';
     await this.record(port, n, action, r.verdict, reason,
       r.findings.map((f) => ({ ruleId: f.ruleId, ruleName: f.ruleName, outcome: f.outcome, reason: f.reason })));

@@ -29,14 +29,16 @@ export class RepeatCheck implements NoticeCheck {
   /** Requests the ledger itself is sending as a delta, by the Port that sends them. */
   private readonly deltas = new WeakMap<Port, { baseRequestId: number; entriesAvoided: number }>();
   /** The notice's own collecting requests as check() found them, so decided() need not read them again. */
-  private readonly own = new WeakMap<Port, Map<number, number[]>>();
+  private readonly own = new WeakMap<Port, Map<Notice, number[]>>();
   /** Notices this Port's evaluation found answered by the ledger, for decided() to remember. */
-  private readonly answered = new WeakMap<Port, Map<number, { sourceId: number; entriesAvoided: number }>>();
+  private readonly answered = new WeakMap<Port, Map<Notice, { sourceId: number; entriesAvoided: number; unstored: boolean }>>();
 
   constructor(private readonly book: RequestBook, private readonly prepare: (em: Port['em']) => Promise<void>) {}
 
   private async ownIds(port: Port, n: Notice): Promise<number[]> {
-    return (await port.em.find(LedgerRequest, { where: { noticeId: n.id, kind: In(COLLECTING) } })).map((r) => r.id);
+    // A notice not stored yet has no requests (and an undefined id would match every row).
+    if (n.id === undefined) return [];
+    return (await port.em.find(LedgerRequest, { select: { id: true }, where: { noticeId: n.id, kind: In(COLLECTING) } })).map((r) => r.id);
   }
 
   /** Rows the ledger holds for a request: what a repeat of it spares the communities. */
@@ -50,7 +52,7 @@ export class RepeatCheck implements NoticeCheck {
     if (!this.book.isDataRequest(analysis, n.text)) return null;
     const own = await this.ownIds(port, n);
     // Between check() and decided() of one evaluation only decided() writes the notice's requests.
-    this.own.set(port, new Map([[n.id, own]]));
+    this.own.set(port, new Map([[n, own]]));
     const hit = await this.book.prior(port.em, analysis, port.now, own);
     return hit ? { analysis, hit } : null;
   }
@@ -66,7 +68,7 @@ export class RepeatCheck implements NoticeCheck {
       // Say only what is true: the data may still be on its way from the communities.
       const rows = await this.knownRows(port, [request.id, ...(base ? [base.id] : [])]);
       const seen = this.answered.get(port) ?? new Map();
-      seen.set(n.id, { sourceId: (base ?? request).id, entriesAvoided: rows * Math.max(1, m.analysis.fields.length) });
+      seen.set(n, { sourceId: (base ?? request).id, entriesAvoided: rows * Math.max(1, m.analysis.fields.length), unstored: n.id === undefined });
       this.answered.set(port, seen);
       return {
         ...RULE, outcome: 'hold',
@@ -87,14 +89,15 @@ export class RepeatCheck implements NoticeCheck {
   }
 
   async decided(port: Port, n: Notice, verdict: Verdict): Promise<void> {
-    const answered = this.answered.get(port)?.get(n.id);
-    if (verdict === 'held' && answered && !(await port.em.count(LedgerRequest, { where: { noticeId: n.id, kind: 'answered' } }))) {
+    const answered = this.answered.get(port)?.get(n);
+    // A notice judged before it was stored has no ledger rows to look for.
+    if (verdict === 'held' && answered && (answered.unstored || !(await port.em.count(LedgerRequest, { where: { noticeId: n.id, kind: 'answered' } })))) {
       await this.book.record(port.em, {
         noticeId: n.id, departmentId: n.departmentId, senderId: n.senderId, text: n.text, kind: 'answered', baseRequestId: answered.sourceId,
         communityIds: n.targets.all ? [] : n.targets.communityIds, entriesAvoided: answered.entriesAvoided, now: port.now,
       });
     }
-    const seen = this.own.get(port)?.get(n.id);
+    const seen = this.own.get(port)?.get(n);
     this.own.delete(port);
     if (verdict !== 'sent' && verdict !== 'scheduled') return;
     if ((seen ?? (await this.ownIds(port, n))).length) return;

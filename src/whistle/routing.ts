@@ -119,6 +119,8 @@ function keyword(department: string, raw: string) {
   return {
     department, word,
     phrase: parts.length > 1 ? new RegExp(parts.map(escape).join('[^。！？!?；;]{0,12}?')) : null,
+    // A phrase matches only a text holding each of its parts: checked first, as most texts hold none.
+    parts,
     weight: length ** 1.5,
   };
 }
@@ -139,7 +141,9 @@ const URGENT_WEIGHT = 16;
  */
 export class Router {
   private readonly model: LinearModel;
-  private readonly keywords: { department: string; word: string; phrase: RegExp | null; weight: number; place: boolean }[];
+  private readonly keywords: { department: string; word: string; phrase: RegExp | null; parts: string[]; weight: number; place: boolean }[];
+  /** Keyword indexes by the character their matches start with. */
+  private readonly byFirstChar = new Map<string, number[]>();
   private readonly corrections: { id?: number; department: string; grams: Set<string> }[];
   private readonly places: RegExp | null;
   private readonly urgent: UrgentRule[];
@@ -168,7 +172,22 @@ export class Router {
     // Every word of a short duty list matters, so no term is dropped for being rare.
     this.model = LinearModel.train(examples.map((e) => ({ ...e, text: this.located(e.text) })), { minDf: 1 });
     this.keywords = departments.flatMap((d) => d.keywords.map((k) => ({ ...keyword(d.name, k), place: placeWords.has(normalise(k)) || !!this.places && this.located(k).trim() === '' })));
+    this.keywords.forEach((k, i) => {
+      // A phrase's first part, else the word: where any match of the keyword must start.
+      const [first] = k.phrase ? k.parts[0] : k.word;
+      if (first) this.byFirstChar.set(first, [...(this.byFirstChar.get(first) ?? []), i]);
+    });
     this.corrections = history.filter((h) => h.corrected && names.has(h.department)).map((h) => ({ id: h.id, department: h.department, grams: bigrams(this.located(h.text)) }));
+  }
+
+  /**
+   * The keywords that can occur in `t`, in list order (the reason names the first ones): those whose
+   * first character it holds. Trying all of them (well over a thousand) cost milliseconds a report.
+   */
+  private candidates(t: string): Router['keywords'] {
+    const at = new Set<number>();
+    for (const ch of new Set(t)) for (const i of this.byFirstChar.get(ch) ?? []) at.add(i);
+    return [...at].sort((a, b) => a - b).map((i) => this.keywords[i]);
   }
 
   /** The text the router reads: normalised, place phrases blanked. */
@@ -180,11 +199,11 @@ export class Router {
     const t = this.located(text);
     const hits = new Map<string, string[]>();
     const found: { department: string; word: string; score: number; place: boolean }[] = [];
-    for (const { department, word, phrase, weight, place: placeWord } of this.keywords) {
+    for (const { department, word, phrase, parts, weight, place: placeWord } of this.candidates(t)) {
       let at: number;
       let end: number;
       if (phrase) {
-        const m = phrase.exec(t);
+        const m = parts.every((p) => t.includes(p)) ? phrase.exec(t) : null;
         at = m ? m.index : -1;
         end = m ? m.index + m[0].length : -1;
       } else {

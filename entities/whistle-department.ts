@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 import { jsonText } from './common';
 
 /** A department's duties on the whistle desk (seeded from config/departments.yaml, edited by /职责). */
@@ -13,4 +13,6 @@ export class WhistleDepartment {
   /** Member told in 1:1 when the department misses a time limit. */
   @Column({ type: 'integer', nullable: true, default: null }) leaderId: number | null;
   @Column({ type: 'datetime' }) updatedAt: Date;
+  /** Counted up by every save(): the router retrains when any department's revision moves. */
+  @VersionColumn({ type: 'integer', default: 1 }) revision: number;
 }

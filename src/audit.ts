@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AuditLog, Member } from '../entities';
+import { insertRow } from './db-dialect';
 import { maskPersonalData } from './privacy/pii';
 
 export interface AuditEntry {
@@ -14,7 +15,7 @@ export interface AuditEntry {
 
 /** Append-only by construction: this is the only writer, and it only inserts. */
 export async function audit(em: EntityManager, at: Date, e: AuditEntry): Promise<void> {
-  await em.insert(AuditLog, {
+  await insertRow(em, AuditLog, {
     at,
     actorId: e.actor?.id ?? null,
     actorName: e.actor?.name ?? '系统',

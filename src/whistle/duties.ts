@@ -40,14 +40,21 @@ export class DutyBook {
 
   /** The desk's router, retrained when duties change or people correct a routing. */
   async router(em: EntityManager, now: Date): Promise<Router> {
-    const list = await this.list(em, now);
+    // Revisions, not timestamps: two edits within one clock tick must both retrain. Reading every
+    // duty list for each report (a thousand keywords and more) cost more than routing it.
+    let revisions = await em.find(WhistleDepartment, { select: { id: true, departmentId: true, revision: true }, order: { id: 'ASC' } });
+    if (!revisions.length) {
+      await this.ensureSeeded(em, now);
+      revisions = await em.find(WhistleDepartment, { select: { id: true, departmentId: true, revision: true }, order: { id: 'ASC' } });
+    }
+    const depts = await em.find(Department, { select: { id: true, name: true }, order: { id: 'ASC' } });
     const raw: { n: string | number; at: string | Date | null }[] = await em.createQueryBuilder(WhistleTicket, 't')
       .select('COUNT(*)', 'n').addSelect('MAX(t.updatedAt)', 'at')
       .where("t.corrected = :c OR t.status IN ('done', 'rated')", { c: true }).getRawMany();
-    const specs = list.map((d) => specOf(d));
-    // Duties themselves, not their timestamps: two edits within one clock tick must both retrain.
-    const signature = JSON.stringify([specs, raw[0]?.n, String(raw[0]?.at ?? '')]);
+    const signature = JSON.stringify([revisions.map((r) => [r.id, r.departmentId, r.revision]), depts.map((d) => [d.id, d.name]), raw[0]?.n, String(raw[0]?.at ?? '')]);
     if (this.cached?.signature === signature) return this.cached.router;
+    const list = await this.list(em, now);
+    const specs = list.map((d) => specOf(d));
     const names = new Map(list.map((d) => [d.department.id, d.department.name]));
     const tickets = await em.createQueryBuilder(WhistleTicket, 't')
       .where("t.corrected = :c OR t.status IN ('done', 'rated')", { c: true })

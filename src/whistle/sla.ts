@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { WhistleTicket, WhistleTimer } from '../../entities';
 import type { WorkCalendar } from '../calendar/work-calendar';
+import { insertRows } from '../db-dialect';
 import { DeskSettings, minutesOf, PhaseSla, UrgencySla } from './settings';
 
 export type Phase = 'ack' | 'done';
@@ -56,16 +57,26 @@ export class SlaClock {
     };
   }
 
-  /** Writes the timers of a phase for the ticket's current department and records the limit on the ticket. */
-  async start(em: EntityManager, t: WhistleTicket, phase: Phase, from: Date): Promise<void> {
-    const plan = this.plan(t.urgency, phase, from);
-    for (const step of STEPS) {
-      await em.save(em.create(WhistleTimer, {
-        ticketId: t.id, departmentId: t.departmentId, phase, step, dueAt: plan[step], status: 'pending', remaining: null, firedAt: null,
-      }));
+  /** Records the phases' limits on the ticket (not yet written): a new ticket is then stored once, with them. */
+  setLimits(t: WhistleTicket, phases: Phase[], from: Date): void {
+    for (const phase of phases) {
+      const due = this.plan(t.urgency, phase, from).group;
+      if (phase === 'ack') t.ackDueAt = due;
+      else t.doneDueAt = due;
     }
-    if (phase === 'ack') t.ackDueAt = plan.group;
-    else t.doneDueAt = plan.group;
+  }
+
+  /** Writes the timers of the phases (one INSERT) for the ticket's current department and records the limits on the ticket. */
+  async start(em: EntityManager, t: WhistleTicket, phases: Phase[], from: Date): Promise<void> {
+    const rows: Partial<WhistleTimer>[] = [];
+    for (const phase of phases) {
+      const plan = this.plan(t.urgency, phase, from);
+      for (const step of STEPS) {
+        rows.push({ ticketId: t.id, departmentId: t.departmentId, phase, step, dueAt: plan[step], status: 'pending', remaining: null, firedAt: null });
+      }
+    }
+    this.setLimits(t, phases, from);
+    await insertRows(em, WhistleTimer, rows);
   }
 
   async cancel(em: EntityManager, ticketId: number, phases: Phase[] = ['ack', 'done']): Promise<void> {

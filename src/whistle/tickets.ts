@@ -3,6 +3,7 @@ import { In } from 'typeorm';
 import type { OutgoingBody } from '../../bots/types';
 import { ChatGroup, Community, Department, Member, WhistleDepartment, WhistleEvent, WhistleTicket } from '../../entities';
 import type { CalendarService } from '../calendar/calendar-service';
+import { insertRow } from '../db-dialect';
 import { findDepartment } from '../directory/lookup';
 import { maskPersonalData } from '../privacy/pii';
 import type { Address } from '../outbox/outbox';
@@ -81,7 +82,7 @@ export class WhistleDesk {
   }
 
   private async event(port: Port, t: WhistleTicket, action: string, extra: Partial<WhistleEvent> = {}): Promise<void> {
-    await port.em.save(port.em.create(WhistleEvent, {
+    await insertRow(port.em, WhistleEvent, port.em.create(WhistleEvent, {
       ticketId: t.id, at: port.now, actorId: port.actor.id, action, departmentId: t.departmentId, toDepartmentId: null, onTime: null, note: '',
       ...extra, ...(extra.note ? { note: maskPersonalData(extra.note).slice(0, 500) } : {}),
     }));
@@ -126,10 +127,8 @@ export class WhistleDesk {
 
   /** Both clocks start for the department now holding the ticket. */
   private async startClocks(port: Port, t: WhistleTicket): Promise<void> {
-    const sla = this.sla;
-    await sla.cancel(port.em, t.id);
-    await sla.start(port.em, t, 'ack', port.now);
-    await sla.start(port.em, t, 'done', port.now);
+    await this.sla.cancel(port.em, t.id);
+    await this.sla.start(port.em, t, ['ack', 'done'], port.now);
   }
 
   /* ---------- lifecycle ---------- */
@@ -152,7 +151,9 @@ export class WhistleDesk {
       top3: r.top3, corrected: false, result: null, rating: '', ratingNote: '', ackDueAt: null, doneDueAt: null,
       reportedAt: null, doneAt: null, createdAt: port.now, updatedAt: port.now,
     });
-    await port.em.save(t);
+    // Its limits go into the one INSERT; its clocks follow once it has an id.
+    if (dept) this.sla.setLimits(t, ['ack', 'done'], port.now);
+    t.id = await insertRow(port.em, WhistleTicket, t);
     await this.event(port, t, 'create', { note: `${r.department} ${Math.round(r.confidence * 100)}%：${r.reason}` });
     await port.audit({ action: 'whistle.create', entity: 'whistle_ticket', entityId: t.id, after: { department: r.department, confidence: r.confidence, urgency: t.urgency } });
     const level = urgencyLabel(t);
@@ -160,8 +161,7 @@ export class WhistleDesk {
       await this.toDispatcher(port, t, `系统无法确定承办部门（最可能：${r.top3.map((c) => `${c.department}${Math.round(c.score * 100)}%`).join('、')}）。`, r.top3.map((c) => c.department));
       return `已受理第${t.id}号吹哨（${level}）。暂不能确定承办部门（最可能是${r.department}，把握${t.confidence}%），已请街道调度分派，分派后告诉你。`;
     }
-    await this.startClocks(port, t);
-    await this.save(port, t);
+    await this.sla.start(port.em, t, ['ack', 'done'], port.now);
     const groups = await this.toDepartment(port, t, dept.name);
     return [
       `已受理第${t.id}号吹哨（${level}），分派给${dept.name}。`,
@@ -318,7 +318,7 @@ export class WhistleDesk {
     t.status = 'handling';
     t.doneAt = null;
     await this.sla.cancel(port.em, t.id);
-    await this.sla.start(port.em, t, 'done', port.now);
+    await this.sla.start(port.em, t, ['done'], port.now);
     await this.save(port, t);
     await this.event(port, t, 'reopen', { note });
     await this.toGroups(port, { kind: 'department', departmentId: t.departmentId! },

@@ -5,6 +5,7 @@ import { registerWhistleCommands } from './commands';
 import { sweepTimers } from './escalation';
 import { WhistleFigures } from './figures';
 import { WhistleDesk1764400000000 } from './migrations/1764400000000-WhistleDesk';
+import { DutyRevision1764800000000 } from './migrations/1764800000000-DutyRevision';
 import { loadDepartmentsFile, parseSettings } from './settings';
 import { WhistleDesk } from './tickets';
 
@@ -12,7 +13,7 @@ import { WhistleDesk } from './tickets';
 export const whistleUnit: Unit = {
   name: 'whistle',
   entities: [WhistleDepartment, WhistleTicket, WhistleEvent, WhistleTimer],
-  migrations: [WhistleDesk1764400000000],
+  migrations: [WhistleDesk1764400000000, DutyRevision1764800000000],
   setup: ({ config, calendar, services }) => {
     const settings = parseSettings((config as Record<string, unknown>).whistle);
     const desk = services.provide('whistle.desk', new WhistleDesk(settings, loadDepartmentsFile(settings.departments), calendar));

@@ -2,9 +2,9 @@
  * `npm run bench:load`: messages through whole jianfu instances (child processes) on one
  * database, at rising rates, then flat out; beside the anchor of a bare Koa endpoint doing one
  * INSERT per request on the same database, measured in the same run. Mix: 60% chat commands,
- * 20% notices (each to three community groups), 10% receipts, 10% other chatter (file
- * submissions and whistles do not exist yet). Checks afterwards that every message was decided
- * exactly once and every outbox row was sent exactly once.
+ * 20% notices (each to three community groups), 10% receipts, 10% whistles (吹哨). Each instance
+ * first handles LOAD_WARM (default 1000) messages of the mix. Checks afterwards that every message
+ * was decided exactly once and every outbox row was sent exactly once.
  *
  * SQLite (embedded default) always, one instance; MariaDB with one and three instances when
  * BENCH_DATABASE_URL (or DATABASE_URL) is a mysql:// URL — that database is emptied first.
@@ -28,6 +28,8 @@ const RATES = (process.env.LOAD_RATES ?? '50,100,200,400,800').split(',').map(Nu
 const STAGE_S = Number(process.env.LOAD_STAGE_S ?? 3);
 const BURST = Number(process.env.LOAD_BURST ?? 2000);
 const CONCURRENCY = 64;
+/** Messages of the mix each instance handles before the first stage (LOAD_WARM): V8 optimises hot code only after many calls. */
+const WARM = Number(process.env.LOAD_WARM ?? 1000);
 
 async function waitQuiet(ds: DataSource, maxMs: number): Promise<boolean> {
   const until = Date.now() + maxMs;
@@ -61,12 +63,12 @@ async function openLoop(ports: number[], msgs: Message[], rate: number): Promise
   return (await Promise.all(pending)).filter(Boolean).length;
 }
 
-/** Closed loop: CONCURRENCY senders each wait for the answer before the next. */
-async function closedLoop(ports: number[], msgs: Message[]): Promise<{ ok: number; seconds: number }> {
+/** Closed loop: `senders` (CONCURRENCY) senders each wait for the answer before the next. */
+async function closedLoop(ports: number[], msgs: Message[], senders = CONCURRENCY): Promise<{ ok: number; seconds: number }> {
   let next = 0;
   let ok = 0;
   const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+  await Promise.all(Array.from({ length: senders }, async () => {
     for (let i = next++; i < msgs.length; i = next++) if (await send(ports[i % ports.length], msgs[i])) ok++;
   }));
   return { ok, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
@@ -178,15 +180,20 @@ async function runScenario(url: string, instances: number, label: string): Promi
   try {
     await seedStaff(ds);
     const ports = nodes.map((n) => n.port);
-    // Every instance warm (JIT, dictionaries, the ledger's index), or the first stage measures start-up of all but one.
-    const warm = ports.flatMap((_, k) => Array.from({ length: 40 }, (_, i) => message(`${label}-warm${k}`, i % 2 ? i * 10 + 6 : i * 10 + 1, [1])));
+    // Every instance warm (JIT, dictionaries, the ledger's index), or the first stage measures start-up of all but one:
+    // first notices (receipts need one sent), then the mix itself, WARM messages per instance, a few at a time.
+    const first = ports.flatMap((_, k) => Array.from({ length: 40 }, (_, i) => message(`${label}-warm${k}`, i % 2 ? i * 10 + 6 : i * 10 + 1, [1])));
     await Promise.all(ports.map(async (port, k) => {
-      for (const m of warm.slice(k * 40, (k + 1) * 40)) await post(port, m);
+      for (const m of first.slice(k * 40, (k + 1) * 40)) await post(port, m);
     }));
-    generated += warm.length;
+    generated += first.length;
     await waitQuiet(ds, 30_000);
     const noticeIds = (await ds.manager.find(Notice, { select: { id: true }, where: { status: 'sent' } })).map((n) => n.id);
     if (!noticeIds.length) throw new Error('warm-up notices were not sent; is the gate refusing them?');
+    const warm = Array.from({ length: WARM * ports.length }, (_, i) => message(`${label}-warm`, i, noticeIds));
+    await closedLoop(ports, warm, 8);
+    generated += warm.length;
+    await waitQuiet(ds, 60_000);
     const stages: { tag: string; rate: number; window: { start: number; end: number } }[] = [];
     for (const rate of RATES) {
       const tag = `${label}-r${rate}`;

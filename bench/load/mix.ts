@@ -1,7 +1,7 @@
 /**
  * The load benchmark's message mix, shared by `npm run bench:load` and the cost profile
  * (bench/load/profile.ts): 60% chat commands, 20% notices (each to three community groups),
- * 10% receipts, 10% other chatter, spread over many chats like a district's.
+ * 10% receipts, 10% whistles (吹哨, routed to a department), spread over many chats like a district's.
  */
 import type { DataSource } from 'typeorm';
 import { Department, Member } from '../../entities';
@@ -14,7 +14,16 @@ const COMMUNITY_WORKERS = [['zhangmin', '张敏', 'g-renmin'], ['chenjing', '陈
 
 let basis: string | undefined;
 
-/** The i-th message of a run: its kind by i mod 10 (0-5 command, 6-7 notice, 8 receipt, 9 chatter). */
+/** Problems a community worker whistles about, each for a different department, at varying addresses. */
+const PROBLEMS = [
+  (n: number) => `人民路${n}号楼道堆满杂物，堵住了消防通道`,
+  (n: number) => `和平小区${n}栋楼顶有人私搭彩钢棚，疑似违章建筑`,
+  (n: number) => `东湖街${n}号沿街餐馆后门燃气管道锈蚀，有煤气味`,
+  (n: number) => `建设路${n}号门口井盖缺失，晚上有人差点掉下去`,
+  (n: number) => `幸福里${n}号小区门口流动摊贩占道经营，堵塞交通`,
+];
+
+/** The i-th message of a run: its kind by i mod 10 (0-5 command, 6-7 notice, 8 receipt, 9 whistle). */
 export function message(tag: string, i: number, noticeIds: number[]): Message {
   basis ??= reliefBasis();
   const messageId = `${tag}-${i}`;
@@ -32,8 +41,8 @@ export function message(tag: string, i: number, noticeIds: number[]): Message {
     const [userId, userName, chatId] = COMMUNITY_WORKERS[i % 3];
     return { messageId, userId, userName, chatId, chatType: 'group', text: `/收到 ${noticeIds[i % noticeIds.length]}` };
   }
-  const u = i % USERS;
-  return { messageId, userId: `u${u}`, userName: `居民${u}`, chatId: 'g-new', chatType: 'group', text: '今天下午几点开会？' };
+  const [userId, userName, chatId] = COMMUNITY_WORKERS[Math.floor(i / 10) % 3];
+  return { messageId, userId, userName, chatId, chatType: 'group', text: `/吹哨 ${PROBLEMS[Math.floor(i / 30) % PROBLEMS.length](1 + (i % 97))}` };
 }
 
 /** Department staff who may send notices (the demo data has none with a department of their own for each). */

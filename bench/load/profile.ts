@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   await push(Array.from({ length: 60 }, (_, i) => message('warm', i, [1])));
   const noticeIds = (await app.ds.manager.find(Notice, { select: { id: true }, where: { status: 'sent' } })).map((n) => n.id);
 
-  const kinds: [string, number[]][] = [['/我是谁', [1]], ['/帮助', [0]], ['/通知 (3 communities)', [6]], ['/收到', [8]], ['chatter', [9]]];
+  const kinds: [string, number[]][] = [['/我是谁', [1]], ['/帮助', [0]], ['/通知 (3 communities)', [6]], ['/收到', [8]], ['/吹哨', [9]]];
   const out: string[] = [`cost per message on ${url.split(':')[0]}, ${N} each, ${PARALLEL} at a time (statements incl. BEGIN/COMMIT; CPU = this process, user+system)`];
   let mixStatements = 0;
   let mixCpu = 0;

@@ -36,7 +36,6 @@ export function retryWindowMs(opts: SenderOptions): number {
 /** Rows claimed per pass, and chats sent to at once within a pass. */
 const BATCH = 200;
 const CHAT_CONCURRENCY = 8;
-const PASSES = 2;
 
 /**
  * Sliding one-minute window of one chat's sends, seeded from the database so every instance
@@ -178,7 +177,7 @@ export class OutboxSender {
   /** Adapters configured here but run by another instance (an elected long connection): their rows are left alone. */
   readonly standby = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
-  private readonly running = new Set<Promise<number>>();
+  private running: Promise<number> | null = null;
   /** The last pass found nothing due: the next one looks before it opens a claiming transaction. */
   private empty = false;
   private readonly claimMs: number;
@@ -210,20 +209,17 @@ export class OutboxSender {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await Promise.all([...this.running].map((p) => p.catch(() => undefined)));
+    await this.running?.catch(() => undefined);
   }
 
-  /**
-   * Sends everything due now; resolves when every pass running meanwhile has ended. Up to PASSES
-   * run at once: a pass ends with its longest chat (a community group with a queue of cards), and
-   * rows of other chats should not wait for it. A chat stays with the pass that claimed it.
-   */
+  /** Sends everything due now. Concurrent callers share one pass. */
   flush(): Promise<number> {
-    if (this.running.size < PASSES) {
-      const p: Promise<number> = this.pass().finally(() => this.running.delete(p));
-      this.running.add(p);
+    if (!this.running) {
+      this.running = this.pass().finally(() => {
+        this.running = null;
+      });
     }
-    return Promise.all([...this.running]).then((ns) => ns.reduce((a, b) => a + b, 0));
+    return this.running;
   }
 
   private async pass(): Promise<number> {

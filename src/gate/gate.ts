@@ -31,7 +31,7 @@ export interface GateDeps {
 }
 
 function enabledRules(deps: GateDeps): AnyRule[] {
-  return RULES.filter((r) => deps.states.get(r.id)?.enabled !== false);
+  return RULES.filter((r) => isEnabled(deps.states, r));
 }
 
 function contextFor(rule: AnyRule, deps: GateDeps, urgent: boolean): RuleContext {
@@ -81,10 +81,19 @@ export function judgeReceived(input: Omit<GateInput, 'deliverAt'>, deps: GateDep
 
 /** Whether deliveries due together for one group may be merged into one message. */
 export function mergesDeliveries(states: RuleStates): boolean {
-  return RULES.some((r) => r.mergesDeliveries && states.get(r.id)?.enabled !== false);
+  return anyEnabled(states, (r) => r.mergesDeliveries === true);
 }
 
 /** Whether an enabled rule judges the week's notice counts (reading them grows with the week). */
 export function readsWeekCounts(states: RuleStates): boolean {
-  return RULES.some((r) => r.readsWeekCounts && states.get(r.id)?.enabled !== false);
+  return anyEnabled(states, (r) => r.readsWeekCounts === true);
+}
+
+function anyEnabled(states: RuleStates, has: (r: AnyRule) => boolean): boolean {
+  return RULES.some((r) => has(r) && isEnabled(states, r));
+}
+
+/** A rule no setting mentions counts as on: the states hold every rule's default. */
+function isEnabled(states: RuleStates, r: AnyRule): boolean {
+  return states.get(r.id)?.enabled !== false;
 }

@@ -205,15 +205,15 @@ export class NoticeDesk {
     const fresh = n.id === undefined;
     if (fresh) n.id = await insertRow(port.em, Notice, n);
     const extra: string[] = [];
-    let asking = false;
+    const approvalBefore = n.approvalState;
     if (r.verdict === 'pending_approval' && n.approvalState !== 'queued' && n.approvalState !== 'received') {
       const why = r.findings.filter((f) => f.outcome !== 'defer').map((f) => `【${f.ruleName}】${f.reason}`);
       const asked = await this.askAdmins(port, n, `第${n.id}号通知待审批`, why);
       n.approvalState = asked ? 'queued' : 'failed';
-      asking = true;
       extra.push(asked ? '审批请求已发往管理组，管理组收到后会告诉你。' : NO_ADMIN_GROUP);
     }
-    if (!fresh || asking) await storeNotice(port.em, n);
+    // A new notice was just inserted as judged; only asking the admins changes it again.
+    if (!fresh || n.approvalState !== approvalBefore) await storeNotice(port.em, n);
     const reason = r.findings.filter((f) => f.outcome !== 'warn').map((f) => f.reason).join(' ') || '通过全部规则';
     await this.record(port, n, action, r.verdict, reason,
       r.findings.map((f) => ({ ruleId: f.ruleId, ruleName: f.ruleName, outcome: f.outcome, reason: f.reason })));

@@ -42,10 +42,11 @@ export class DutyBook {
   async router(em: EntityManager, now: Date): Promise<Router> {
     // Revisions, not timestamps: two edits within one clock tick must both retrain. Reading every
     // duty list for each report (a thousand keywords and more) cost more than routing it.
-    let revisions = await em.find(WhistleDepartment, { select: { id: true, departmentId: true, revision: true }, order: { id: 'ASC' } });
+    const readRevisions = () => em.find(WhistleDepartment, { select: { id: true, departmentId: true, revision: true }, order: { id: 'ASC' } });
+    let revisions = await readRevisions();
     if (!revisions.length) {
       await this.ensureSeeded(em, now);
-      revisions = await em.find(WhistleDepartment, { select: { id: true, departmentId: true, revision: true }, order: { id: 'ASC' } });
+      revisions = await readRevisions();
     }
     const depts = await em.find(Department, { select: { id: true, name: true }, order: { id: 'ASC' } });
     const raw: { n: string | number; at: string | Date | null }[] = await em.createQueryBuilder(WhistleTicket, 't')

@@ -175,7 +175,10 @@ export class Router {
     this.keywords.forEach((k, i) => {
       // A phrase's first part, else the word: where any match of the keyword must start.
       const [first] = k.phrase ? k.parts[0] : k.word;
-      if (first) this.byFirstChar.set(first, [...(this.byFirstChar.get(first) ?? []), i]);
+      if (!first) return;
+      const list = this.byFirstChar.get(first);
+      if (list) list.push(i);
+      else this.byFirstChar.set(first, [i]);
     });
     this.corrections = history.filter((h) => h.corrected && names.has(h.department)).map((h) => ({ id: h.id, department: h.department, grams: bigrams(this.located(h.text)) }));
   }

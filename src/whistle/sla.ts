@@ -10,6 +10,12 @@ export type Phase = 'ack' | 'done';
 export const STEPS = ['warn', 'group', 'leader', 'admin'] as const;
 export type Step = (typeof STEPS)[number];
 
+/** The ticket's limit for a phase: when the department group is told it was missed. */
+function limit(t: WhistleTicket, phase: Phase, due: Date): void {
+  if (phase === 'ack') t.ackDueAt = due;
+  else t.doneDueAt = due;
+}
+
 /**
  * Time limits for 报到 and 办结. 一般 tickets count working time on the working calendar (weekends and
  * holidays do not count); 紧急 ones count around the clock.
@@ -59,11 +65,7 @@ export class SlaClock {
 
   /** Records the phases' limits on the ticket (not yet written): a new ticket is then stored once, with them. */
   setLimits(t: WhistleTicket, phases: Phase[], from: Date): void {
-    for (const phase of phases) {
-      const due = this.plan(t.urgency, phase, from).group;
-      if (phase === 'ack') t.ackDueAt = due;
-      else t.doneDueAt = due;
-    }
+    for (const phase of phases) limit(t, phase, this.plan(t.urgency, phase, from).group);
   }
 
   /** Writes the timers of the phases (one INSERT) for the ticket's current department and records the limits on the ticket. */
@@ -74,8 +76,8 @@ export class SlaClock {
       for (const step of STEPS) {
         rows.push({ ticketId: t.id, departmentId: t.departmentId, phase, step, dueAt: plan[step], status: 'pending', remaining: null, firedAt: null });
       }
+      limit(t, phase, plan.group);
     }
-    this.setLimits(t, phases, from);
     await insertRows(em, WhistleTimer, rows);
   }
 

@@ -20,6 +20,13 @@ const PAIRS: Pair[] = fs.readFileSync(path.join(__dirname, 'fixtures/dedup-pairs
 describe('ledger: comparing requests', () => {
   const v = defaultVocabulary();
   const compare = (a: string, b: string) => compareRequests(v, analyzeRequest(v, a), analyzeRequest(v, b));
+  const day = 86_400_000;
+  const now = Date.parse('2026-11-23T01:00:00Z');
+  /** An empty request index, and a way to add a request by id, age in days and text. */
+  const emptyIndex = () => {
+    const index = new RequestIndex(v);
+    return { index, add: (id: number, daysAgo: number, text: string) => index.add({ id, createdAt: now - daysAgo * day, analysis: analyzeRequest(v, text) }) };
+  };
 
   it('reads population, fields, list or count, and period from a request', () => {
     const a = analyzeRequest(v, '请各社区于11月25日前报送本月辖区60岁以上老人新冠疫苗接种情况（姓名、性别、已接种剂次）');
@@ -82,10 +89,7 @@ describe('ledger: comparing requests', () => {
   });
 
   it('finds the best earlier request through the index, inside the window only', () => {
-    const index = new RequestIndex(v);
-    const day = 86_400_000;
-    const now = Date.parse('2026-11-23T01:00:00Z');
-    const add = (id: number, daysAgo: number, text: string) => index.add({ id, createdAt: now - daysAgo * day, analysis: analyzeRequest(v, text) });
+    const { index, add } = emptyIndex();
     add(1, 300, '请上报80岁以上老人名单：姓名、身份证号、住址、联系电话');
     add(2, 20, '请上报80岁以上老人名单：姓名、身份证号');
     add(3, 10, '请上报辖区流动人口：姓名、身份证号、住址');
@@ -102,9 +106,7 @@ describe('ledger: comparing requests', () => {
   });
 
   it('answers a request without fields from the newest comparable one, however many older ones share its words', () => {
-    const index = new RequestIndex(v);
-    const day = 86_400_000;
-    const now = Date.parse('2026-11-23T01:00:00Z');
+    const { index } = emptyIndex();
     const texts = ['请报送社区垃圾分类工作总结', '请报送社区安全生产工作总结', '请报送本周社区工作简报'];
     // Forty older requests of each text, then the newest of the first text on day 1.
     let id = 0;
@@ -121,10 +123,7 @@ describe('ledger: comparing requests', () => {
   });
 
   it('still finds an older comparable request behind a few newer ones that share its words but ask something else', () => {
-    const index = new RequestIndex(v);
-    const day = 86_400_000;
-    const now = Date.parse('2026-11-23T01:00:00Z');
-    const add = (id: number, daysAgo: number, text: string) => index.add({ id, createdAt: now - daysAgo * day, analysis: analyzeRequest(v, text) });
+    const { index, add } = emptyIndex();
     add(1, 10, '请报送社区垃圾分类工作总结');
     // Newer, in every word list the request reads (垃圾, 分类, 总结), and each different from it.
     add(2, 3, '请报送社区垃圾分类宣传照片');

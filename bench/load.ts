@@ -6,7 +6,7 @@
  * first handles LOAD_WARM (default 1000) messages of the mix. Checks afterwards that every message
  * was decided exactly once and every outbox row was sent exactly once.
  *
- * SQLite (embedded default) always, one instance; MariaDB with one and three instances when
+ * SQLite (embedded default) unless LOAD_SQLITE=0, one instance; MariaDB with one and three instances when
  * BENCH_DATABASE_URL (or DATABASE_URL) is a mysql:// URL — that database is emptied first.
  * Loopback only; bounded by LOAD_RATES (default 50,100,200,400,800 msgs/s, 3 s each) and
  * LOAD_BURST (default 2000 messages).
@@ -265,10 +265,12 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jianfu-load-'));
   const results: string[] = [];
   try {
-    const sqlite = `sqlite:${path.join(dir, 'load.db')}`;
-    const anchorSqlite = await anchorRate(`sqlite:${path.join(dir, 'anchor.db')}`);
-    results.push(print('SQLite', anchorSqlite, 1, await runScenario(sqlite, 1, 'sqlite')));
-    process.stdout.write(`${results.at(-1)}\n`);
+    if (process.env.LOAD_SQLITE !== '0') {
+      const sqlite = `sqlite:${path.join(dir, 'load.db')}`;
+      const anchorSqlite = await anchorRate(`sqlite:${path.join(dir, 'anchor.db')}`);
+      results.push(print('SQLite', anchorSqlite, 1, await runScenario(sqlite, 1, 'sqlite')));
+      process.stdout.write(`${results.at(-1)}\n`);
+    }
     const url = [process.env.BENCH_DATABASE_URL, process.env.DATABASE_URL].find((u) => u && /^(mysql|mariadb):/.test(u));
     if (!url) {
       process.stdout.write('\nMariaDB part skipped: set BENCH_DATABASE_URL=mysql://user@127.0.0.1:3306/<scratch db> (it is emptied).\n');

@@ -10,6 +10,7 @@ import Koa from 'koa';
 import mysql from 'mysql2/promise';
 import { listen } from '../../src/server/http';
 import { projectPath } from '../../src/config';
+import { dataSourceOptions } from '../../ormconfig';
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL!;
@@ -21,7 +22,9 @@ async function main(): Promise<void> {
     const stmt = db.prepare('INSERT INTO load_anchor (text, at) VALUES (?, ?)');
     insert = async (text) => stmt.run(text, new Date().toISOString());
   } else {
-    const pool = mysql.createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: 10 });
+    // The same connection options as jianfu's (host or ?socket=), so the two are compared on one transport.
+    const o = dataSourceOptions(url) as { host: string; port: number; username: string; password: string; database: string; socketPath?: string };
+    const pool = mysql.createPool({ host: o.host, port: o.port, user: o.username, password: o.password, database: o.database, socketPath: o.socketPath, connectionLimit: 10 });
     await pool.query('CREATE TABLE IF NOT EXISTS load_anchor (id INT AUTO_INCREMENT PRIMARY KEY, text TEXT NOT NULL, at DATETIME NOT NULL) CHARSET utf8mb4');
     insert = (text) => pool.execute('INSERT INTO load_anchor (text, at) VALUES (?, ?)', [text, new Date()]);
   }

@@ -33,7 +33,8 @@ export function message(tag: string, i: number, noticeIds: number[]): Message {
     return { messageId, userId: `u${u}`, userName: `居民${u}`, chatId: `u${u}`, chatType: 'direct', text: i % 2 ? '/我是谁' : '/帮助' };
   }
   if (k < 8) {
-    const s = i % STAFF;
+    // Every staff member in turn (i % STAFF would give only the four whose number ends in 6 or 7 a notice).
+    const s = (Math.floor(i / 10) * 2 + k - 6) % STAFF;
     return { messageId, userId: `s${s}`, userName: `科员${s}`, chatId: `s${s}`, chatType: 'direct',
       text: `/通知 全部社区 请于11月27日前报送第${i}批困难群众名单 依据:${basis}` };
   }

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { dataSourceOptions } from '../../ormconfig';
 
 /** MariaDB when the run says so (CI runs the suite twice), otherwise a fresh SQLite file. */
 export function testDatabaseUrl(): string {
@@ -23,11 +24,7 @@ export const onMysql = (url: string) => /^(mysql|mariadb):/.test(url);
 /** Empties a MySQL test database so every app starts from zero and runs migrations itself. */
 export async function resetDatabase(url: string): Promise<void> {
   if (!onMysql(url)) return;
-  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
-  const ds = new DataSource({
-    type: 'mysql', host: u.hostname, port: Number(u.port || 3306), username: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password), database: u.pathname.slice(1),
-  });
+  const ds = new DataSource({ ...dataSourceOptions(url), entities: [], migrations: [] } as DataSourceOptions);
   await ds.initialize();
   const tables: { name: string }[] = await ds.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()');
   await ds.query('SET FOREIGN_KEY_CHECKS = 0');

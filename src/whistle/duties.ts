@@ -16,7 +16,7 @@ const HISTORY_LIMIT = 3000;
  * database (edited by /职责) is the truth, so a restart never undoes an admin's change.
  */
 export class DutyBook {
-  private cached: { signature: string; router: Router } | null = null;
+  private cached: (Routing & { signature: string }) | null = null;
 
   constructor(private readonly file: DepartmentsFile) {}
 
@@ -38,22 +38,14 @@ export class DutyBook {
     return duties.filter((d) => depts.has(d.departmentId)).map((duty) => ({ department: depts.get(duty.departmentId)!, duty }));
   }
 
-  /** The desk's router, retrained when duties change or people correct a routing. */
-  async router(em: EntityManager, now: Date): Promise<Router> {
-    // Revisions, not timestamps: two edits within one clock tick must both retrain. Reading every
-    // duty list for each report (a thousand keywords and more) cost more than routing it.
-    const readRevisions = () => em.find(WhistleDepartment, { select: { id: true, departmentId: true, revision: true }, order: { id: 'ASC' } });
-    let revisions = await readRevisions();
-    if (!revisions.length) {
+  /** The desk's router and the departments it names, retrained when duties change or people correct a routing. */
+  async routing(em: EntityManager, now: Date): Promise<Routing> {
+    let state = await readState(em);
+    if (!state.seeded) {
       await this.ensureSeeded(em, now);
-      revisions = await readRevisions();
+      state = await readState(em);
     }
-    const depts = await em.find(Department, { select: { id: true, name: true }, order: { id: 'ASC' } });
-    const raw: { n: string | number; at: string | Date | null }[] = await em.createQueryBuilder(WhistleTicket, 't')
-      .select('COUNT(*)', 'n').addSelect('MAX(t.updatedAt)', 'at')
-      .where("t.corrected = :c OR t.status IN ('done', 'rated')", { c: true }).getRawMany();
-    const signature = JSON.stringify([revisions.map((r) => [r.id, r.departmentId, r.revision]), depts.map((d) => [d.id, d.name]), raw[0]?.n, String(raw[0]?.at ?? '')]);
-    if (this.cached?.signature === signature) return this.cached.router;
+    if (this.cached?.signature === state.signature) return this.cached;
     const list = await this.list(em, now);
     const specs = list.map((d) => specOf(d));
     const names = new Map(list.map((d) => [d.department.id, d.department.name]));
@@ -64,9 +56,40 @@ export class DutyBook {
       .filter((t) => t.departmentId !== null && names.has(t.departmentId))
       .map((t) => ({ id: t.id, text: t.text, department: names.get(t.departmentId!)!, corrected: t.corrected }));
     const router = new Router(specs, history, this.file);
-    this.cached = { signature, router };
-    return router;
+    this.cached = { signature: state.signature, router, departmentIds: state.departmentIds };
+    return this.cached;
   }
+
+  async router(em: EntityManager, now: Date): Promise<Router> {
+    return (await this.routing(em, now)).router;
+  }
+}
+
+export interface Routing {
+  router: Router;
+  /** Department ids by name, as read with the router's signature (a report routed to a name needs no lookup). */
+  departmentIds: Map<string, number>;
+}
+
+/**
+ * What decides whether the router is current, in one round trip: each duty list's revision (not
+ * a timestamp: two edits within one clock tick must both retrain; reading every duty list for each
+ * report, a thousand keywords and more, cost more than routing it), every department's name, and
+ * how many tickets it learns from and when they last changed.
+ */
+async function readState(em: EntityManager): Promise<{ signature: string; seeded: boolean; departmentIds: Map<string, number> }> {
+  const rows: { k: string; id: number | string; a: number | string | null; b: string | number | Date | null }[] = await em.query(
+    `SELECT 'w' AS k, id, departmentId AS a, revision AS b FROM whistle_department
+     UNION ALL SELECT 'd', id, NULL, name FROM department
+     UNION ALL SELECT 't', COUNT(*), NULL, MAX(updatedAt) FROM whistle_ticket WHERE corrected = 1 OR status IN ('done', 'rated')
+     ORDER BY k, id`,
+  );
+  const key = rows.map((r) => [r.k, Number(r.id), r.a === null ? null : Number(r.a), r.b instanceof Date ? r.b.toISOString() : String(r.b ?? '')]);
+  return {
+    signature: JSON.stringify(key),
+    seeded: rows.some((r) => r.k === 'w'),
+    departmentIds: new Map(rows.filter((r) => r.k === 'd').map((r) => [String(r.b), Number(r.id)])),
+  };
 }
 
 export function specOf(d: DeskDepartment): DepartmentSpec {

@@ -67,8 +67,8 @@ export class WhistleDesk {
     return (await em.findOne(Department, { where: { id } }))?.name ?? `部门${id}`;
   }
 
-  private async reporterLabel(em: EntityManager, t: WhistleTicket): Promise<string> {
-    const m = await em.findOne(Member, { where: { id: t.reporterId } });
+  private async reporterLabel(em: EntityManager, t: WhistleTicket, actor?: Member): Promise<string> {
+    const m = actor?.id === t.reporterId ? actor : await em.findOne(Member, { where: { id: t.reporterId } });
     const c = t.communityId ? await em.findOne(Community, { where: { id: t.communityId } }) : null;
     return [c?.name, m?.name].filter(Boolean).join(' ') || '未知';
   }
@@ -99,14 +99,15 @@ export class WhistleDesk {
     return groups.length;
   }
 
-  private async toDepartment(port: Port, t: WhistleTicket, heading: string): Promise<number> {
-    const card = departmentCard(t, { reporter: await this.reporterLabel(port.em, t), department: await this.deptName(port.em, t.departmentId) }, heading);
+  /** `department`: its name when the caller has it (a fresh report was just routed to it by name). */
+  private async toDepartment(port: Port, t: WhistleTicket, heading: string, department?: string): Promise<number> {
+    const card = departmentCard(t, { reporter: await this.reporterLabel(port.em, t, port.actor), department: department ?? await this.deptName(port.em, t.departmentId) }, heading);
     return this.toGroups(port, { kind: 'department', departmentId: t.departmentId! }, card);
   }
 
   private async toDispatcher(port: Port, t: WhistleTicket, why: string, choices: string[]): Promise<void> {
     const names = choices.length ? choices : (await this.duties.list(port.em, port.now)).slice(0, 3).map((d) => d.department.name);
-    await this.toGroups(port, { kind: 'admin' }, dispatchCard(t, await this.reporterLabel(port.em, t), why, names));
+    await this.toGroups(port, { kind: 'admin' }, dispatchCard(t, await this.reporterLabel(port.em, t, port.actor), why, names));
   }
 
   private async toReporter(port: Port, t: WhistleTicket, body: OutgoingBody | string): Promise<void> {
@@ -138,10 +139,12 @@ export class WhistleDesk {
     const text = maskPersonalData(input.text.trim());
     const location = maskPersonalData(input.location);
     if ([...text].length < 4) throw new Refusal('请写清楚问题，例如：/吹哨 人民路12号店铺烟感报警器损坏');
-    const r = await this.route(port.em, port.now, `${location} ${text}`);
+    const { router, departmentIds } = await this.duties.routing(port.em, port.now);
+    const r = router.route(`${location} ${text}`);
     const urgent = input.urgency === 'urgent' || r.urgent !== null;
     const confident = r.confidence >= this.settings.confidenceThreshold;
-    const dept = confident ? await port.em.findOne(Department, { where: { name: r.department } }) : null;
+    const deptId = confident ? departmentIds.get(r.department) : undefined;
+    const dept = deptId === undefined ? null : { id: deptId, name: r.department };
     const t = port.em.create(WhistleTicket, {
       text: text.slice(0, 2000), location: location.slice(0, 128), urgency: urgent ? 'urgent' : 'normal',
       urgentReason: (input.urgency === 'urgent' && !r.urgent ? '报告人标注紧急' : r.urgent ?? '').slice(0, 32),
@@ -162,7 +165,7 @@ export class WhistleDesk {
       return `已受理第${t.id}号吹哨（${level}）。暂不能确定承办部门（最可能是${r.department}，把握${t.confidence}%），已请街道调度分派，分派后告诉你。`;
     }
     await this.sla.start(port.em, t, ['ack', 'done'], port.now);
-    const groups = await this.toDepartment(port, t, dept.name);
+    const groups = await this.toDepartment(port, t, dept.name, dept.name);
     return [
       `已受理第${t.id}号吹哨（${level}），分派给${dept.name}。`,
       `理由：${r.reason}（把握${t.confidence}%）。`,

@@ -7,6 +7,7 @@ import { Db } from '../db';
 import { enqueue, OutboxBatch } from '../outbox/outbox';
 import { CommandContext } from './context';
 import { maskPersonalData } from '../privacy/pii';
+import { shareLookups } from '../db-lookups';
 import { groupsFor, memberFor, membersFor } from './members';
 import { allowed, CommandDef, CommandRegistry, usage } from './registry';
 
@@ -194,6 +195,7 @@ export class Dispatcher {
           await ctx.reply(resolved.error);
           return null;
         }
+        shareLookups(ctx.em, def.sharesLookups === true);
         await def.handler(ctx, parsed.args, resolved.vals);
         return def;
       }

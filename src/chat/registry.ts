@@ -29,6 +29,11 @@ export interface CommandDef {
   where?: 'group' | 'direct' | 'any';
   /** An anonymous report: once handled, the stored message keeps neither its text nor who sent it. */
   anonymous?: boolean;
+  /**
+   * Writes no community or chat group, so the later messages of its batch may reuse what it read
+   * of them (src/db-lookups.ts). Only for the hot commands; anything else reads afresh.
+   */
+  sharesLookups?: boolean;
   /** `vals` holds typed arguments, resolved. */
   handler: (ctx: CommandContext, args: Record<string, string>, vals: Record<string, any>) => Promise<void>;
 }

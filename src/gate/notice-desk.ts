@@ -3,6 +3,7 @@ import { ChatGroup, Community, GateDecision, Notice, NoticeDelivery, NoticeStatu
 import { addDays, formatLocal, localDate, parseLocal, weekdayOf } from '../calendar/time';
 import type { CalendarService } from '../calendar/calendar-service';
 import { insertRow, insertRows } from '../db-dialect';
+import { lookup } from '../db-lookups';
 import { departmentName, findCommunity } from '../directory/lookup';
 import { enqueueMany, type Address } from '../outbox/outbox';
 import { answer, type Port } from '../unit';
@@ -71,7 +72,7 @@ export class NoticeDesk {
 
   private async resolveTargets(em: EntityManager, p: ParsedNotice): Promise<Fail | Community[]> {
     const communities: Community[] = [];
-    if (p.all) return em.find(Community, { order: { id: 'ASC' } });
+    if (p.all) return allCommunities(em);
     for (const t of p.targets) {
       const found = await findCommunity(em, t);
       // A bound community group's title works as a target too (人民社区工作群).
@@ -168,7 +169,7 @@ export class NoticeDesk {
   }
 
   async targetCommunities(em: EntityManager, n: Notice): Promise<Community[]> {
-    return n.targets.all ? em.find(Community, { order: { id: 'ASC' } }) : em.find(Community, { where: { id: In(n.targets.communityIds) }, order: { id: 'ASC' } });
+    return n.targets.all ? allCommunities(em) : em.find(Community, { where: { id: In(n.targets.communityIds) }, order: { id: 'ASC' } });
   }
 
   private async weekCounts(em: EntityManager, n: Notice, communities: Community[]): Promise<Map<string, number>> {
@@ -245,7 +246,8 @@ export class NoticeDesk {
     const reached: string[] = [];
     const missing: string[] = [];
     const add: { group: ChatGroup; communityId: number }[] = [];
-    const groups = await em.find(ChatGroup, { where: { kind: 'community', communityId: In(communities.map((c) => c.id)) } });
+    const ids = communities.map((c) => c.id);
+    const groups = await lookup(em, `groups:community:${ids}`, () => em.find(ChatGroup, { where: { kind: 'community', communityId: In(ids) } }));
     const existing = new Set(isNew ? [] : (await em.find(NoticeDelivery, { select: { id: true, groupId: true }, where: { noticeId: n.id } })).map((d) => d.groupId));
     for (const c of communities) {
       const mine = groups.filter((g) => g.communityId === c.id);
@@ -364,3 +366,5 @@ export class NoticeDesk {
     await answer(port, `第${n.id}号通知已撤回${told.length ? '，已告知收到的社区' : ''}。`);
   }
 }
+
+const allCommunities = (em: EntityManager) => lookup(em, 'communities', () => em.find(Community, { order: { id: 'ASC' } }));

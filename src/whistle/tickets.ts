@@ -4,6 +4,7 @@ import type { OutgoingBody } from '../../bots/types';
 import { ChatGroup, Community, Department, Member, WhistleDepartment, WhistleEvent, WhistleTicket } from '../../entities';
 import type { CalendarService } from '../calendar/calendar-service';
 import { insertRow } from '../db-dialect';
+import { lookup } from '../db-lookups';
 import { findDepartment } from '../directory/lookup';
 import { maskPersonalData } from '../privacy/pii';
 import type { Address } from '../outbox/outbox';
@@ -69,7 +70,7 @@ export class WhistleDesk {
 
   private async reporterLabel(em: EntityManager, t: WhistleTicket, actor?: Member): Promise<string> {
     const m = actor?.id === t.reporterId ? actor : await em.findOne(Member, { where: { id: t.reporterId } });
-    const c = t.communityId ? await em.findOne(Community, { where: { id: t.communityId } }) : null;
+    const c = t.communityId ? (await lookup(em, `community:${t.communityId}`, () => em.find(Community, { where: { id: t.communityId! } })))[0] : null;
     return [c?.name, m?.name].filter(Boolean).join(' ') || '未知';
   }
 
@@ -94,7 +95,7 @@ export class WhistleDesk {
   }
 
   private async toGroups(port: Port, where: { kind: ChatGroup['kind']; departmentId?: number }, body: OutgoingBody | string): Promise<number> {
-    const groups = await port.em.find(ChatGroup, { where });
+    const groups = await lookup(port.em, `groups:${where.kind}:${where.departmentId ?? ''}`, () => port.em.find(ChatGroup, { where }));
     for (const g of groups) await port.send(groupAddress(g), body);
     return groups.length;
   }

@@ -21,7 +21,7 @@ import { openDatabase } from '../src/db';
 import { resetDatabase } from '../test/helpers/db';
 import { Instance, Message, post, report, startChild, startInstance, stopChild } from '../test/helpers/cluster/cluster';
 import { measureCpu, type CpuShare } from './load/cpu';
-import { message, seedStaff } from './load/mix';
+import { kindOf, message, seedStaff } from './load/mix';
 import type { InstanceReport } from '../test/helpers/cluster/instance';
 
 const RATES = (process.env.LOAD_RATES ?? '50,100,200,400,800').split(',').map(Number);
@@ -105,6 +105,8 @@ interface StageRow {
   p50s: number;
   p99s: number;
   sustained: boolean;
+  /** p99 to decision of each kind of message. */
+  byKind: Map<string, number>;
 }
 
 async function stageRow(ds: DataSource, j: Joined, tag: string, label: string, offered: number, window: { start: number; end: number }): Promise<StageRow> {
@@ -114,12 +116,15 @@ async function stageRow(ds: DataSource, j: Joined, tag: string, label: string, o
   for (const o of replies) if (!replyOf.has(o.inReplyTo!)) replyOf.set(o.inReplyTo!, o.id);
   const toDecision: number[] = [];
   const toSend: number[] = [];
+  const kinds = new Map<string, number[]>();
   let lastDecision = window.start;
   for (const r of rows) {
     const t0 = leftAt.get(r.messageId) ?? j.receipt.get(r.messageId);
     const td = j.decision.get(r.id);
     if (t0 === undefined || td === undefined) continue;
     toDecision.push(td - t0);
+    const kind = kindOf(r.messageId);
+    kinds.set(kind, [...(kinds.get(kind) ?? []), td - t0]);
     lastDecision = Math.max(lastDecision, td);
     const sent = j.sends.get(replyOf.get(r.id) ?? -1);
     if (sent) toSend.push(sent[0] - t0);
@@ -129,6 +134,7 @@ async function stageRow(ds: DataSource, j: Joined, tag: string, label: string, o
   return {
     stage: label, offered, decidedPerS, p50d: pct(toDecision, 50), p99d: pct(toDecision, 99), p50s: pct(toSend, 50), p99s: pct(toSend, 99),
     sustained: toDecision.length === rows.length && decidedPerS >= 0.9 * offered && pct(toDecision, 99) < 1000,
+    byKind: new Map([...kinds].sort((a, b) => a[0].localeCompare(b[0])).map(([k, xs]) => [k, pct(xs, 99)])),
   };
 }
 
@@ -249,6 +255,8 @@ function print(db: string, anchorRun: Awaited<ReturnType<typeof anchorRate>>, in
   for (const s of [...r.rows, r.burst]) {
     out.push(`${s.stage.padEnd(9)} ${f(s.decidedPerS).padStart(9)}  ${f(s.p50d).padStart(10)}ms  ${f(s.p99d).padStart(10)}ms  ${f(s.p50s).padStart(6)}ms  ${f(s.p99s).padStart(6)}ms  ${s.stage === 'flat out' ? `accepted ${f(r.burst.acceptedPerS)}/s` : s.sustained ? 'yes' : 'no'}`);
   }
+  out.push('p99→decision by kind (a chat\'s messages are handled in order, so the busiest chats wait longest):');
+  for (const s of r.rows) out.push(`  ${s.stage.padEnd(7)} ${[...s.byKind].map(([k, v]) => `${k} ${f(v)}ms`).join(' · ')}`);
   const sustained = Math.max(0, ...r.rows.filter((s) => s.sustained).map((s) => s.offered));
   out.push(`sustained ${sustained} msgs/s (p99→decision < 1 s, ≥90% of offered); flat out ${f(r.burst.decidedPerS)} msgs/s decided, ratio to anchor ${(r.burst.decidedPerS / anchor).toFixed(2)}`);
   const cpu = (x: CpuShare | null) => (x ? `service ${x.service.toFixed(2)} ms + database ${x.database === null ? '?' : x.database.toFixed(2)} ms + load generator ${x.generator.toFixed(2)} ms` : 'not measured (no /proc)');

@@ -4,13 +4,28 @@
  * 10% receipts, 10% whistles (吹哨, routed to a department), spread over many chats like a district's.
  */
 import type { DataSource } from 'typeorm';
-import { Department, Member } from '../../entities';
+import { ChatGroup, Department, Member } from '../../entities';
 import { type Message, reliefBasis } from '../../test/helpers/cluster/cluster';
 
 export const STAFF = 20;
 export const USERS = 300;
 
 const COMMUNITY_WORKERS = [['zhangmin', '张敏', 'g-renmin'], ['chenjing', '陈静', 'g-heping'], ['liuyang', '刘洋', 'g-donghu']];
+/** Workers of each community who also talk to the bot 1:1 (seeded by seedStaff). */
+export const WORKERS_PER_COMMUNITY = 10;
+
+/**
+ * Who sends the i-th receipt or whistle, from where: every other one in a community group (the
+ * demo data's three), the rest from one of the communities' workers in a 1:1 chat, as workers
+ * do; else three group chats would carry a fifth of a district's traffic, 27 messages a second
+ * each at 400 msgs/s, and a chat's messages are handled in order, one batch at a time.
+ */
+function worker(i: number, c: number): [userId: string, userName: string, chatId: string, chatType: 'group' | 'direct'] {
+  const [userId, userName, chatId] = COMMUNITY_WORKERS[c];
+  if (Math.floor(i / 10) % 2 === 0) return [userId, userName, chatId, 'group'];
+  const w = `w${c}x${Math.floor(i / 20) % WORKERS_PER_COMMUNITY}`;
+  return [w, `社区干部${w}`, w, 'direct'];
+}
 
 let basis: string | undefined;
 
@@ -39,18 +54,33 @@ export function message(tag: string, i: number, noticeIds: number[]): Message {
       text: `/通知 全部社区 请于11月27日前报送第${i}批困难群众名单 依据:${basis}` };
   }
   if (k === 8) {
-    const [userId, userName, chatId] = COMMUNITY_WORKERS[i % 3];
-    return { messageId, userId, userName, chatId, chatType: 'group', text: `/收到 ${noticeIds[i % noticeIds.length]}` };
+    const [userId, userName, chatId, chatType] = worker(i, i % 3);
+    return { messageId, userId, userName, chatId, chatType, text: `/收到 ${noticeIds[i % noticeIds.length]}` };
   }
-  const [userId, userName, chatId] = COMMUNITY_WORKERS[Math.floor(i / 10) % 3];
-  return { messageId, userId, userName, chatId, chatType: 'group', text: `/吹哨 ${PROBLEMS[Math.floor(i / 30) % PROBLEMS.length](1 + (i % 97))}` };
+  const [userId, userName, chatId, chatType] = worker(i, Math.floor(i / 10) % 3);
+  return { messageId, userId, userName, chatId, chatType, text: `/吹哨 ${PROBLEMS[Math.floor(i / 30) % PROBLEMS.length](1 + (i % 97))}` };
 }
 
-/** Department staff who may send notices (the demo data has none with a department of their own for each). */
+/** Department staff who may send notices (the demo data has none with a department of their own for each), and community workers. */
 export async function seedStaff(ds: DataSource): Promise<void> {
   const now = new Date();
+  for (let c = 0; c < COMMUNITY_WORKERS.length; c++) {
+    const group = await ds.manager.findOneOrFail(ChatGroup, { where: { chatId: COMMUNITY_WORKERS[c][2] } });
+    for (let k = 0; k < WORKERS_PER_COMMUNITY; k++) {
+      await ds.manager.save(ds.manager.create(Member, { platform: 'sandbox', externalId: `w${c}x${k}`, botId: 'sandbox', name: `社区干部w${c}x${k}`, role: 'community_worker', departmentId: null, communityId: group.communityId, createdAt: now }));
+    }
+  }
   for (let s = 0; s < STAFF; s++) {
     const d = await ds.manager.save(ds.manager.create(Department, { name: `压测科${s}`, createdAt: now }));
     await ds.manager.save(ds.manager.create(Member, { platform: 'sandbox', externalId: `s${s}`, botId: 'sandbox', name: `科员${s}`, role: 'dept_staff', departmentId: d.id, communityId: null, createdAt: now }));
   }
+}
+
+/** What the i-th message of a run is, for latency by kind: its command, and for receipts and whistles where it was sent. */
+export function kindOf(messageId: string): string {
+  const i = Number(messageId.slice(messageId.lastIndexOf('-') + 1));
+  const k = i % 10;
+  if (k < 6) return '命令';
+  if (k < 8) return '通知';
+  return `${k === 8 ? '回执' : '吹哨'}（${Math.floor(i / 10) % 2 === 0 ? '群' : '单聊'}）`;
 }

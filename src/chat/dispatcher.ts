@@ -117,16 +117,18 @@ export class Dispatcher {
       if (row) rows.push(row);
     }
     const msgs = rows.map((r) => r.payload as IncomingMessage);
-    const chatOf = (m: IncomingMessage) => `${m.platform}\u0000${m.botId}\u0000${m.chatId}`;
-    const firstOfChat = msgs.map((m, i) => msgs.findIndex((x) => chatOf(x) === chatOf(m)) === i);
-    const members = await membersFor(em, msgs.filter((_, i) => firstOfChat[i]), now);
-    const groups = await groupsFor(em, msgs.filter((_, i) => firstOfChat[i]));
+    // Every sender and group of the batch in one read each, a chat's later messages included (a
+    // busy chat brings many); that read holds until a command that may change them has run.
+    const members = await membersFor(em, msgs, now);
+    const groups = await groupsFor(em, msgs);
+    let readAtStart = true;
     const outbox = new OutboxBatch(em);
-    for (let i = 0, k = 0; i < rows.length; i++) {
-      // A chat's later message reads its sender and group after the earlier ones ran (a group bound just before).
-      const [member, group] = firstOfChat[i] ? [members[k], groups[k++]] : [await memberFor(em, msgs[i], now), (await groupsFor(em, [msgs[i]]))[0]];
+    for (let i = 0; i < rows.length; i++) {
+      // After a /绑定 or a /角色 earlier in the batch, read again what it may have changed.
+      const [member, group] = readAtStart ? [members[i], groups[i]] : [await memberFor(em, msgs[i], now), (await groupsFor(em, [msgs[i]]))[0]];
       const ctx = new CommandContext(em, now, msgs[i], rows[i].id, member, group, outbox);
       const def = await this.handle(ctx);
+      if (def && !def.keepsDirectory) readAtStart = false;
       const stored = def?.anonymous ? forgottenSender(rows[i]) : maskedText(rows[i]);
       if (Object.keys(stored).length) await em.update(InboundMessage, { id: rows[i].id }, stored as never);
     }
@@ -195,7 +197,7 @@ export class Dispatcher {
           await ctx.reply(resolved.error);
           return null;
         }
-        shareLookups(ctx.em, def.sharesLookups === true);
+        shareLookups(ctx.em, def.keepsDirectory === true);
         await def.handler(ctx, parsed.args, resolved.vals);
         return def;
       }

@@ -30,10 +30,11 @@ export interface CommandDef {
   /** An anonymous report: once handled, the stored message keeps neither its text nor who sent it. */
   anonymous?: boolean;
   /**
-   * Writes no community or chat group, so the later messages of its batch may reuse what it read
-   * of them (src/db-lookups.ts). Only for the hot commands; anything else reads afresh.
+   * Writes no member, community or chat group, so what its batch read of them stays true after it:
+   * the later messages of the batch reuse the senders and groups read at its start, and what it read
+   * of communities (src/db-lookups.ts). For the hot commands; after any other, they are read afresh.
    */
-  sharesLookups?: boolean;
+  keepsDirectory?: boolean;
   /** `vals` holds typed arguments, resolved. */
   handler: (ctx: CommandContext, args: Record<string, string>, vals: Record<string, any>) => Promise<void>;
 }

@@ -209,5 +209,5 @@ export function registerAdminCommands(r: CommandSink): void {
   r.register({ name: '添加部门', summary: '新增部门', roles: ['admin'], args: [{ name: '名称' }], handler: (ctx, a) => addUnit(ctx, 'department', a) });
   r.register({ name: '删除单位', summary: '删除没有成员和群的社区或部门', roles: ['admin'], args: [{ name: '名称' }], handler: removeUnit });
   r.register({ name: '单位列表', summary: '查看社区和部门', roles: ['admin', 'dept_staff', 'community_worker'], handler: listUnits });
-  r.register({ name: '我是谁', summary: '查看自己的角色和本群绑定', roles: 'any', handler: whoami });
+  r.register({ name: '我是谁', summary: '查看自己的角色和本群绑定', roles: 'any', keepsDirectory: true, handler: whoami });
 }

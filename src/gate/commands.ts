@@ -90,7 +90,7 @@ async function rules(ctx: CommandContext, desk: NoticeDesk, args: Record<string,
 export function registerGateCommands(r: CommandSink, desk: NoticeDesk): void {
   const staff = ['dept_staff', 'admin'] as const;
   r.register({
-    name: '通知', aliases: ['发通知'], summary: '发通知或数据需求（先经减负规则检查）', roles: [...staff], sharesLookups: true,
+    name: '通知', aliases: ['发通知'], summary: '发通知或数据需求（先经减负规则检查）', roles: [...staff], keepsDirectory: true,
     args: [{ name: '对象和内容', rest: true }],
     examples: ['/通知 全部社区 请于11月25日前报送辖区独居老人名单 依据:X11', '/通知 全部社区 紧急:防汛 暴雨预警 请立即转移低洼地带人员 截止:立即'],
     handler: async (ctx, a) => {
@@ -148,8 +148,8 @@ export function registerGateCommands(r: CommandSink, desk: NoticeDesk): void {
       await desk.reject(ctx, n, a['理由'] || '未说明理由');
     },
   });
-  r.register({ name: '收到', summary: '社区确认收到通知', roles: ['community_worker', 'admin'], sharesLookups: true, args: [{ name: '通知号', type: 'notice' }], handler: (ctx, _a, v) => receipt(ctx, v['通知号'], 'received') });
-  r.register({ name: '完成', summary: '社区报告通知已办完', roles: ['community_worker', 'admin'], sharesLookups: true, args: [{ name: '通知号', type: 'notice' }], handler: (ctx, _a, v) => receipt(ctx, v['通知号'], 'done') });
+  r.register({ name: '收到', summary: '社区确认收到通知', roles: ['community_worker', 'admin'], keepsDirectory: true, args: [{ name: '通知号', type: 'notice' }], handler: (ctx, _a, v) => receipt(ctx, v['通知号'], 'received') });
+  r.register({ name: '完成', summary: '社区报告通知已办完', roles: ['community_worker', 'admin'], keepsDirectory: true, args: [{ name: '通知号', type: 'notice' }], handler: (ctx, _a, v) => receipt(ctx, v['通知号'], 'done') });
   r.register({
     name: '进度', summary: '查看通知的送达、收到和完成情况', roles: [...staff], args: [{ name: '通知号', type: 'own-notice' }],
     handler: async (ctx, _a, v) => ctx.reply(await progressText(ctx, v['通知号'])),

@@ -118,7 +118,7 @@ export function registerWhistleCommands(r: CommandSink, desk: WhistleDesk): void
   const staff = ['dept_staff'] as const;
   const registered = ['community_worker', 'dept_staff', 'admin'] as const;
   r.register({
-    name: '吹哨', summary: '上报需要部门处理的问题（可写紧急、地点，可附照片）', roles: ['community_worker', 'admin'], sharesLookups: true,
+    name: '吹哨', summary: '上报需要部门处理的问题（可写紧急、地点，可附照片）', roles: ['community_worker', 'admin'], keepsDirectory: true,
     args: [{ name: '问题描述', rest: true }],
     examples: ['/吹哨 人民路12号沿街店铺烟感报警器损坏，楼上住人', '吹哨：紧急 和平小区3栋楼道有很浓的煤气味', '/吹哨 地点：东湖村三组 路边电线杆倾斜'],
     handler: answer(async (ctx, a) => {

@@ -2,13 +2,14 @@ import { expect } from 'chai';
 import type { Logger as OrmLogger } from 'typeorm';
 import { Harness } from '../helpers/harness';
 
-/** Counts SELECTs that read the community table, as TypeORM sends them. */
-function countCommunityReads(h: Harness): { n: number } {
+/** Counts SELECTs that read one table, as TypeORM sends them. */
+function countReads(h: Harness, table: string): { n: number } {
   const seen = { n: 0 };
   const orm = h.app.ds.logger;
+  const from = new RegExp(`^\\s*SELECT[\\s\\S]*FROM [\`"]${table}[\`"]`, 'i');
   h.app.ds.logger = Object.assign(Object.create(orm) as OrmLogger, {
     logQuery: (q: string) => {
-      if (/^\s*SELECT[\s\S]*FROM [`"]community[`"]/i.test(q)) seen.n++;
+      if (from.test(q)) seen.n++;
     },
   });
   return seen;
@@ -17,28 +18,53 @@ function countCommunityReads(h: Harness): { n: number } {
 const NOTICE_A = '/通知 全部社区 请于12月4日前报送辖区困难群众名单 依据:X01';
 const NOTICE_B = '/通知 全部社区 12月5日上午社区开展消防演练，请提前告知居民 依据:X08';
 
-describe('gate: notices in one batch share their directory reads', function () {
+describe('scale: the messages of one batch share their directory reads', function () {
   this.timeout(60_000);
   let h: Harness;
+  /** People's names as the platform sends them (a different name would rename the member, a write). */
+  let names: Map<string, string>;
   afterEach(async () => h?.stop());
+
+  async function start(): Promise<void> {
+    h = await Harness.start();
+    names = new Map((await h.app.people()).map((p) => [p.userId, p.name]));
+  }
 
   /** Posted together in one chat: the first runs alone, the rest wait and then share one batch, in order. */
   async function inOneBatch(chatId: string, texts: [string, string][]): Promise<void> {
     const sandbox = h.app.sandbox!;
-    await Promise.all(texts.map(([userId, text], i) => sandbox.post({ userId, userName: userId, chatId, chatType: 'group', text, messageId: `${chatId}-${i}` })));
+    await Promise.all(texts.map(([userId, text], i) => sandbox.post({ userId, userName: names.get(userId) ?? userId, chatId, chatType: 'group', text, messageId: `${chatId}-${texts.length}-${i}` })));
     await h.app.settle();
   }
 
   it('reads the community list once for two notices to 全部社区 in one batch', async () => {
-    h = await Harness.start();
-    const seen = countCommunityReads(h);
+    await start();
+    const seen = countReads(h, 'community');
     await inOneBatch('g-staff', [['zhaogang', '/帮助'], ['zhaogang', NOTICE_A], ['zhaogang', NOTICE_B]]);
     for (const g of ['g-renmin', 'g-heping', 'g-donghu']) expect(h.botMessages(g), g).to.have.length(2);
     expect(seen.n).to.equal(1);
   });
 
+  it('reads the senders of a busy chat once, and again after a command that may change them', async () => {
+    await start();
+    await h.say('zhangmin', 'g-renmin', '/帮助');
+    const seen = countReads(h, 'member');
+    await inOneBatch('g-renmin', [['zhangmin', '/帮助'], ['zhangmin', '/我是谁'], ['liuyang', '/帮助'], ['zhangmin', '/我是谁'], ['liuyang', '/我是谁']]);
+    // The first message runs alone, the other four in one batch: one read for each.
+    expect(seen.n).to.equal(2);
+    const said = h.botMessages('g-renmin');
+    expect(said.filter((t) => t.startsWith('张敏（zhangmin）'))).to.have.length(2);
+    expect(said.filter((t) => t.startsWith('刘洋（liuyang）'))).to.have.length(1);
+
+    // 张敏 made an admin by an admin in the same batch: her next /我是谁 says so.
+    seen.n = 0;
+    await inOneBatch('g-renmin', [['zhangmin', '/帮助'], ['admin', '/角色 张敏 管理员'], ['zhangmin', '/我是谁']]);
+    expect(h.botMessages('g-renmin').at(-1)).to.include('管理员');
+    expect(seen.n).to.be.greaterThan(2);
+  });
+
   it('reads afresh after a command that binds a group: the next notice reaches the new group', async () => {
-    h = await Harness.start();
+    await start();
     await inOneBatch('g-new', [['zhaogang', '/帮助'], ['zhaogang', NOTICE_A], ['admin', '/绑定 社区 人民社区'], ['zhaogang', NOTICE_B]]);
     const said = h.botMessages('g-new');
     expect(said.some((t) => t.includes('已将本群绑定为「人民社区」')), said.join('\n')).to.equal(true);

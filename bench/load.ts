@@ -20,7 +20,7 @@ import { InboundMessage, Notice, OutboxMessage } from '../entities';
 import { openDatabase } from '../src/db';
 import { resetDatabase } from '../test/helpers/db';
 import { Instance, Message, post, report, startChild, startInstance, stopChild } from '../test/helpers/cluster/cluster';
-import { measureCpu, type CpuShare } from './load/cpu';
+import { measureCpu, measureSteal, type CpuShare } from './load/cpu';
 import { kindOf, message, seedStaff } from './load/mix';
 import type { InstanceReport } from '../test/helpers/cluster/instance';
 
@@ -174,8 +174,9 @@ async function exactlyOnce(ds: DataSource, j: Joined, generated: number): Promis
 
 const dbProcess = (url: string) => (/^(mysql|mariadb):/.test(url) ? 'mariadbd' as const : null);
 
-async function runScenario(url: string, instances: number, label: string): Promise<{ rows: StageRow[]; burst: StageRow & { acceptedPerS: number }; check: Check; cpu: CpuShare | null }> {
+async function runScenario(url: string, instances: number, label: string): Promise<{ rows: StageRow[]; burst: StageRow & { acceptedPerS: number }; check: Check; cpu: CpuShare | null; steal: number | null }> {
   await resetDatabase(url);
+  const steal = measureSteal();
   // One timeline for all instances, as NTP gives real ones: claims written by one are read by the others.
   // Scheduled jobs and leases at the shipped settings (config/default.yaml), as a deployment runs them; the send poll is shorter, for latency.
   const env = { DATABASE_URL: url, LOAD_POLL_MS: '50', LOAD_ANCHOR_AT: String(Date.now()), LOAD_JOBS_CRON: '* * * * *', LOAD_LEASE_MS: '10000' };
@@ -225,20 +226,21 @@ async function runScenario(url: string, instances: number, label: string): Promi
     const rows: StageRow[] = [];
     for (const s of stages) rows.push(await stageRow(ds, j, s.tag, `${s.rate}/s`, s.rate, s.window));
     const burst = { ...(await stageRow(ds, j, burstTag, `flat out`, 0, { start: b0, end: b0 })), acceptedPerS: accepted.ok / accepted.seconds };
-    return { rows, burst, check: await exactlyOnce(ds, j, generated), cpu: share };
+    return { rows, burst, check: await exactlyOnce(ds, j, generated), cpu: share, steal: steal() };
   } finally {
     await ds.destroy();
     await Promise.all(nodes.map((n) => stopChild(n.child)));
   }
 }
 
-async function anchorRate(url: string): Promise<{ rate: number; cpu: CpuShare | null }> {
+async function anchorRate(url: string): Promise<{ rate: number; cpu: CpuShare | null; steal: number | null }> {
   const { child, ready } = await startChild(path.join(__dirname, 'load/anchor.ts'), { DATABASE_URL: url });
+  const steal = measureSteal();
   try {
     const msgs = Array.from({ length: BURST * 2 }, (_, i) => message('anchor', i, [1]));
     const cpu = measureCpu([child.pid!], dbProcess(url));
     const r = await closedLoop([ready.port], msgs);
-    return { rate: r.ok / r.seconds, cpu: cpu(msgs.length) };
+    return { rate: r.ok / r.seconds, cpu: cpu(msgs.length), steal: steal() };
   } finally {
     await stopChild(child);
   }
@@ -249,7 +251,7 @@ const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
 function print(db: string, anchorRun: Awaited<ReturnType<typeof anchorRate>>, instances: number, r: Awaited<ReturnType<typeof runScenario>>): string {
   const anchor = anchorRun.rate;
   const out: string[] = [];
-  out.push(`\n== load: ${db}, ${instances} instance${instances > 1 ? 's' : ''} (anchor: bare Koa + one INSERT ${f(anchor)} req/s)`);
+  out.push(`\n== load: ${db}, ${instances} instance${instances > 1 ? 's' : ''} (anchor: bare Koa + one INSERT ${f(anchor)} req/s${anchorRun.steal === null ? '' : `, steal ${(anchorRun.steal * 100).toFixed(0)}%`})`);
   out.push('latency from the moment the platform (load generator) sent a message; "sent" = its reply accepted by the platform');
   out.push('offered   decided/s  p50→decision  p99→decision  p50→sent  p99→sent  sustained');
   for (const s of [...r.rows, r.burst]) {
@@ -261,6 +263,7 @@ function print(db: string, anchorRun: Awaited<ReturnType<typeof anchorRate>>, in
   out.push(`sustained ${sustained} msgs/s (p99→decision < 1 s, ≥90% of offered); flat out ${f(r.burst.decidedPerS)} msgs/s decided, ratio to anchor ${(r.burst.decidedPerS / anchor).toFixed(2)}`);
   const cpu = (x: CpuShare | null) => (x ? `service ${x.service.toFixed(2)} ms + database ${x.database === null ? '?' : x.database.toFixed(2)} ms + load generator ${x.generator.toFixed(2)} ms` : 'not measured (no /proc)');
   out.push(`CPU per message flat out: ${cpu(r.cpu)}; anchor per request: ${cpu(anchorRun.cpu)}`);
+  if (r.steal !== null) out.push(`CPU time the hypervisor gave other guests (steal) during this part: ${(r.steal * 100).toFixed(0)}% of the machine's; a run with much of it measured a slower machine`);
   const c = r.check;
   const ok = c.stored === c.messages && c.decidedOnce === c.messages && c.sentOnce === c.outbox;
   out.push(`exactly once: ${c.messages} messages, ${c.stored} stored, ${c.decidedOnce} decided once, ${c.failed} failed; ${c.outbox} outbox rows, ${c.sentOnce} sent once, ${c.sentTwice} sent twice, ${c.unsent} unsent → ${ok ? 'OK' : 'FAILED'}`);

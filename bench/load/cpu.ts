@@ -76,3 +76,28 @@ export function measureCpu(servicePids: number[], database: 'mariadbd' | null): 
     };
   };
 }
+
+/** The machine's CPU counters so far (/proc/stat: all cores), or null without /proc. */
+function machineTicks(): { steal: number; total: number } | null {
+  try {
+    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal guest guest_nice; guests are already in user.
+    return { steal: cpu[7] ?? 0, total: cpu.slice(0, 8).reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts a stretch; the returned function gives the share of the machine's CPU time that the
+ * hypervisor gave to other guests meanwhile (steal): on a shared virtual machine, a run with much
+ * of it measured a slower machine.
+ */
+export function measureSteal(): () => number | null {
+  const t0 = machineTicks();
+  return () => {
+    const t1 = machineTicks();
+    if (!t0 || !t1 || t1.total === t0.total) return null;
+    return (t1.steal - t0.steal) / (t1.total - t0.total);
+  };
+}

@@ -33,6 +33,8 @@ export class RequestBook {
   private index: RequestIndex | null = null;
   private readonly indexed = new Set<number>();
   private loadedUpTo = 0;
+  /** Transactions that have read other instances' new rows already. */
+  private readonly toppedUp = new WeakSet<EntityManager>();
 
   constructor(readonly vocab: Vocabulary, readonly windowDays: number) {}
 
@@ -64,8 +66,12 @@ export class RequestBook {
    */
   private async ensureIndex(em: EntityManager): Promise<RequestIndex> {
     this.index ??= new RequestIndex(this.vocab);
+    // Once per transaction: the notices of one batch are judged as if at one moment, so the later
+    // ones need not read again what other instances wrote meanwhile (this one's rows go straight in).
+    if (this.toppedUp.has(em)) return this.index;
     // Only what indexing reads: the stored analysis (a large JSON text) would be parsed for nothing.
     const rows = await em.find(LedgerRequest, { select: INDEXED, where: { id: MoreThan(this.loadedUpTo), kind: In(COLLECTING) }, order: { id: 'ASC' } });
+    if (em.queryRunner?.isTransactionActive) this.toppedUp.add(em);
     for (const r of rows) {
       if (!this.indexed.has(r.id)) await this.indexRow(em, r);
       this.loadedUpTo = Math.max(this.loadedUpTo, r.id);

@@ -63,6 +63,26 @@ describe('scale: the messages of one batch share their directory reads', functio
     expect(seen.n).to.be.greaterThan(2);
   });
 
+  it('reads other instances\' new data requests once per batch, and still finds a repeat of one made earlier in the batch', async () => {
+    await start();
+    const basis = h.app.desk.env.admission.items.find((i) => /老年|养老|老人/.test(i.name + i.keywords.join()))!.id;
+    const seen = { n: 0 };
+    const orm = h.app.ds.logger;
+    h.app.ds.logger = Object.assign(Object.create(orm) as OrmLogger, {
+      logQuery: (q: string) => {
+        if (/FROM [`"]ledger_request[`"] WHERE [`"]id[`"] > /i.test(q)) seen.n++;
+      },
+    });
+    await inOneBatch('g-work', [
+      ['lixia', '/帮助'],
+      ['lixia', `/通知 人民社区 请上报辖区80岁以上老人名单：姓名、住址、联系电话 截止:11月27日17:30 依据:${basis}`],
+      ['zhaogang', `/通知 人民社区 请统计辖区百岁老人：姓名、住址 截止:11月27日17:30 依据:${basis}`],
+    ]);
+    const said = h.botMessages('g-work');
+    expect(said.find((t) => t.startsWith('第2号通知')), said.join('\n')).to.contain('第1号（民政科，11月23日）正在向社区采集同样的数据');
+    expect(seen.n).to.equal(1);
+  });
+
   it('reads afresh after a command that binds a group: the next notice reaches the new group', async () => {
     await start();
     await inOneBatch('g-new', [['zhaogang', '/帮助'], ['zhaogang', NOTICE_A], ['admin', '/绑定 社区 人民社区'], ['zhaogang', NOTICE_B]]);

@@ -279,6 +279,55 @@ export async function insertStatement(em: EntityManager, target: EntityTarget<Ob
 }
 
 /** The id an INSERT's raw result reports: better-sqlite3's last row id, mysql2's insertId, or a RETURNING row's id. */
+/** Columns of another table set by a joined UPDATE: rows of `entity` whose `column` holds the updated row's id. */
+export interface JoinedSet {
+  entity: EntityTarget<ObjectLiteral>;
+  column: string;
+  values: ObjectLiteral;
+}
+
+/**
+ * One MySQL/MariaDB multi-table UPDATE: the rows of `target` with these ids (and `also`'s equal
+ * values) get `values`, and the rows joined to them get theirs, atomically in one statement. Rows
+ * the WHERE leaves out take their joined rows with them. SQLite has no such UPDATE.
+ */
+export async function updateJoined(em: EntityManager, target: EntityTarget<ObjectLiteral>, ids: number[], also: ObjectLiteral, values: ObjectLiteral, joins: JoinedSet[]): Promise<void> {
+  if (sqlite(em) || !ids.length) throw new Error('updateJoined needs MySQL/MariaDB and at least one id');
+  const driver = em.connection.driver;
+  const q = (name: string) => driver.escape(name);
+  const column = (meta: EntityMetadata, prop: string): ColumnMetadata => {
+    const c = meta.findColumnWithPropertyName(prop);
+    if (!c) throw new Error(`${meta.name} has no column ${prop}`);
+    return c;
+  };
+  const params: unknown[] = [];
+  const sets: string[] = [];
+  const setAll = (alias: string, meta: EntityMetadata, v: ObjectLiteral) => {
+    for (const [prop, value] of Object.entries(v)) {
+      if (value === undefined) continue;
+      const c = column(meta, prop);
+      sets.push(`${alias}.${q(c.databaseName)} = ?`);
+      params.push(driver.preparePersistentValue(value, c));
+    }
+  };
+  const main = em.connection.getMetadata(target);
+  const id = main.primaryColumns[0];
+  let sql = `UPDATE ${q(main.tableName)} t`;
+  joins.forEach((j, k) => {
+    const meta = em.connection.getMetadata(j.entity);
+    sql += ` LEFT JOIN ${q(meta.tableName)} j${k} ON j${k}.${q(column(meta, j.column).databaseName)} = t.${q(id.databaseName)}`;
+  });
+  setAll('t', main, values);
+  joins.forEach((j, k) => setAll(`j${k}`, em.connection.getMetadata(j.entity), j.values));
+  const where = [`t.${q(id.databaseName)} IN (${ids.map(() => '?').join(', ')})`];
+  params.push(...ids);
+  for (const [prop, value] of Object.entries(also)) {
+    where.push(`t.${q(column(main, prop).databaseName)} = ?`);
+    params.push(value);
+  }
+  await em.query(`${sql} SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`, params);
+}
+
 export function reportedId(raw: unknown): number {
   const r = raw as number | bigint | { insertId?: number | string } | { id: number }[];
   if (typeof r === 'number' || typeof r === 'bigint') return Number(r);

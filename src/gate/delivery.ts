@@ -89,6 +89,7 @@ export const followDeliveries = Object.assign(listenFor(/^(deliver|digest):/, as
 }), {
   // A notice's cards to several groups are usually marked sent together.
   sentMany: deliveriesSent,
+  sentJoin: { entity: NoticeDelivery, column: 'outboxId', set: (at: Date) => ({ status: 'sent', sentAt: at }) },
 });
 
 /** The deliveries the rows carried reached their groups: one statement, without reading them first. */

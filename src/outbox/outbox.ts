@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ChatType, OutgoingBody, Platform } from '../../bots/types';
 import { OutboxMessage } from '../../entities';
 import { insertRow, insertRows, insertRowsWithIds, isDuplicateKey } from '../db-dialect';
@@ -110,6 +110,12 @@ export interface OutboxListener {
   readonly keys?: RegExp;
   /** Told of several rows sent together (marked in one statement), so it too can write once for all of them. */
   readonly sentMany?: (em: EntityManager, rows: OutboxMessage[], at: Date) => Promise<void>;
+  /**
+   * All that a send changes for it, said rather than done: in `entity`, the rows whose `column` holds
+   * the outbox id get `set(at)`. On MySQL/MariaDB the sender then writes it in the outbox mark's own
+   * statement (a multi-table UPDATE), atomic without a transaction; elsewhere sentMany runs as usual.
+   */
+  readonly sentJoin?: { entity: EntityTarget<ObjectLiteral>; column: string; set: (at: Date) => ObjectLiteral };
 }
 
 /** A listener told only about rows whose dedupe key matches. */

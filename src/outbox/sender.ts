@@ -7,6 +7,7 @@ import type { BotAdapter, IncomingMessage, OutgoingBody, OutgoingMessage, Platfo
 import { ChatGroup, InboundMessage, OutboxMessage } from '../../entities';
 import type { Clock } from '../clock';
 import { Db } from '../db';
+import { updateJoined } from '../db-statements';
 import { maskDeep, maskPersonalData } from '../privacy/pii';
 import { enqueue, OutboxListener } from './outbox';
 import { splitBody } from './split';
@@ -146,6 +147,13 @@ class SentMarks {
     const where = { id: ids.length === 1 ? ids[0] : In(ids), claimedBy: token };
     if (!group.some((m) => m.listeners.length)) {
       await this.db.write((em) => em.update(OutboxMessage, where, sent));
+      return;
+    }
+    // Listeners that only say what to set beside the mark: one statement, four round trips fewer.
+    const joins = [...new Set(group.flatMap((m) => m.listeners))];
+    if (this.db.concurrent && joins.every((l) => l.sentJoin)) {
+      await this.db.write((em) => updateJoined(em, OutboxMessage, ids, { claimedBy: token }, sent,
+        joins.map((l) => ({ entity: l.sentJoin!.entity, column: l.sentJoin!.column, values: l.sentJoin!.set(sentAt) }))));
       return;
     }
     await this.db.work(async (em) => {

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditLog, Member } from '../entities';
 import { insertRow } from './db-dialect';
 import { maskPersonalData } from './privacy/pii';
@@ -13,9 +14,14 @@ export interface AuditEntry {
   note?: string;
 }
 
-/** Append-only by construction: this is the only writer, and it only inserts. */
+/** Append-only by construction: audit rows are built only here, and only ever inserted. */
 export async function audit(em: EntityManager, at: Date, e: AuditEntry): Promise<void> {
-  await insertRow(em, AuditLog, {
+  await insertRow(em, AuditLog, auditRow(at, e));
+}
+
+/** The row audit() writes, for a caller that writes it together with others (insertTogether). */
+export function auditRow(at: Date, e: AuditEntry): QueryDeepPartialEntity<AuditLog> {
+  return {
     at,
     actorId: e.actor?.id ?? null,
     actorName: e.actor?.name ?? '系统',
@@ -25,5 +31,5 @@ export async function audit(em: EntityManager, at: Date, e: AuditEntry): Promise
     before: (e.before ?? null) as never,
     after: (e.after ?? null) as never,
     note: maskPersonalData((e.note ?? '').slice(0, 255)),
-  });
+  };
 }

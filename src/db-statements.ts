@@ -278,7 +278,6 @@ export async function insertStatement(em: EntityManager, target: EntityTarget<Ob
   return reportedId((await run(em, s.sql, s.params)).raw);
 }
 
-/** The id an INSERT's raw result reports: better-sqlite3's last row id, mysql2's insertId, or a RETURNING row's id. */
 /** Columns of another table set by a joined UPDATE: rows of `entity` whose `column` holds the updated row's id. */
 export interface JoinedSet {
   entity: EntityTarget<ObjectLiteral>;
@@ -328,6 +327,34 @@ export async function updateJoined(em: EntityManager, target: EntityTarget<Objec
   await em.query(`${sql} SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`, params);
 }
 
+/** Rows for one table, for insertTogether(). */
+export interface InsertPart {
+  target: EntityTarget<ObjectLiteral>;
+  rows: ObjectLiteral[];
+}
+
+/**
+ * INSERTs whose ids nobody needs, several tables' in one round trip: one multi-statement query on
+ * MySQL/MariaDB (ormconfig allows them; every value here is a bound parameter), one after another
+ * on SQLite, where a statement costs no round trip. A shape TypeORM must write goes on its own.
+ */
+export async function insertTogether(em: EntityManager, parts: InsertPart[]): Promise<void> {
+  const statements: { sql: string; params: unknown[] }[] = [];
+  for (const p of parts) {
+    if (!p.rows.length) continue;
+    const t = tableOf(em, p.target);
+    const s = t ? insertValues(em, t, p.rows) : UNSUPPORTED;
+    if (s === UNSUPPORTED) await em.createQueryBuilder().insert().into(p.target).values(p.rows).updateEntity(false).execute();
+    else statements.push(s);
+  }
+  if (sqlite(em) || statements.length < 2) {
+    for (const s of statements) await run(em, s.sql, s.params);
+    return;
+  }
+  await run(em, statements.map((s) => s.sql).join(';\n'), statements.flatMap((s) => s.params));
+}
+
+/** The id an INSERT's raw result reports: better-sqlite3's last row id, mysql2's insertId, or a RETURNING row's id. */
 export function reportedId(raw: unknown): number {
   const r = raw as number | bigint | { insertId?: number | string } | { id: number }[];
   if (typeof r === 'number' || typeof r === 'bigint') return Number(r);

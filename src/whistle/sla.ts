@@ -63,22 +63,25 @@ export class SlaClock {
     };
   }
 
-  /** Records the phases' limits on the ticket (not yet written): a new ticket is then stored once, with them. */
-  setLimits(t: WhistleTicket, phases: Phase[], from: Date): void {
-    for (const phase of phases) limit(t, phase, this.plan(t.urgency, phase, from).group);
+  /**
+   * The timers of the phases for the ticket's current department (without its id: a new ticket has
+   * none yet), and the limits recorded on the ticket, so a new one is stored once, with them.
+   */
+  timers(t: WhistleTicket, phases: Phase[], from: Date): Omit<Partial<WhistleTimer>, 'ticketId'>[] {
+    const rows: Omit<Partial<WhistleTimer>, 'ticketId'>[] = [];
+    for (const phase of phases) {
+      const plan = this.plan(t.urgency, phase, from);
+      for (const step of STEPS) {
+        rows.push({ departmentId: t.departmentId, phase, step, dueAt: plan[step], status: 'pending', remaining: null, firedAt: null });
+      }
+      limit(t, phase, plan.group);
+    }
+    return rows;
   }
 
   /** Writes the timers of the phases (one INSERT) for the ticket's current department and records the limits on the ticket. */
   async start(em: EntityManager, t: WhistleTicket, phases: Phase[], from: Date): Promise<void> {
-    const rows: Partial<WhistleTimer>[] = [];
-    for (const phase of phases) {
-      const plan = this.plan(t.urgency, phase, from);
-      for (const step of STEPS) {
-        rows.push({ ticketId: t.id, departmentId: t.departmentId, phase, step, dueAt: plan[step], status: 'pending', remaining: null, firedAt: null });
-      }
-      limit(t, phase, plan.group);
-    }
-    await insertRows(em, WhistleTimer, rows);
+    await insertRows(em, WhistleTimer, this.timers(t, phases, from).map((r) => ({ ...r, ticketId: t.id })));
   }
 
   async cancel(em: EntityManager, ticketId: number, phases: Phase[] = ['ack', 'done']): Promise<void> {

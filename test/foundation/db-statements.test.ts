@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { Between, DataSource, EntityManager, Equal, In, IsNull, LessThan, Like, MoreThan, MoreThanOrEqual, Not, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import { Department, Member, Notice, OutboxMessage, RuleSetting } from '../../entities';
+import { AuditLog, Department, Member, Notice, OutboxMessage, RuleSetting } from '../../entities';
 import { openDatabase, insertRow, insertRows, insertRowsWithIds } from '../../src/db';
 import { departmentName } from '../../src/directory/lookup';
-import { StatementManager } from '../../src/db-statements';
+import { insertTogether, StatementManager } from '../../src/db-statements';
 import { onMysql, resetDatabase, testDatabaseUrl } from '../helpers/db';
 
 /**
@@ -159,6 +159,34 @@ describe(`foundation: statements written from entity metadata agree with TypeORM
     const none = await fast.update(Member, { externalId: 'nobody' }, { name: 'x' });
     expect(none.affected).to.equal(0);
   });
+  it('inserts rows of several tables in one round trip on MariaDB (one statement each on SQLite), all or none', async () => {
+    const sent: string[] = [];
+    const together = (em: EntityManager, names: string[]) => {
+      const runner = em.queryRunner!;
+      const query = runner.query.bind(runner);
+      runner.query = ((...args: Parameters<typeof query>) => {
+        sent.push(args[0]);
+        return query(...args);
+      }) as typeof runner.query;
+      return insertTogether(em, [
+        { target: Department, rows: names.map((name) => ({ name, createdAt: t0 })) },
+        { target: AuditLog, rows: [{ at: t0, actorId: null, actorName: '系统', action: 'test.together', entity: 'department', entityId: names[0], before: null, after: { names }, note: '' }] },
+        { target: RuleSetting, rows: [] },
+      ]).finally(() => (runner.query = query));
+    };
+    await ds.transaction((em) => together(em, ['街道办甲', '街道办乙']));
+    expect(sent).to.have.length(onMysql(url) ? 1 : 2);
+    expect((await orm.find(Department, { where: { name: In(['街道办甲', '街道办乙']) } })).map((d) => d.name).sort()).to.deep.equal(['街道办乙', '街道办甲'].sort());
+    expect(await orm.findOne(AuditLog, { where: { action: 'test.together' } })).to.deep.include({ entityId: '街道办甲', after: { names: ['街道办甲', '街道办乙'] } });
+    // A name taken already fails the INSERT of departments; its audit row, sent with it, is not kept either.
+    sent.length = 0;
+    let failed: unknown = null;
+    await ds.transaction((em) => together(em, ['街道办丙', '街道办甲'])).catch((err: unknown) => (failed = err));
+    expect(failed).to.not.equal(null);
+    expect(await orm.count(Department, { where: { name: '街道办丙' } })).to.equal(0);
+    expect(await orm.count(AuditLog, { where: { action: 'test.together' } })).to.equal(1);
+  });
+
   it('reads a department name once per transaction, and afresh in the next one and outside', async () => {
     const id = await insertRow(fast, Department, { name: '民政科', createdAt: t0 });
     const counted = async (em: EntityManager, fn: () => Promise<unknown>) => {

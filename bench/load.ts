@@ -124,7 +124,9 @@ async function stageRow(ds: DataSource, j: Joined, tag: string, label: string, o
     if (t0 === undefined || td === undefined) continue;
     toDecision.push(td - t0);
     const kind = kindOf(r.messageId);
-    kinds.set(kind, [...(kinds.get(kind) ?? []), td - t0]);
+    const ofKind = kinds.get(kind);
+    if (ofKind) ofKind.push(td - t0);
+    else kinds.set(kind, [td - t0]);
     lastDecision = Math.max(lastDecision, td);
     const sent = j.sends.get(replyOf.get(r.id) ?? -1);
     if (sent) toSend.push(sent[0] - t0);

@@ -22,7 +22,7 @@ export const WORKERS_PER_COMMUNITY = 10;
  */
 function worker(i: number, c: number): [userId: string, userName: string, chatId: string, chatType: 'group' | 'direct'] {
   const [userId, userName, chatId] = COMMUNITY_WORKERS[c];
-  if (Math.floor(i / 10) % 2 === 0) return [userId, userName, chatId, 'group'];
+  if (inGroup(i)) return [userId, userName, chatId, 'group'];
   const w = `w${c}x${Math.floor(i / 20) % WORKERS_PER_COMMUNITY}`;
   return [w, `社区干部${w}`, w, 'direct'];
 }
@@ -38,22 +38,33 @@ const PROBLEMS = [
   (n: number) => `幸福里${n}号小区门口流动摊贩占道经营，堵塞交通`,
 ];
 
-/** The i-th message of a run: its kind by i mod 10 (0-5 command, 6-7 notice, 8 receipt, 9 whistle). */
+type Kind = 'command' | 'notice' | 'receipt' | 'whistle';
+
+/** The i-th message's kind, by i mod 10: 0-5 command, 6-7 notice, 8 receipt, 9 whistle. */
+function kindAt(i: number): Kind {
+  const k = i % 10;
+  return k < 6 ? 'command' : k < 8 ? 'notice' : k === 8 ? 'receipt' : 'whistle';
+}
+
+/** Whether the i-th receipt or whistle comes from a community group (else from a worker's 1:1 chat). */
+const inGroup = (i: number) => Math.floor(i / 10) % 2 === 0;
+
+/** The i-th message of a run (its kind: kindAt). */
 export function message(tag: string, i: number, noticeIds: number[]): Message {
   basis ??= reliefBasis();
   const messageId = `${tag}-${i}`;
-  const k = i % 10;
-  if (k < 6) {
+  const kind = kindAt(i);
+  if (kind === 'command') {
     const u = i % USERS;
     return { messageId, userId: `u${u}`, userName: `居民${u}`, chatId: `u${u}`, chatType: 'direct', text: i % 2 ? '/我是谁' : '/帮助' };
   }
-  if (k < 8) {
+  if (kind === 'notice') {
     // Every staff member in turn (i % STAFF would give only the four whose number ends in 6 or 7 a notice).
-    const s = (Math.floor(i / 10) * 2 + k - 6) % STAFF;
+    const s = (Math.floor(i / 10) * 2 + (i % 10) - 6) % STAFF;
     return { messageId, userId: `s${s}`, userName: `科员${s}`, chatId: `s${s}`, chatType: 'direct',
       text: `/通知 全部社区 请于11月27日前报送第${i}批困难群众名单 依据:${basis}` };
   }
-  if (k === 8) {
+  if (kind === 'receipt') {
     const [userId, userName, chatId, chatType] = worker(i, i % 3);
     return { messageId, userId, userName, chatId, chatType, text: `/收到 ${noticeIds[i % noticeIds.length]}` };
   }
@@ -79,8 +90,8 @@ export async function seedStaff(ds: DataSource): Promise<void> {
 /** What the i-th message of a run is, for latency by kind: its command, and for receipts and whistles where it was sent. */
 export function kindOf(messageId: string): string {
   const i = Number(messageId.slice(messageId.lastIndexOf('-') + 1));
-  const k = i % 10;
-  if (k < 6) return '命令';
-  if (k < 8) return '通知';
-  return `${k === 8 ? '回执' : '吹哨'}（${Math.floor(i / 10) % 2 === 0 ? '群' : '单聊'}）`;
+  const kind = kindAt(i);
+  if (kind === 'command') return '命令';
+  if (kind === 'notice') return '通知';
+  return `${kind === 'receipt' ? '回执' : '吹哨'}（${inGroup(i) ? '群' : '单聊'}）`;
 }

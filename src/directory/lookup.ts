@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Community, Department, Member } from '../../entities';
+import { lookup } from '../db-lookups';
 
 export type Found<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -55,4 +56,9 @@ export async function unitName(em: EntityManager, m: Pick<Member, 'departmentId'
   if (m.departmentId) return (await departmentName(em, m.departmentId)) ?? '';
   if (m.communityId) return (await em.findOne(Community, { where: { id: m.communityId } }))?.name ?? '';
   return '';
+}
+
+/** A community by id, read once per batch while the dispatcher shares lookups (src/db-lookups.ts). */
+export async function communityById(em: EntityManager, id: number): Promise<Community | null> {
+  return (await lookup(em, `community:${id}`, () => em.find(Community, { where: { id } })))[0] ?? null;
 }

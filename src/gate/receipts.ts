@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import { Community, Department, Incident, Notice, NoticeDelivery, NoticeReceipt } from '../../entities';
-import { lookup } from '../db-lookups';
+import { communityById } from '../directory/lookup';
 import { answer, type Port } from '../unit';
 import { assessNotice } from './assess';
 import { VERDICT_LABELS } from './gate';
@@ -14,7 +14,7 @@ export async function recordReceipt(port: Port, n: Notice, communityId: number, 
     await answer(port, `第${n.id}号通知没有发给你的社区。`);
     return;
   }
-  const [community] = await lookup(port.em, `community:${communityId}`, () => port.em.find(Community, { where: { id: communityId } }));
+  const community = await communityById(port.em, communityId);
   if (!community) throw new Error(`社区 ${communityId} 不存在`);
   const kinds = kind === 'done' ? ['received', 'done'] : ['received'];
   const have = new Set((await port.em.find(NoticeReceipt, { where: { noticeId: n.id, communityId } })).map((r) => r.kind));

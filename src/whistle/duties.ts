@@ -11,6 +11,9 @@ export interface DeskDepartment {
 /** History the router learns from, newest first; enough to matter, small enough to train in a second. */
 const HISTORY_LIMIT = 3000;
 
+/** The tickets it learns from: routings people corrected, and tickets finished where they were sent. */
+const LEARNS_FROM = "corrected = 1 OR status IN ('done', 'rated')";
+
 /**
  * The departments that answer whistles and their duties. The file seeds an empty desk; after that the
  * database (edited by /职责) is the truth, so a restart never undoes an admin's change.
@@ -50,7 +53,7 @@ export class DutyBook {
     const specs = list.map((d) => specOf(d));
     const names = new Map(list.map((d) => [d.department.id, d.department.name]));
     const tickets = await em.createQueryBuilder(WhistleTicket, 't')
-      .where("t.corrected = :c OR t.status IN ('done', 'rated')", { c: true })
+      .where(LEARNS_FROM)
       .orderBy('t.id', 'DESC').limit(HISTORY_LIMIT).getMany();
     const history: HistoryCase[] = tickets
       .filter((t) => t.departmentId !== null && names.has(t.departmentId))
@@ -81,7 +84,7 @@ async function readState(em: EntityManager): Promise<{ signature: string; seeded
   const rows: { k: string; id: number | string; a: number | string | null; b: string | number | Date | null }[] = await em.query(
     `SELECT 'w' AS k, id, departmentId AS a, revision AS b FROM whistle_department
      UNION ALL SELECT 'd', id, NULL, name FROM department
-     UNION ALL SELECT 't', COUNT(*), NULL, MAX(updatedAt) FROM whistle_ticket WHERE corrected = 1 OR status IN ('done', 'rated')
+     UNION ALL SELECT 't', COUNT(*), NULL, MAX(updatedAt) FROM whistle_ticket WHERE ${LEARNS_FROM}
      ORDER BY k, id`,
   );
   const key = rows.map((r) => [r.k, Number(r.id), r.a === null ? null : Number(r.a), r.b instanceof Date ? r.b.toISOString() : String(r.b ?? '')]);

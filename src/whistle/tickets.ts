@@ -1,13 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import type { OutgoingBody } from '../../bots/types';
-import { AuditLog, ChatGroup, Community, Department, Member, WhistleDepartment, WhistleEvent, WhistleTicket, WhistleTimer } from '../../entities';
+import { AuditLog, ChatGroup, Department, Member, WhistleDepartment, WhistleEvent, WhistleTicket, WhistleTimer } from '../../entities';
 import type { CalendarService } from '../calendar/calendar-service';
 import { insertRow } from '../db-dialect';
 import { insertTogether } from '../db-statements';
 import { auditRow } from '../audit';
 import { lookup } from '../db-lookups';
-import { findDepartment } from '../directory/lookup';
+import { communityById, findDepartment } from '../directory/lookup';
 import { maskPersonalData } from '../privacy/pii';
 import type { Address } from '../outbox/outbox';
 import type { Port } from '../unit';
@@ -72,7 +72,7 @@ export class WhistleDesk {
 
   private async reporterLabel(em: EntityManager, t: WhistleTicket, actor?: Member): Promise<string> {
     const m = actor?.id === t.reporterId ? actor : await em.findOne(Member, { where: { id: t.reporterId } });
-    const c = t.communityId ? (await lookup(em, `community:${t.communityId}`, () => em.find(Community, { where: { id: t.communityId! } })))[0] : null;
+    const c = t.communityId ? await communityById(em, t.communityId) : null;
     return [c?.name, m?.name].filter(Boolean).join(' ') || '未知';
   }
 

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import type { Logger as OrmLogger } from 'typeorm';
+import type { IncomingMessage } from '../../bots/types';
+import { InboundMessage } from '../../entities';
+import { insertRow } from '../../src/db-dialect';
 import { Harness } from '../helpers/harness';
 
 /** Counts SELECTs that read one table, as TypeORM sends them. */
@@ -30,10 +33,25 @@ describe('scale: the messages of one batch share their directory reads', functio
     names = new Map((await h.app.people()).map((p) => [p.userId, p.name]));
   }
 
-  /** Posted together in one chat: the first runs alone, the rest wait and then share one batch, in order. */
+  /**
+   * Stored as the inbox stores them, then processed as the inbox would under load: the first message
+   * alone, the rest together in one batch, in order. Called directly, so the batch is exactly that
+   * (posted through the sandbox, how they fall into batches depends on the machine's speed).
+   */
   async function inOneBatch(chatId: string, texts: [string, string][]): Promise<void> {
-    const sandbox = h.app.sandbox!;
-    await Promise.all(texts.map(([userId, text], i) => sandbox.post({ userId, userName: names.get(userId) ?? userId, chatId, chatType: 'group', text, messageId: `${chatId}-${texts.length}-${i}` })));
+    const ids: number[] = [];
+    for (const [i, [userId, text]] of texts.entries()) {
+      const payload: IncomingMessage = {
+        platform: 'sandbox', botId: 'sandbox', messageId: `${chatId}-${texts.length}-${i}`, chatId, chatType: 'group',
+        senderId: userId, senderName: names.get(userId) ?? userId, text, mentioned: true, attachments: [], sentAt: h.clock.now().toISOString(),
+      };
+      ids.push(await insertRow(h.app.ds.manager, InboundMessage, {
+        platform: payload.platform, botId: payload.botId, messageId: payload.messageId, chatId, chatType: 'group', senderId: userId,
+        senderName: payload.senderName, text, payload: payload as object, status: 'received', attempts: 0, error: '', receivedAt: h.clock.now(), processedAt: null,
+      }));
+    }
+    expect(await h.app.dispatcher.processBatch([{ id: ids[0] }])).to.deep.equal(['done']);
+    expect(await h.app.dispatcher.processBatch(ids.slice(1).map((id) => ({ id })))).to.deep.equal(ids.slice(1).map(() => 'done'));
     await h.app.settle();
   }
 

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditLog, Member } from '../entities';
-import { insertRow } from './db-dialect';
+import { insertLater } from './db-statements';
 import { maskPersonalData } from './privacy/pii';
 
 export interface AuditEntry {
@@ -16,7 +16,7 @@ export interface AuditEntry {
 
 /** Append-only by construction: audit rows are built only here, and only ever inserted. */
 export async function audit(em: EntityManager, at: Date, e: AuditEntry): Promise<void> {
-  await insertRow(em, AuditLog, auditRow(at, e));
+  await insertLater(em, AuditLog, [auditRow(at, e)]);
 }
 
 /** The row audit() writes, for a caller that writes it together with others (insertTogether). */

@@ -1,6 +1,7 @@
 import { DataSource, DateUtils, EntityManager, FindOperator, In, UpdateResult } from 'typeorm';
 import type { EntityMetadata, EntityTarget, ObjectLiteral, QueryRunner } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { carries, carry } from './db-carry';
 
 /*
  * TypeORM builds every statement afresh through its general query builder: for the flat
@@ -334,11 +335,30 @@ export interface InsertPart {
 }
 
 /**
- * INSERTs whose ids nobody needs, several tables' in one round trip: one multi-statement query on
- * MySQL/MariaDB (ormconfig allows them; every value here is a bound parameter), one after another
- * on SQLite, where a statement costs no round trip. A shape TypeORM must write goes on its own.
+ * INSERT of rows whose ids nobody needs. In a transaction on MySQL/MariaDB it waits and goes out
+ * with the transaction's next statement (db-carry), so it costs no round trip of its own.
+ */
+export async function insertLater(em: EntityManager, target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[]): Promise<void> {
+  if (!rows.length) return;
+  const t = tableOf(em, target);
+  const s = t ? insertValues(em, t, rows) : UNSUPPORTED;
+  if (s === UNSUPPORTED) {
+    await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
+    return;
+  }
+  if (!carry(em, s.sql, s.params)) await run(em, s.sql, s.params);
+}
+
+/**
+ * INSERTs whose ids nobody needs, several tables' in one round trip: in a transaction on
+ * MySQL/MariaDB they wait for its next statement (insertLater), outside one they go as one
+ * multi-statement query, and on SQLite, where a statement costs no round trip, one after another.
  */
 export async function insertTogether(em: EntityManager, parts: InsertPart[]): Promise<void> {
+  if (carries(em)) {
+    for (const p of parts) await insertLater(em, p.target, p.rows);
+    return;
+  }
   const statements: { sql: string; params: unknown[] }[] = [];
   for (const p of parts) {
     if (!p.rows.length) continue;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { dataSourceOptions } from '../ormconfig';
 import { isConnectionError, isDuplicateKey, isTransientLock, skipLocked, type SkipLocked } from './db-dialect';
+import { carryStatements } from './db-carry';
 import { useStatementManager } from './db-statements';
 
 export { insertRow, insertRows, insertRowsWithIds, numbersConsecutively, isConnectionError, isDuplicateKey, isTransientLock, skipLocked } from './db-dialect';
@@ -25,6 +26,7 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
     }
   }
   useStatementManager(ds);
+  carryStatements(ds);
   if (ds.options.type !== 'better-sqlite3') await readCommitted(ds);
   if (opts.migrate !== false) await exclusively(ds, 'migrate', () => ds.runMigrations({ transaction: 'each' }));
   return ds;

@@ -1,9 +1,11 @@
 /**
  * `npm run bench:cost`: what one message of each kind in the load mix costs, measured so that a
  * busy shared machine moves it little: SQL statements (counted at TypeORM's query runner,
- * transaction control included; exact) and CPU milliseconds of the service's process (moves a
+ * transaction control included; a multi-statement query, as db-carry sends, counts once: these
+ * are round trips; exact) and CPU milliseconds of the service's process (moves a
  * little with the machine's load; wall time moves a lot), from accept through decision to the
- * platform's acceptance of every reply. Runs one App in this process.
+ * platform's acceptance of every reply; on MariaDB also the database server's CPU (its whole
+ * process, so run it on an otherwise idle server). Runs one App in this process.
  *
  * PROFILE_N messages per kind (default 200); PROFILE_SHOW=通知 prints the statements of one
  * message whose kind contains that text; PROFILE_TOP classes of statements listed (default 8);
@@ -23,6 +25,7 @@ import type { Clock } from '../../src/clock';
 import { deepMerge, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { resetDatabase } from '../../test/helpers/db';
+import { cpuMs as processCpuMs, pidOf } from './cpu';
 import { message, seedStaff } from './mix';
 
 /** The load's domain time (a Monday morning, as instance.ts), running at real speed. */
@@ -120,9 +123,11 @@ async function main(): Promise<void> {
   const noticeIds = (await app.ds.manager.find(Notice, { select: { id: true }, where: { status: 'sent' } })).map((n) => n.id);
 
   const kinds: [string, number[]][] = [['/我是谁', [1]], ['/帮助', [0]], ['/通知 (3 communities)', [6]], ['/收到', [8]], ['/吹哨', [9]]];
-  const out: string[] = [`cost per message on ${url.split(':')[0]}, ${N} each, ${PARALLEL} at a time (statements incl. BEGIN/COMMIT; CPU = this process, user+system)`];
+  const dbPid = url.startsWith('sqlite') ? null : pidOf('mariadbd') ?? pidOf('mysqld');
+  const out: string[] = [`cost per message on ${url.split(':')[0]}, ${N} each, ${PARALLEL} at a time (statements = round trips, BEGIN/COMMIT included; CPU = this process, user+system${dbPid ? '; db = the database server' : ''})`];
   let mixStatements = 0;
   let mixCpu = 0;
+  let mixDb = 0;
   for (const [name, ks] of kinds) {
     if (process.env.PROFILE_KINDS && !process.env.PROFILE_KINDS.split(',').some((k) => name.includes(k))) continue;
     // The same kind again, as the mix has it: index i with i mod 10 in ks.
@@ -137,18 +142,22 @@ async function main(): Promise<void> {
     counter.reset();
     const sent0 = adapter.sent;
     const cpu0 = process.cpuUsage();
+    const db0 = dbPid ? processCpuMs(dbPid) : null;
     const t0 = performance.now();
     await push(msgs);
     const cpu = process.cpuUsage(cpu0);
+    const db1 = dbPid ? processCpuMs(dbPid) : null;
+    const dbMs = db0 !== null && db1 !== null ? (db1 - db0) / N : null;
     const wall = performance.now() - t0;
     const cpuMs = (cpu.user + cpu.system) / 1000 / N;
     const top = [...counter.byClass].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOP ?? 8)).map(([k, v]) => `${k} ${(v / N).toFixed(1)}`).join(', ');
-    out.push(`${name.padEnd(22)} ${(counter.total / N).toFixed(1).padStart(5)} statements  ${cpuMs.toFixed(2).padStart(5)} CPU ms  ${((adapter.sent - sent0) / N).toFixed(1)} sends  (${(wall / N).toFixed(2)} ms wall)  ${top}`);
+    out.push(`${name.padEnd(22)} ${(counter.total / N).toFixed(1).padStart(5)} statements  ${cpuMs.toFixed(2).padStart(5)} CPU ms${dbMs === null ? '' : ` + db ${dbMs.toFixed(2)}`}  ${((adapter.sent - sent0) / N).toFixed(1)} sends  (${(wall / N).toFixed(2)} ms wall)  ${top}`);
     const weight = name.startsWith('/我是谁') || name.startsWith('/帮助') ? 3 : name.startsWith('/通知') ? 2 : 1;
     mixStatements += weight * counter.total / N;
     mixCpu += weight * cpuMs;
+    mixDb += weight * (dbMs ?? 0);
   }
-  out.push(`mix (60/20/10/10)        ${(mixStatements / 10).toFixed(1).padStart(5)} statements  ${(mixCpu / 10).toFixed(2).padStart(5)} CPU ms per message`);
+  out.push(`mix (60/20/10/10)        ${(mixStatements / 10).toFixed(1).padStart(5)} statements  ${(mixCpu / 10).toFixed(2).padStart(5)} CPU ms${dbPid ? ` + db ${(mixDb / 10).toFixed(2)}` : ''} per message`);
   process.stdout.write(`${out.join('\n')}\n`);
   await app.stop();
   fs.rmSync(dir, { recursive: true, force: true });

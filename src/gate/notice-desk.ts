@@ -2,7 +2,8 @@ import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import { ChatGroup, Community, GateDecision, Notice, NoticeDelivery, NoticeStatus, type StoredFinding } from '../../entities';
 import { addDays, formatLocal, localDate, parseLocal, weekdayOf } from '../calendar/time';
 import type { CalendarService } from '../calendar/calendar-service';
-import { insertRow, insertRows } from '../db-dialect';
+import { insertRow } from '../db-dialect';
+import { insertLater } from '../db-statements';
 import { lookup } from '../db-lookups';
 import { departmentName, findCommunity } from '../directory/lookup';
 import { enqueueMany, type Address } from '../outbox/outbox';
@@ -272,12 +273,12 @@ export class NoticeDesk {
     const rows: Partial<NoticeDelivery>[] = add.map(({ group, communityId }, i) => ({
       noticeId: n.id, groupId: group.id, communityId, status: outboxIds ? 'queued' : 'pending', outboxId: outboxIds?.[i] ?? null, deliverAt: at, sentAt: null, lastReminder: '',
     }));
-    await insertRows(em, NoticeDelivery, rows);
+    await insertLater(em, NoticeDelivery, rows);
   }
 
   /** Every change of a notice's state is a decision row: the gate's audit trail. */
   async record(port: Port, n: Notice, action: string, verdict: string, reason: string, findings: StoredFinding[] = []): Promise<void> {
-    await insertRow(port.em, GateDecision, { noticeId: n.id, at: port.now, actorId: port.actor.id, action, verdict, reason: reason.slice(0, 500), findings });
+    await insertLater(port.em, GateDecision, [{ noticeId: n.id, at: port.now, actorId: port.actor.id, action, verdict, reason: reason.slice(0, 500), findings }]);
   }
 
   /** An approval card in every admin group, with 批准/驳回 behind text commands. Returns how many groups were asked. */

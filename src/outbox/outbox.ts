@@ -1,7 +1,8 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ChatType, OutgoingBody, Platform } from '../../bots/types';
 import { OutboxMessage } from '../../entities';
-import { insertRow, insertRows, insertRowsWithIds, isDuplicateKey } from '../db-dialect';
+import { insertRow, insertRowsWithIds, isDuplicateKey } from '../db-dialect';
+import { insertLater } from '../db-statements';
 
 export interface Address {
   platform: Platform | string;
@@ -94,7 +95,7 @@ export class OutboxBatch {
   async flush(): Promise<void> {
     const rows = this.rows;
     this.rows = [];
-    await insertRows(this.em, OutboxMessage, rows);
+    await insertLater(this.em, OutboxMessage, rows);
   }
 }
 

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { WhistleTicket, WhistleTimer } from '../../entities';
 import type { WorkCalendar } from '../calendar/work-calendar';
-import { insertRows } from '../db-dialect';
+import { insertLater } from '../db-statements';
 import { DeskSettings, minutesOf, PhaseSla, UrgencySla } from './settings';
 
 export type Phase = 'ack' | 'done';
@@ -81,7 +81,7 @@ export class SlaClock {
 
   /** Writes the timers of the phases (one INSERT) for the ticket's current department and records the limits on the ticket. */
   async start(em: EntityManager, t: WhistleTicket, phases: Phase[], from: Date): Promise<void> {
-    await insertRows(em, WhistleTimer, this.timers(t, phases, from).map((r) => ({ ...r, ticketId: t.id })));
+    await insertLater(em, WhistleTimer, this.timers(t, phases, from).map((r) => ({ ...r, ticketId: t.id })));
   }
 
   async cancel(em: EntityManager, ticketId: number, phases: Phase[] = ['ack', 'done']): Promise<void> {

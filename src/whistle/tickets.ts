@@ -4,7 +4,7 @@ import type { OutgoingBody } from '../../bots/types';
 import { AuditLog, ChatGroup, Department, Member, WhistleDepartment, WhistleEvent, WhistleTicket, WhistleTimer } from '../../entities';
 import type { CalendarService } from '../calendar/calendar-service';
 import { insertRow } from '../db-dialect';
-import { insertTogether } from '../db-statements';
+import { insertLater, insertTogether } from '../db-statements';
 import { auditRow } from '../audit';
 import { lookup } from '../db-lookups';
 import { communityById, findDepartment } from '../directory/lookup';
@@ -85,7 +85,7 @@ export class WhistleDesk {
   }
 
   private async event(port: Port, t: WhistleTicket, action: string, extra: Partial<WhistleEvent> = {}): Promise<void> {
-    await insertRow(port.em, WhistleEvent, eventRow(port, t, action, extra));
+    await insertLater(port.em, WhistleEvent, [eventRow(port, t, action, extra)]);
   }
 
   private async save(port: Port, t: WhistleTicket): Promise<void> {

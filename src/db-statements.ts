@@ -2,6 +2,7 @@ import { DataSource, DateUtils, EntityManager, FindOperator, In, UpdateResult } 
 import type { EntityMetadata, EntityTarget, ObjectLiteral, QueryRunner } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { carries, carry } from './db-carry';
+import { isDuplicateKey } from './db-dialect';
 
 /*
  * TypeORM builds every statement afresh through its general query builder: for the flat
@@ -336,17 +337,26 @@ export interface InsertPart {
 
 /**
  * INSERT of rows whose ids nobody needs. In a transaction on MySQL/MariaDB it waits and goes out
- * with the transaction's next statement (db-carry), so it costs no round trip of its own.
+ * with the transaction's next statement (db-carry), so it costs no round trip of its own. With
+ * skipDuplicate a row whose unique key is taken is left out instead of failing the INSERT (as
+ * enqueue() drops a repeated key), which lets such an INSERT wait too.
  */
-export async function insertLater(em: EntityManager, target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[]): Promise<void> {
+export async function insertLater(em: EntityManager, target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[], opts: { skipDuplicate?: boolean } = {}): Promise<void> {
   if (!rows.length) return;
   const t = tableOf(em, target);
   const s = t ? insertValues(em, t, rows) : UNSUPPORTED;
-  if (s === UNSUPPORTED) {
-    await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
+  if (s !== UNSUPPORTED && opts.skipDuplicate && carries(em)) {
+    // Only a duplicate key is passed over; any other error still fails the statement.
+    const id = em.connection.driver.escape(t!.meta.primaryColumns[0].databaseName);
+    carry(em, `${s.sql} ON DUPLICATE KEY UPDATE ${id} = ${id}`, s.params);
     return;
   }
-  if (!carry(em, s.sql, s.params)) await run(em, s.sql, s.params);
+  try {
+    if (s === UNSUPPORTED) await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
+    else if (!carry(em, s.sql, s.params)) await run(em, s.sql, s.params);
+  } catch (err) {
+    if (!opts.skipDuplicate || !isDuplicateKey(err)) throw err;
+  }
 }
 
 /**
@@ -424,25 +434,42 @@ export class StatementManager extends EntityManager {
   }
 
   override async update<T extends ObjectLiteral>(target: EntityTarget<T>, criteria: unknown, values: object): Promise<UpdateResult> {
-    const t = tableOf(this, target);
-    const params: unknown[] = [];
-    const set = t ? assignments(this, t, values, params) : UNSUPPORTED;
-    let where: Maybe<string> = UNSUPPORTED;
-    if (t && set !== UNSUPPORTED) {
-      const id = t.meta.primaryColumns[0].propertyName;
-      const byIds = typeof criteria === 'number' || typeof criteria === 'string' ? { [id]: criteria }
-        : Array.isArray(criteria) && criteria.length && criteria.every((c) => typeof c === 'number' || typeof c === 'string') ? { [id]: In(criteria) }
-          : criteria;
-      // TypeORM refuses an update without criteria; so does this, by handing it over.
-      if (byIds && typeof byIds === 'object' && Object.keys(byIds).length) where = whereClause(this, t, byIds, params);
-    }
-    if (set === UNSUPPORTED || where === UNSUPPORTED) return super.update(target, criteria as never, values as never);
-    const r = await run(this, `UPDATE ${t!.name} SET ${set}${where}`, params);
+    const s = updateStatement(this, target, criteria, values);
+    if (s === UNSUPPORTED) return super.update(target, criteria as never, values as never);
+    const r = await run(this, s.sql, s.params);
     const result = new UpdateResult();
     result.raw = r.raw;
     result.affected = r.affected;
     return result;
   }
+}
+
+/** UPDATE of plain values by id, id list or where, or UNSUPPORTED. */
+function updateStatement(em: EntityManager, target: EntityTarget<ObjectLiteral>, criteria: unknown, values: object): Maybe<{ sql: string; params: unknown[] }> {
+  const t = tableOf(em, target);
+  if (!t) return UNSUPPORTED;
+  const params: unknown[] = [];
+  const set = assignments(em, t, values, params);
+  if (set === UNSUPPORTED) return UNSUPPORTED;
+  const id = t.meta.primaryColumns[0].propertyName;
+  const byIds = typeof criteria === 'number' || typeof criteria === 'string' ? { [id]: criteria }
+    : Array.isArray(criteria) && criteria.length && criteria.every((c) => typeof c === 'number' || typeof c === 'string') ? { [id]: In(criteria) }
+      : criteria;
+  // TypeORM refuses an update without criteria; so does this, by handing it over.
+  if (!byIds || typeof byIds !== 'object' || !Object.keys(byIds).length) return UNSUPPORTED;
+  const where = whereClause(em, t, byIds, params);
+  if (where === UNSUPPORTED) return UNSUPPORTED;
+  return { sql: `UPDATE ${t.name} SET ${set}${where}`, params };
+}
+
+/**
+ * UPDATE whose outcome (rows affected) nobody reads: in a transaction on MySQL/MariaDB it waits
+ * for the transaction's next statement (db-carry), else it runs now.
+ */
+export async function updateLater(em: EntityManager, target: EntityTarget<ObjectLiteral>, criteria: unknown, values: object): Promise<void> {
+  const s = updateStatement(em, target, criteria, values);
+  if (s !== UNSUPPORTED && carry(em, s.sql, s.params)) return;
+  await em.update(target, criteria as never, values as never);
 }
 
 /** Every EntityManager of this DataSource (its own and each transaction's) becomes a StatementManager. */

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import type { IncomingMessage, OutgoingBody } from '../../bots/types';
 import { ChatGroup, Member } from '../../entities';
 import { audit, AuditEntry } from '../audit';
-import { Address, enqueue, OutboxBatch } from '../outbox/outbox';
+import { Address, enqueueLater, OutboxBatch } from '../outbox/outbox';
 import type { Port, SendOptions } from '../unit';
 
 export type { SendOptions } from '../unit';
@@ -57,7 +57,7 @@ export class CommandContext implements Port {
     // A key made of this message's id is this message's alone, so the row can wait for the batch's one INSERT.
     if (this.outbox && opts.dedupeKey === undefined) return this.outbox.add(to, content, row);
     await this.outbox?.flush();
-    await enqueue(this.em, to, content, row);
+    await enqueueLater(this.em, to, content, row);
   }
 
   async sendToGroup(group: ChatGroup, body: OutgoingBody | string, opts: SendOptions = {}): Promise<void> {

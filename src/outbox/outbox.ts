@@ -56,6 +56,14 @@ export async function enqueue(em: EntityManager, to: Address, body: OutgoingBody
   }
 }
 
+/**
+ * enqueue() for a caller that needs neither the row nor to know whether the key was new: inside a
+ * transaction on MySQL/MariaDB the INSERT waits for the transaction's next statement (db-carry).
+ */
+export async function enqueueLater(em: EntityManager, to: Address, body: OutgoingBody, opts: EnqueueOptions): Promise<void> {
+  await insertLater(em, OutboxMessage, [outboxRow(to, body, opts)], { skipDuplicate: true });
+}
+
 /** Enqueues once per key and returns the row either way, so a replay finds the same row. */
 export async function enqueueOrFind(em: EntityManager, to: Address, body: OutgoingBody, opts: EnqueueOptions): Promise<OutboxMessage> {
   return (await enqueue(em, to, body, opts)) ?? em.findOneOrFail(OutboxMessage, { where: { dedupeKey: opts.dedupeKey.slice(0, 191) } });

@@ -7,7 +7,7 @@ import type { BotAdapter, IncomingMessage, OutgoingBody, OutgoingMessage, Platfo
 import { ChatGroup, InboundMessage, OutboxMessage } from '../../entities';
 import type { Clock } from '../clock';
 import { Db } from '../db';
-import { updateJoined } from '../db-statements';
+import { updateJoined, updateLater } from '../db-statements';
 import { maskDeep, maskPersonalData } from '../privacy/pii';
 import { enqueue, OutboxListener } from './outbox';
 import { splitBody } from './split';
@@ -283,9 +283,8 @@ export class OutboxSender {
       // Rows another pass locked but has not yet marked are skipped, not seen: a chat belongs to
       // the pass that locked its oldest due row, so two instances never send into one chat at once.
       if (this.db.skipLocked && rows.length) rows = await this.ownChats(em, rows, now);
-      if (rows.length) {
-        await em.update(OutboxMessage, { id: In(rows.map((r) => r.id)) }, { notBefore: new Date(claim.until), claimedBy: claim.token });
-      }
+      // The rows are locked by this transaction, so the claim needs no answer: it goes with the COMMIT.
+      if (rows.length) await updateLater(em, OutboxMessage, { id: In(rows.map((r) => r.id)) }, { notBefore: new Date(claim.until), claimedBy: claim.token });
       return rows;
     });
   }

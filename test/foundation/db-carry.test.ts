@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditLog, Department } from '../../entities';
+import { AuditLog, Department, OutboxMessage } from '../../entities';
 import { insertRow, isDuplicateKey, openDatabase } from '../../src/db';
-import { insertLater } from '../../src/db-statements';
+import { insertLater, updateLater } from '../../src/db-statements';
+import { enqueue, enqueueLater } from '../../src/outbox/outbox';
 import { onMysql, resetDatabase, testDatabaseUrl } from '../helpers/db';
 
 /**
@@ -115,10 +116,51 @@ describe(`foundation: statements carried to the next round trip (${onMysql(testD
     }
   });
 
+  it('leaves out a row whose key is taken when asked to (enqueueLater), and still fails on any other error', async () => {
+    const to = { platform: 'sandbox' as const, botId: 'b', chatId: 'c', chatType: 'group' as const };
+    const opts = (key: string) => ({ dedupeKey: key, notBefore: t0, now: t0 });
+    await enqueue(ds.manager, to, { kind: 'text', text: '先到' }, opts('carry:k1'));
+    const sent = await logged(() => ds.transaction(async (em) => {
+      await enqueueLater(em, to, { kind: 'text', text: '重复' }, opts('carry:k1'));
+      await enqueueLater(em, to, { kind: 'text', text: '新的' }, opts('carry:k2'));
+      await enqueueLater(em, to, { kind: 'text', text: '又重复' }, opts('carry:k2'));
+      await insertLater(em, AuditLog, [note('carry.keyed')]);
+    }));
+    if (mysql) expect(sent).to.have.length(1);
+    const rows = await ds.manager.find(OutboxMessage, { where: { chatId: 'c' }, order: { id: 'ASC' } });
+    expect(rows.map((r) => [r.dedupeKey, (r.body as { text: string }).text])).to.deep.equal([['carry:k1', '先到'], ['carry:k2', '新的']]);
+    expect(await ds.manager.count(AuditLog, { where: { action: 'carry.keyed' } })).to.equal(1);
+    // Not a duplicate: a value the column cannot hold (NULL in a NOT NULL column) fails the transaction as before.
+    const caught = await ds.transaction(async (em) => {
+      await enqueueLater(em, { ...to, chatId: null as never }, { kind: 'text', text: '无处可发' }, opts('carry:k3'));
+      await insertLater(em, AuditLog, [note('carry.after-bad')]);
+    }).catch((err: unknown) => err);
+    expect(caught).to.be.instanceOf(Error);
+    expect(await ds.manager.count(OutboxMessage, { where: { dedupeKey: 'carry:k3' } })).to.equal(0);
+    expect(await ds.manager.count(AuditLog, { where: { action: 'carry.after-bad' } })).to.equal(0);
+  });
+
+  it('carries an UPDATE nobody reads the outcome of (updateLater), in order with the rest', async () => {
+    const id = await insertRow(ds.manager, Department, { name: '待改科', createdAt: t0 });
+    let seen = '';
+    const sent = await logged(() => ds.transaction(async (em) => {
+      await updateLater(em, Department, { id }, { name: '改过科' });
+      await insertLater(em, AuditLog, [note('carry.update')]);
+      await updateLater(em, Department, id, { name: '又改过科' });
+      seen = (await em.findOneOrFail(Department, { where: { id } })).name;
+    }));
+    expect(seen).to.equal('又改过科');
+    if (mysql) expect(sent.map(heads)).to.deep.equal([['START TRANSACTION', 'UPDATE `department`', 'INSERT INTO', 'UPDATE `department`', 'SELECT `id`'], ['COMMIT']]);
+    expect((await ds.manager.findOneOrFail(Department, { where: { id } })).name).to.equal('又改过科');
+  });
+
   it('runs at once outside a transaction', async () => {
     const em: EntityManager = ds.manager;
     const sent = await logged(() => insertLater(em, AuditLog, [note('carry.autocommit')]));
     expect(sent).to.have.length(1);
     expect(await ds.manager.count(AuditLog, { where: { action: 'carry.autocommit' } })).to.equal(1);
+    const id = await insertRow(em, Department, { name: '自动科', createdAt: t0 });
+    expect(await logged(() => updateLater(em, Department, { id }, { name: '自动改科' }))).to.have.length(1);
+    expect((await em.findOneOrFail(Department, { where: { id } })).name).to.equal('自动改科');
   });
 });

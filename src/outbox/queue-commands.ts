@@ -53,7 +53,7 @@ export async function requeue(ctx: CommandContext, which: string | undefined): P
     return;
   }
   const ids = rows.map((r) => r.id);
-  await ctx.em.update(OutboxMessage, { id: In(ids) }, { status: 'pending', attempts: 0, notBefore: ctx.now, lastError: '' });
+  await ctx.em.update(OutboxMessage, { id: In(ids) }, { status: 'pending', attempts: 0, notBefore: ctx.now, lastError: '', sentAt: null });
   await ctx.audit({ action: 'outbox.requeue', entity: 'outbox_message', entityId: ids.join(',').slice(0, 64), after: { ids } });
   await ctx.reply(`已重新排队${rows.length}条消息（第${ids.slice(0, 10).join('、')}${ids.length > 10 ? '等' : ''}条），马上开始发送。`);
 }

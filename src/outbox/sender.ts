@@ -277,7 +277,7 @@ export class OutboxSender {
       });
       // A chat another pass is working on stays with it, so its order and its rate limit hold across instances.
       q.andWhere(`NOT EXISTS (SELECT 1 FROM outbox_message b WHERE b.chatId = o.chatId AND b.platform = o.platform AND b.botId = o.botId
-        AND b.status = 'pending' AND b.claimedBy <> '' AND b.notBefore > :now)`);
+        AND b.status = 'pending' AND b.sentAt IS NULL AND b.claimedBy <> '' AND b.notBefore > :now)`);
       if (this.db.skipLocked) q.setLock('pessimistic_write').setOnLocked('skip_locked');
       let rows = await q.getMany();
       // Rows another pass locked but has not yet marked are skipped, not seen: a chat belongs to
@@ -299,6 +299,9 @@ export class OutboxSender {
       .addSelect('MIN(CASE WHEN o.notBefore <= :now THEN o.id END)', 'first')
       .addSelect("SUM(CASE WHEN o.claimedBy <> '' AND o.notBefore > :now THEN 1 ELSE 0 END)", 'held')
       .where('o.status = :status', { status: 'pending', now })
+      // Only a sent row has a sentAt, so this names the same rows and lets the (chatId, sentAt) index
+      // find a chat's unsent ones, instead of reading every row the chat was ever sent.
+      .andWhere('o.sentAt IS NULL')
       .andWhere('o.chatId IN (:...chats)', { chats: [...new Set(rows.map((r) => r.chatId))] })
       .groupBy('o.platform').addGroupBy('o.botId').addGroupBy('o.chatId')
       .getRawMany();

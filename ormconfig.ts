@@ -31,8 +31,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     // mysql2 otherwise captures a stack trace for every query (TypeORM uses its promise API) only
     // to decorate errors that TypeORM wraps with its own; a few per cent of the CPU under load.
     trace: false,
-    // Lets insertTogether() send several INSERTs in one round trip. SQL is never built from input:
-    // values are bound parameters, identifiers come from the entity metadata.
+    // Lets src/db-carry.ts send waiting statements with the next one in one round trip. SQL is never
+    // built from input: values are bound parameters, identifiers come from the entity metadata.
     multipleStatements: true,
     ...common,
   };

@@ -1,5 +1,4 @@
 import { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditLog, Member } from '../entities';
 import { insertLater } from './db-statements';
 import { maskPersonalData } from './privacy/pii';
@@ -14,14 +13,9 @@ export interface AuditEntry {
   note?: string;
 }
 
-/** Append-only by construction: audit rows are built only here, and only ever inserted. */
+/** Append-only by construction: this is the only writer, and it only inserts. */
 export async function audit(em: EntityManager, at: Date, e: AuditEntry): Promise<void> {
-  await insertLater(em, AuditLog, [auditRow(at, e)]);
-}
-
-/** The row audit() writes, for a caller that writes it together with others (insertTogether). */
-export function auditRow(at: Date, e: AuditEntry): QueryDeepPartialEntity<AuditLog> {
-  return {
+  await insertLater(em, AuditLog, [{
     at,
     actorId: e.actor?.id ?? null,
     actorName: e.actor?.name ?? '系统',
@@ -31,5 +25,5 @@ export function auditRow(at: Date, e: AuditEntry): QueryDeepPartialEntity<AuditL
     before: (e.before ?? null) as never,
     after: (e.after ?? null) as never,
     note: maskPersonalData((e.note ?? '').slice(0, 255)),
-  };
+  }]);
 }

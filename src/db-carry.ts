@@ -11,11 +11,10 @@ import type { QueryRunner } from 'typeorm';
  * in order, and commits or rolls back with the rest; SQLite has no round trips and runs it at once.
  */
 
+/** One statement (so one result to skip). */
 interface Carried {
   sql: string;
   params: unknown[];
-  /** Statements in sql (results to skip). */
-  count: number;
 }
 
 interface Carrier {
@@ -44,7 +43,7 @@ export function carryStatements(ds: DataSource): void {
       // TypeORM sends it alone and reads nothing from it; the transaction's first statement takes it along.
       if (sql === 'START TRANSACTION' && !own.waiting.length) {
         own.failed = undefined;
-        own.waiting.push({ sql, params: [], count: 1 });
+        own.waiting.push({ sql, params: [] });
         return structured ? new QueryResult() : undefined;
       }
       if (sql === 'ROLLBACK') {
@@ -68,7 +67,7 @@ export function carryStatements(ds: DataSource): void {
         own.failed = err;
         throw err;
       }
-      const rest = (r.raw as unknown[]).slice(waiting.reduce((n, c) => n + c.count, 0));
+      const rest = (r.raw as unknown[]).slice(waiting.length);
       const raw = rest.length === 1 ? rest[0] : rest;
       if (!structured) return raw;
       const out = new QueryResult();
@@ -86,17 +85,19 @@ export function carryStatements(ds: DataSource): void {
  * Queues a statement on this transaction's connection, to go with its next query (at the latest
  * its COMMIT). False when it cannot wait (SQLite, no transaction): the caller runs it now.
  */
-export function carry(em: EntityManager, sql: string, params: unknown[], count = 1): boolean {
-  const qr = em.queryRunner;
-  const c = qr && qr.isTransactionActive && !qr.isReleased ? carriers.get(qr) : undefined;
-  if (!c) return false;
-  c.waiting.push({ sql, params, count });
-  return true;
+export function carry(em: EntityManager, sql: string, params: unknown[]): boolean {
+  const c = carrierOf(em);
+  c?.waiting.push({ sql, params });
+  return c !== undefined;
 }
 
 /** Whether statements given to carry() would wait (a transaction on MySQL/MariaDB). */
 export function carries(em: EntityManager): boolean {
+  return carrierOf(em) !== undefined;
+}
+
+function carrierOf(em: EntityManager): Carrier | undefined {
   const qr = em.queryRunner;
-  return !!qr && qr.isTransactionActive && !qr.isReleased && carriers.has(qr);
+  return qr && qr.isTransactionActive && !qr.isReleased ? carriers.get(qr) : undefined;
 }
 

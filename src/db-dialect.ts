@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { insertStatement, reportedId, UNSUPPORTED } from './db-statements';
+import { insertByOrm, insertStatement, reportedId, UNSUPPORTED } from './db-statements';
 
 /*
  * What differs between SQLite and MySQL/MariaDB: error codes and row-lock options. Kept apart
@@ -54,7 +54,7 @@ export function isConnectionError(err: unknown): boolean {
 async function insertReported<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<number> {
   const id = await insertStatement(em, target, rows);
   if (id !== UNSUPPORTED) return id;
-  return reportedId((await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute()).raw);
+  return reportedId((await insertByOrm(em, target, rows as ObjectLiteral[])).raw);
 }
 
 /**

@@ -269,13 +269,22 @@ function insertValues(em: EntityManager, t: Table, rows: ObjectLiteral[]): Maybe
   return { sql, params };
 }
 
+function insertSql(em: EntityManager, target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[]): Maybe<{ sql: string; params: unknown[] }> {
+  const t = tableOf(em, target);
+  return t ? insertValues(em, t, rows) : UNSUPPORTED;
+}
+
+/** The same INSERT written by TypeORM, for a shape insertStatement() does not answer. */
+export function insertByOrm(em: EntityManager, target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[]): Promise<{ raw: unknown }> {
+  return em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
+}
+
 /**
  * INSERT of rows in one statement; the id the database reports (MySQL: the first row's,
  * SQLite: the last row's), or UNSUPPORTED for a shape TypeORM must write.
  */
 export async function insertStatement(em: EntityManager, target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[]): Promise<Maybe<number>> {
-  const t = tableOf(em, target);
-  const s = t ? insertValues(em, t, rows) : UNSUPPORTED;
+  const s = insertSql(em, target, rows);
   if (s === UNSUPPORTED) return UNSUPPORTED;
   return reportedId((await run(em, s.sql, s.params)).raw);
 }
@@ -329,12 +338,6 @@ export async function updateJoined(em: EntityManager, target: EntityTarget<Objec
   await em.query(`${sql} SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`, params);
 }
 
-/** Rows for one table, for insertTogether(). */
-export interface InsertPart {
-  target: EntityTarget<ObjectLiteral>;
-  rows: ObjectLiteral[];
-}
-
 /**
  * INSERT of rows whose ids nobody needs. In a transaction on MySQL/MariaDB it waits and goes out
  * with the transaction's next statement (db-carry), so it costs no round trip of its own. With
@@ -343,45 +346,19 @@ export interface InsertPart {
  */
 export async function insertLater(em: EntityManager, target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[], opts: { skipDuplicate?: boolean } = {}): Promise<void> {
   if (!rows.length) return;
-  const t = tableOf(em, target);
-  const s = t ? insertValues(em, t, rows) : UNSUPPORTED;
+  const s = insertSql(em, target, rows);
   if (s !== UNSUPPORTED && opts.skipDuplicate && carries(em)) {
     // Only a duplicate key is passed over; any other error still fails the statement.
-    const id = em.connection.driver.escape(t!.meta.primaryColumns[0].databaseName);
+    const id = em.connection.driver.escape(em.connection.getMetadata(target).primaryColumns[0].databaseName);
     carry(em, `${s.sql} ON DUPLICATE KEY UPDATE ${id} = ${id}`, s.params);
     return;
   }
   try {
-    if (s === UNSUPPORTED) await em.createQueryBuilder().insert().into(target).values(rows).updateEntity(false).execute();
+    if (s === UNSUPPORTED) await insertByOrm(em, target, rows);
     else if (!carry(em, s.sql, s.params)) await run(em, s.sql, s.params);
   } catch (err) {
     if (!opts.skipDuplicate || !isDuplicateKey(err)) throw err;
   }
-}
-
-/**
- * INSERTs whose ids nobody needs, several tables' in one round trip: in a transaction on
- * MySQL/MariaDB they wait for its next statement (insertLater), outside one they go as one
- * multi-statement query, and on SQLite, where a statement costs no round trip, one after another.
- */
-export async function insertTogether(em: EntityManager, parts: InsertPart[]): Promise<void> {
-  if (carries(em)) {
-    for (const p of parts) await insertLater(em, p.target, p.rows);
-    return;
-  }
-  const statements: { sql: string; params: unknown[] }[] = [];
-  for (const p of parts) {
-    if (!p.rows.length) continue;
-    const t = tableOf(em, p.target);
-    const s = t ? insertValues(em, t, p.rows) : UNSUPPORTED;
-    if (s === UNSUPPORTED) await em.createQueryBuilder().insert().into(p.target).values(p.rows).updateEntity(false).execute();
-    else statements.push(s);
-  }
-  if (sqlite(em) || statements.length < 2) {
-    for (const s of statements) await run(em, s.sql, s.params);
-    return;
-  }
-  await run(em, statements.map((s) => s.sql).join(';\n'), statements.flatMap((s) => s.params));
 }
 
 /** The id an INSERT's raw result reports: better-sqlite3's last row id, mysql2's insertId, or a RETURNING row's id. */
@@ -468,8 +445,8 @@ function updateStatement(em: EntityManager, target: EntityTarget<ObjectLiteral>,
  */
 export async function updateLater(em: EntityManager, target: EntityTarget<ObjectLiteral>, criteria: unknown, values: object): Promise<void> {
   const s = updateStatement(em, target, criteria, values);
-  if (s !== UNSUPPORTED && carry(em, s.sql, s.params)) return;
-  await em.update(target, criteria as never, values as never);
+  if (s === UNSUPPORTED) await em.update(target, criteria as never, values as never);
+  else if (!carry(em, s.sql, s.params)) await run(em, s.sql, s.params);
 }
 
 /** Every EntityManager of this DataSource (its own and each transaction's) becomes a StatementManager. */

@@ -1,11 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import type { OutgoingBody } from '../../bots/types';
-import { AuditLog, ChatGroup, Department, Member, WhistleDepartment, WhistleEvent, WhistleTicket, WhistleTimer } from '../../entities';
+import { ChatGroup, Department, Member, WhistleDepartment, WhistleEvent, WhistleTicket, WhistleTimer } from '../../entities';
 import type { CalendarService } from '../calendar/calendar-service';
 import { insertRow } from '../db-dialect';
-import { insertLater, insertTogether } from '../db-statements';
-import { auditRow } from '../audit';
+import { insertLater } from '../db-statements';
 import { lookup } from '../db-lookups';
 import { communityById, findDepartment } from '../directory/lookup';
 import { maskPersonalData } from '../privacy/pii';
@@ -157,12 +156,10 @@ export class WhistleDesk {
     // Its limits go into the one INSERT; its clocks follow once it has an id.
     const timers = dept ? this.sla.timers(t, ['ack', 'done'], port.now) : [];
     t.id = await insertRow(port.em, WhistleTicket, t);
-    // Its event, its audit record (as port.audit writes it) and its clocks: three tables, one round trip.
-    await insertTogether(port.em, [
-      { target: WhistleEvent, rows: [eventRow(port, t, 'create', { note: `${r.department} ${Math.round(r.confidence * 100)}%：${r.reason}` })] },
-      { target: AuditLog, rows: [auditRow(port.now, { actor: port.actor, action: 'whistle.create', entity: 'whistle_ticket', entityId: t.id, after: { department: r.department, confidence: r.confidence, urgency: t.urgency } })] },
-      { target: WhistleTimer, rows: timers.map((row) => ({ ...row, ticketId: t.id })) },
-    ]);
+    // Its event, its audit record and its clocks wait for the transaction's next statement (db-carry).
+    await this.event(port, t, 'create', { note: `${r.department} ${Math.round(r.confidence * 100)}%：${r.reason}` });
+    await port.audit({ action: 'whistle.create', entity: 'whistle_ticket', entityId: t.id, after: { department: r.department, confidence: r.confidence, urgency: t.urgency } });
+    await insertLater(port.em, WhistleTimer, timers.map((row) => ({ ...row, ticketId: t.id })));
     const level = urgencyLabel(t);
     if (!dept) {
       await this.toDispatcher(port, t, `系统无法确定承办部门（最可能：${r.top3.map((c) => `${c.department}${Math.round(c.score * 100)}%`).join('、')}）。`, r.top3.map((c) => c.department));

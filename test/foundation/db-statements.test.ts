@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { Between, DataSource, EntityManager, Equal, In, IsNull, LessThan, Like, MoreThan, MoreThanOrEqual, Not, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import { AuditLog, Department, Member, Notice, OutboxMessage, RuleSetting } from '../../entities';
+import { Department, Member, Notice, OutboxMessage, RuleSetting } from '../../entities';
 import { openDatabase, insertRow, insertRows, insertRowsWithIds } from '../../src/db';
 import { departmentName } from '../../src/directory/lookup';
-import { insertTogether, StatementManager } from '../../src/db-statements';
+import { StatementManager } from '../../src/db-statements';
 import { onMysql, resetDatabase, testDatabaseUrl } from '../helpers/db';
 
 /**
@@ -159,37 +159,6 @@ describe(`foundation: statements written from entity metadata agree with TypeORM
     const none = await fast.update(Member, { externalId: 'nobody' }, { name: 'x' });
     expect(none.affected).to.equal(0);
   });
-  it('inserts rows of several tables in one round trip on MariaDB (with the COMMIT in a transaction; one statement each on SQLite), all or none', async () => {
-    const sent: string[] = [];
-    const logger = ds.logger;
-    ds.logger = Object.assign(Object.create(logger) as typeof logger, { logQuery: (sql: string) => sent.push(sql) });
-    const together = (em: EntityManager, names: string[]) => insertTogether(em, [
-      { target: Department, rows: names.map((name) => ({ name, createdAt: t0 })) },
-      { target: AuditLog, rows: [{ at: t0, actorId: null, actorName: '系统', action: 'test.together', entity: 'department', entityId: names[0], before: null, after: { names }, note: '' }] },
-      { target: RuleSetting, rows: [] },
-    ]);
-    try {
-      await ds.transaction((em) => together(em, ['街道办甲', '街道办乙']));
-      // MariaDB: START TRANSACTION, both INSERTs and COMMIT in one query; SQLite: BEGIN, two INSERTs, COMMIT.
-      expect(sent).to.have.length(onMysql(url) ? 1 : 4);
-      if (onMysql(url)) expect(sent[0].split(';\n').map((q) => q.split(' ').slice(0, 3).join(' '))).to.deep.equal(['START TRANSACTION', 'INSERT INTO `department`', 'INSERT INTO `audit_log`', 'COMMIT']);
-      // Outside a transaction: one multi-statement query on MariaDB.
-      sent.length = 0;
-      await together(fast, ['街道办丁']);
-      expect(sent).to.have.length(onMysql(url) ? 1 : 2);
-    } finally {
-      ds.logger = logger;
-    }
-    expect((await orm.find(Department, { where: { name: In(['街道办甲', '街道办乙', '街道办丁']) } })).map((d) => d.name).sort()).to.deep.equal(['街道办丁', '街道办乙', '街道办甲'].sort());
-    expect(await orm.findOne(AuditLog, { where: { action: 'test.together', entityId: '街道办甲' } })).to.deep.include({ after: { names: ['街道办甲', '街道办乙'] } });
-    // A name taken already fails the INSERT of departments; its audit row, sent with it, is not kept either.
-    let failed: unknown = null;
-    await ds.transaction((em) => together(em, ['街道办丙', '街道办甲'])).catch((err: unknown) => (failed = err));
-    expect(failed).to.not.equal(null);
-    expect(await orm.count(Department, { where: { name: '街道办丙' } })).to.equal(0);
-    expect(await orm.count(AuditLog, { where: { action: 'test.together' } })).to.equal(2);
-  });
-
   it('reads a department name once per transaction, and afresh in the next one and outside', async () => {
     const id = await insertRow(fast, Department, { name: '民政科', createdAt: t0 });
     const counted = async (em: EntityManager, fn: () => Promise<unknown>) => {

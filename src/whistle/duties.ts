@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { Department, WhistleDepartment, WhistleTicket } from '../../entities';
+import { Department, KvState, WhistleDepartment, WhistleTicket } from '../../entities';
 import { HistoryCase, Router } from './routing';
 import type { DepartmentSpec, DepartmentsFile } from './settings';
 
@@ -13,6 +14,14 @@ const HISTORY_LIMIT = 3000;
 
 /** The tickets it learns from: routings people corrected, and tickets finished where they were sent. */
 const LEARNS_FROM = "corrected = 1 OR status IN ('done', 'rated')";
+
+/** Changes (to a fresh token) whenever a ticket joins or leaves that history, or changes what it teaches. */
+const HISTORY_KEY = 'whistle.history';
+
+/** What the router learns from a ticket, '' for nothing; the history changed when this did. */
+export function lesson(t: WhistleTicket): string {
+  return t.corrected || t.status === 'done' || t.status === 'rated' ? `${t.departmentId}:${t.corrected}` : '';
+}
 
 /**
  * The departments that answer whistles and their duties. The file seeds an empty desk; after that the
@@ -66,6 +75,14 @@ export class DutyBook {
   async router(em: EntityManager, now: Date): Promise<Router> {
     return (await this.routing(em, now)).router;
   }
+
+  /**
+   * A ticket changed what the router learns (see lesson()): every instance retrains at its next
+   * report. A token rather than counting the learned tickets, which read them all for every report.
+   */
+  async historyChanged(em: EntityManager): Promise<void> {
+    await em.upsert(KvState, { key: HISTORY_KEY, value: randomUUID() }, ['key']);
+  }
 }
 
 export interface Routing {
@@ -78,14 +95,15 @@ export interface Routing {
  * What decides whether the router is current, in one round trip: each duty list's revision (not
  * a timestamp: two edits within one clock tick must both retrain; reading every duty list for each
  * report, a thousand keywords and more, cost more than routing it), every department's name, and
- * how many tickets it learns from and when they last changed.
+ * the token of the tickets it learns from.
  */
 async function readState(em: EntityManager): Promise<{ signature: string; seeded: boolean; departmentIds: Map<string, number> }> {
   const rows: { k: string; id: number | string; a: number | string | null; b: string | number | Date | null }[] = await em.query(
     `SELECT 'w' AS k, id, departmentId AS a, revision AS b FROM whistle_department
      UNION ALL SELECT 'd', id, NULL, name FROM department
-     UNION ALL SELECT 't', COUNT(*), NULL, MAX(updatedAt) FROM whistle_ticket WHERE ${LEARNS_FROM}
+     UNION ALL SELECT 'h', 0, NULL, value FROM kv_state WHERE ${em.connection.driver.escape('key')} = ?
      ORDER BY k, id`,
+    [HISTORY_KEY],
   );
   const key = rows.map((r) => [r.k, Number(r.id), r.a === null ? null : Number(r.a), r.b instanceof Date ? r.b.toISOString() : String(r.b ?? '')]);
   return {

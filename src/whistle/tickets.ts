@@ -10,7 +10,7 @@ import { communityById, findDepartment } from '../directory/lookup';
 import { maskPersonalData } from '../privacy/pii';
 import type { Address } from '../outbox/outbox';
 import type { Port } from '../unit';
-import { DutyBook } from './duties';
+import { DutyBook, lesson } from './duties';
 import { departmentCard, dispatchCard, ratingCard, STATUS_LABELS, urgencyLabel, when } from './format';
 import type { RouteResult } from './routing';
 import { Phase, SlaClock } from './sla';
@@ -42,6 +42,8 @@ const ticketAddress = (t: WhistleTicket): Address => ({ platform: t.platform, bo
  */
 export class WhistleDesk {
   readonly duties: DutyBook;
+  /** Each loaded ticket's lesson(), to tell at save() whether the router's history changed. */
+  private readonly lessons = new WeakMap<WhistleTicket, string>();
 
   constructor(readonly settings: DeskSettings, file: DepartmentsFile, private readonly calendar: CalendarService) {
     this.duties = new DutyBook(file);
@@ -61,6 +63,7 @@ export class WhistleDesk {
     const id = Number(String(raw).replace(/^[#第]/, '').replace(/号$/, ''));
     const t = Number.isInteger(id) && id > 0 ? await em.findOne(WhistleTicket, { where: { id } }) : null;
     if (!t) throw new Refusal(`没有第${raw}号吹哨工单。`);
+    this.lessons.set(t, lesson(t));
     return t;
   }
 
@@ -90,6 +93,8 @@ export class WhistleDesk {
   private async save(port: Port, t: WhistleTicket): Promise<void> {
     t.updatedAt = port.now;
     await port.em.save(t);
+    if (this.lessons.get(t) !== lesson(t)) await this.duties.historyChanged(port.em);
+    this.lessons.set(t, lesson(t));
   }
 
   private async toGroups(port: Port, where: { kind: ChatGroup['kind']; departmentId?: number }, body: OutgoingBody | string): Promise<number> {

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { WhistleDepartment, WhistleTicket } from '../../entities';
+import type { WhistleDesk } from '../../src/whistle/tickets';
+import { DutyBook } from '../../src/whistle/duties';
+import { loadDepartmentsFile } from '../../src/whistle/settings';
 import { Harness } from '../helpers/harness';
 
 describe('whistle desk: who may do what, and admins editing duties by chat', () => {
@@ -69,5 +72,29 @@ describe('whistle desk: who may do what, and admins editing duties by chat', () 
     const next = await h.say('chenjing', 'g-heping', '/吹哨 共享单车堆成山堵了小区单元门口');
     expect(next[0]).to.contain('分派给城管执法中队');
     expect(next[0]).to.contain('与第2号经人工更正、由城管执法中队承办的工单相似');
+  });
+
+  it('the router retrains when a ticket changes what it learns (办结, 转派), not for every step, and on every instance', async () => {
+    const desk = h.app.services.get<WhistleDesk>('whistle.desk');
+    const em = h.app.ds.manager;
+    const now = new Date('2026-11-23T10:00:00+08:00');
+    // Another instance's duty book on the same database.
+    const other = new DutyBook(loadDepartmentsFile(desk.settings.departments));
+    const first = await desk.duties.routing(em, now);
+    const otherFirst = await other.routing(em, now);
+    await h.say('wangqiang', 'g-xiaofang', '/报到 1');
+    await h.say('wangqiang', 'g-xiaofang', '/处置 1 已联系物业');
+    expect(await desk.duties.routing(em, now)).to.equal(first);
+    await h.say('wangqiang', 'g-xiaofang', '/办结 1 已更换');
+    const afterDone = await desk.duties.routing(em, now);
+    expect(afterDone).to.not.equal(first);
+    expect(await other.routing(em, now)).to.not.equal(otherFirst);
+    // 已评价 teaches nothing new: same department, same text.
+    await h.say('zhangmin', 'g-renmin', '/评价 1 满意');
+    expect(await desk.duties.routing(em, now)).to.equal(afterDone);
+    await h.say('zhangmin', 'g-renmin', '/吹哨 人民路8号楼道堆满杂物');
+    expect(await desk.duties.routing(em, now)).to.equal(afterDone);
+    expect(await h.say('admin', 'g-admin', '/转派 2 城管执法中队 楼道杂物由城管清理')).to.deep.equal(['已将第2号吹哨转派给城管执法中队。']);
+    expect(await desk.duties.routing(em, now)).to.not.equal(afterDone);
   });
 });

@@ -8,7 +8,7 @@
  * process, so run it on an otherwise idle server). Runs one App in this process.
  *
  * PROFILE_N messages per kind (default 200); PROFILE_SHOW=通知 prints the statements of one
- * message whose kind contains that text; PROFILE_TOP classes of statements listed (default 8);
+ * message whose kind contains that text (PROFILE_WIDTH characters of each, default 160); PROFILE_TOP classes of statements listed (default 8);
  * PROFILE_KINDS=通知,收到 measures only those kinds; PROFILE_IDLE=1 measures an idle instance instead (statements and CPU per second).
  *
  *   DATABASE_URL=mysql://root@127.0.0.1:3306/scratch npm run bench:cost   (that database is emptied)
@@ -68,7 +68,7 @@ class Counter {
     const table = /(?:FROM|INTO|UPDATE)\s+[`"]?(\w+)/i.exec(sql)?.[1] ?? '';
     const k = `${verb} ${table}`.trim();
     this.byClass.set(k, (this.byClass.get(k) ?? 0) + 1);
-    this.trace?.push(sql.replace(/\s+/g, ' ').slice(0, 160));
+    this.trace?.push(sql.replace(/\s+/g, ' ').slice(0, Number(process.env.PROFILE_WIDTH ?? 160)));
   }
   reset(): void {
     this.total = 0;

@@ -1,5 +1,6 @@
 import { In } from 'typeorm';
 import { Community, Department, Incident, Notice, NoticeDelivery, NoticeReceipt } from '../../entities';
+import { insertLater } from '../db-statements';
 import { communityById } from '../directory/lookup';
 import { answer, type Port } from '../unit';
 import { assessNotice } from './assess';
@@ -9,24 +10,29 @@ import { formatWhen } from './rules/time-format';
 
 /** 收到 / 完成 from a community the notice reached. */
 export async function recordReceipt(port: Port, n: Notice, communityId: number, kind: 'received' | 'done'): Promise<void> {
-  const delivered = await port.em.findOne(NoticeDelivery, { where: { noticeId: n.id, communityId, status: In(['queued', 'sent', 'parked']) } });
-  if (!delivered) {
+  // Whether it reached the community and what the community already said, in one read.
+  const rows: { k: string; v: string }[] = await port.em.query(
+    `SELECT 'd' AS k, status AS v FROM notice_delivery WHERE noticeId = ? AND communityId = ?
+     UNION ALL SELECT 'r', kind FROM notice_receipt WHERE noticeId = ? AND communityId = ?`,
+    [n.id, communityId, n.id, communityId],
+  );
+  if (!rows.some((r) => r.k === 'd' && REACHED.includes(r.v))) {
     await answer(port, `第${n.id}号通知没有发给你的社区。`);
     return;
   }
   const community = await communityById(port.em, communityId);
   if (!community) throw new Error(`社区 ${communityId} 不存在`);
-  const kinds = kind === 'done' ? ['received', 'done'] : ['received'];
-  const have = new Set((await port.em.find(NoticeReceipt, { where: { noticeId: n.id, communityId } })).map((r) => r.kind));
-  let fresh = false;
-  for (const k of kinds) {
-    if (have.has(k)) continue;
-    await port.em.save(port.em.create(NoticeReceipt, { noticeId: n.id, communityId, memberId: port.actor.id, kind: k, at: port.now }));
-    fresh = fresh || k === kind;
-  }
+  const have = new Set(rows.filter((r) => r.k === 'r').map((r) => r.v));
+  const fresh = (kind === 'done' ? ['received', 'done'] : ['received']).filter((k) => !have.has(k));
+  // Nobody reads the new rows back: they go with the transaction's next statement (a second
+  // worker's 收到 at the same moment fails its batch on the unique key, which is then retried alone).
+  await insertLater(port.em, NoticeReceipt, fresh.map((k) => ({ noticeId: n.id, communityId, memberId: port.actor.id, kind: k, at: port.now })));
   const label = kind === 'done' ? '完成' : '收到';
-  await answer(port, fresh ? `已登记：${community.name}${label}第${n.id}号通知。` : `${community.name}已登记过${label}第${n.id}号通知。`);
+  await answer(port, fresh.includes(kind) ? `已登记：${community.name}${label}第${n.id}号通知。` : `${community.name}已登记过${label}第${n.id}号通知。`);
 }
+
+/** Delivery states in which the notice reached (or is reaching) the community's group. */
+const REACHED = ['queued', 'sent', 'parked'];
 
 const DELIVERY_LABEL: Record<string, string> = { pending: '待送达', queued: '发送中', parked: '未送达' };
 

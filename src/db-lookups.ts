@@ -13,6 +13,11 @@ export function shareLookups(em: EntityManager, open: boolean): void {
   else if (!shared.has(em)) shared.set(em, new Map());
 }
 
+/** Whether this transaction's share is open (lookups are kept for the batch). */
+export function sharing(em: EntityManager): boolean {
+  return shared.has(em);
+}
+
 /** `load()` once per key while this transaction's share is open; otherwise every time. */
 export async function lookup<T>(em: EntityManager, key: string, load: () => Promise<T[]>): Promise<T[]> {
   const memo = shared.get(em);

@@ -244,7 +244,8 @@ function assignments(em: EntityManager, t: Table, values: ObjectLiteral, params:
  * The rows' shared column list and their values as the driver persists them, or UNSUPPORTED
  * (rows naming different columns, or anything but plain values of plain columns).
  */
-function insertValues(em: EntityManager, t: Table, rows: ObjectLiteral[]): Maybe<{ sql: string; params: unknown[] }> {
+/** An INSERT's column list and each row's parameters, or UNSUPPORTED for rows it cannot bind as they are. */
+function insertParts(em: EntityManager, t: Table, rows: ObjectLiteral[]): Maybe<{ list: string; rows: unknown[][] }> {
   if (!rows.length) return UNSUPPORTED;
   const keys = Object.keys(rows[0]).filter((k) => rows[0][k] !== undefined);
   const columns: ColumnMetadata[] = [];
@@ -255,18 +256,25 @@ function insertValues(em: EntityManager, t: Table, rows: ObjectLiteral[]): Maybe
   }
   if (!columns.length) return UNSUPPORTED;
   const driver = em.connection.driver;
-  const params: unknown[] = [];
+  const bound: unknown[][] = [];
   for (const row of rows) {
     if (Object.keys(row).filter((k) => row[k] !== undefined).length !== keys.length) return UNSUPPORTED;
+    const params: unknown[] = [];
     for (let i = 0; i < keys.length; i++) {
       const v = row[keys[i]];
       if (v === undefined || typeof v === 'function' || v instanceof FindOperator) return UNSUPPORTED;
       params.push(driver.preparePersistentValue(v, columns[i]));
     }
+    bound.push(params);
   }
-  const one = `(${columns.map(() => '?').join(', ')})`;
-  const sql = `INSERT INTO ${t.name} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${rows.map(() => one).join(', ')}`;
-  return { sql, params };
+  return { list: columns.map((c) => driver.escape(c.databaseName)).join(', '), rows: bound };
+}
+
+function insertValues(em: EntityManager, t: Table, rows: ObjectLiteral[]): Maybe<{ sql: string; params: unknown[] }> {
+  const parts = insertParts(em, t, rows);
+  if (parts === UNSUPPORTED) return UNSUPPORTED;
+  const one = `(${parts.rows[0].map(() => '?').join(', ')})`;
+  return { sql: `INSERT INTO ${t.name} (${parts.list}) VALUES ${parts.rows.map(() => one).join(', ')}`, params: parts.rows.flat() };
 }
 
 function insertSql(em: EntityManager, target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[]): Maybe<{ sql: string; params: unknown[] }> {
@@ -359,6 +367,43 @@ export async function insertLater(em: EntityManager, target: EntityTarget<Object
   } catch (err) {
     if (!opts.skipDuplicate || !isDuplicateKey(err)) throw err;
   }
+}
+
+/** Rows of another table found by a unique column, whose ids a referring row stores. */
+export interface Referred {
+  entity: EntityTarget<ObjectLiteral>;
+  /** The unique column (property name) that finds each row. */
+  by: string;
+  /** The referring rows' column (property name) that gets the found row's id. */
+  column: string;
+}
+
+/**
+ * insertLater() of rows (without `ref.column`) that each point at a row found by a unique key
+ * (`keys[i]` for `rows[i]`), written as INSERT … SELECT, so they wait with the rows they point at
+ * instead of those rows' ids being read back first. False when statements cannot wait (see
+ * carries()): the caller then reads the ids and inserts as usual. A key that finds no row would
+ * insert nothing, so each must name a row written before it in this transaction (a failed write
+ * fails the COMMIT, see db-carry).
+ */
+export function insertReferringLater(em: EntityManager, target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[], ref: Referred, keys: string[]): boolean {
+  if (!carries(em)) return false;
+  if (!rows.length) return true;
+  const t = tableOf(em, target);
+  const r = tableOf(em, ref.entity);
+  const into = t?.columns.get(ref.column);
+  const by = r?.columns.get(ref.by);
+  const parts = t ? insertParts(em, t, rows) : UNSUPPORTED;
+  // A shape this cannot write is the caller's mistake, not a reason to fall back.
+  if (!t || !r || !into || !by || parts === UNSUPPORTED || rows.length !== keys.length || ref.column in rows[0]) {
+    throw new Error(`insertReferringLater: cannot write ${String(t?.meta.tableName)} rows referring to ${String(r?.meta.tableName)}.${ref.by}`);
+  }
+  const driver = em.connection.driver;
+  const id = driver.escape(r.meta.primaryColumns[0].databaseName);
+  const one = `SELECT ${parts.rows[0].map(() => '?').join(', ')}, x.${id} FROM ${r.name} x WHERE x.${driver.escape(by.databaseName)} = ?`;
+  carry(em, `INSERT INTO ${t.name} (${parts.list}, ${driver.escape(into.databaseName)}) ${rows.map(() => one).join(' UNION ALL ')}`,
+    parts.rows.flatMap((params, i) => [...params, keys[i]]));
+  return true;
 }
 
 /** The id an INSERT's raw result reports: better-sqlite3's last row id, mysql2's insertId, or a RETURNING row's id. */

@@ -1,6 +1,6 @@
-import { EntityManager } from 'typeorm';
-import { Community, Department, Member } from '../../entities';
-import { lookup } from '../db-lookups';
+import { EntityManager, In } from 'typeorm';
+import { ChatGroup, Community, Department, Member } from '../../entities';
+import { lookup, sharing } from '../db-lookups';
 
 export type Found<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -61,4 +61,16 @@ export async function unitName(em: EntityManager, m: Pick<Member, 'departmentId'
 /** A community by id, read once per batch while the dispatcher shares lookups (src/db-lookups.ts). */
 export async function communityById(em: EntityManager, id: number): Promise<Community | null> {
   return (await lookup(em, `community:${id}`, () => em.find(Community, { where: { id } })))[0] ?? null;
+}
+
+/**
+ * The community groups of these communities. With the batch's share open, every community group
+ * is read once for the batch: its notices each name their own set of communities, and one read
+ * of all groups costs less than a round trip per notice.
+ */
+export async function communityGroups(em: EntityManager, ids: number[]): Promise<ChatGroup[]> {
+  if (!sharing(em)) return ids.length ? em.find(ChatGroup, { where: { kind: 'community', communityId: In(ids) } }) : [];
+  const wanted = new Set(ids);
+  return (await lookup(em, 'groups:community', () => em.find(ChatGroup, { where: { kind: 'community' } })))
+    .filter((g) => g.communityId !== null && wanted.has(g.communityId));
 }

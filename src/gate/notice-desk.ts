@@ -5,8 +5,8 @@ import type { CalendarService } from '../calendar/calendar-service';
 import { insertRow } from '../db-dialect';
 import { insertLater } from '../db-statements';
 import { lookup } from '../db-lookups';
-import { departmentName, findCommunity } from '../directory/lookup';
-import { enqueueMany, type Address } from '../outbox/outbox';
+import { communityGroups, departmentName, findCommunity } from '../directory/lookup';
+import { enqueueRecorded, type Address } from '../outbox/outbox';
 import { answer, type Port } from '../unit';
 import { findItem, type AdmissionItem, type AdmissionList } from './admission';
 import { NoticeChecks } from './checks';
@@ -248,7 +248,7 @@ export class NoticeDesk {
     const missing: string[] = [];
     const add: { group: ChatGroup; communityId: number }[] = [];
     const ids = communities.map((c) => c.id);
-    const groups = await lookup(em, `groups:community:${ids}`, () => em.find(ChatGroup, { where: { kind: 'community', communityId: In(ids) } }));
+    const groups = await communityGroups(em, ids);
     const existing = new Set(isNew ? [] : (await em.find(NoticeDelivery, { select: { id: true, groupId: true }, where: { noticeId: n.id } })).map((d) => d.groupId));
     for (const c of communities) {
       const mine = groups.filter((g) => g.communityId === c.id);
@@ -264,16 +264,17 @@ export class NoticeDesk {
    */
   private async insertDeliveries(em: EntityManager, n: Notice, add: DeliveryPlan['add'], at: Date, queue: { view: NoticeView; now: Date } | null): Promise<void> {
     if (!add.length) return;
-    // Only a notice with no deliveries yet is queued here (see evaluate), so its cards' keys are new: one INSERT.
-    const outboxIds = queue
-      ? await enqueueMany(em, add.map(({ group }) => ({
-        to: groupAddress(group), body: deliveryCard(queue.view, queue.now), opts: { dedupeKey: `deliver:${n.id}:${group.id}`, notBefore: queue.now, now: queue.now },
-      })))
-      : null;
-    const rows: Partial<NoticeDelivery>[] = add.map(({ group, communityId }, i) => ({
-      noticeId: n.id, groupId: group.id, communityId, status: outboxIds ? 'queued' : 'pending', outboxId: outboxIds?.[i] ?? null, deliverAt: at, sentAt: null, lastReminder: '',
+    const rows: Partial<NoticeDelivery>[] = add.map(({ group, communityId }) => ({
+      noticeId: n.id, groupId: group.id, communityId, status: queue ? 'queued' : 'pending', deliverAt: at, sentAt: null, lastReminder: '',
     }));
-    await insertLater(em, NoticeDelivery, rows);
+    if (!queue) {
+      await insertLater(em, NoticeDelivery, rows.map((r) => ({ ...r, outboxId: null })));
+      return;
+    }
+    // Only a notice with no deliveries yet is queued here (see evaluate), so its cards' keys are new.
+    await enqueueRecorded(em, add.map(({ group }) => ({
+      to: groupAddress(group), body: deliveryCard(queue.view, queue.now), opts: { dedupeKey: `deliver:${n.id}:${group.id}`, notBefore: queue.now, now: queue.now },
+    })), NoticeDelivery, rows, 'outboxId');
   }
 
   /** Every change of a notice's state is a decision row: the gate's audit trail. */

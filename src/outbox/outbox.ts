@@ -2,7 +2,8 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ChatType, OutgoingBody, Platform } from '../../bots/types';
 import { OutboxMessage } from '../../entities';
 import { insertRow, insertRowsWithIds, isDuplicateKey } from '../db-dialect';
-import { insertLater } from '../db-statements';
+import { carries } from '../db-carry';
+import { insertLater, insertReferringLater } from '../db-statements';
 
 export interface Address {
   platform: Platform | string;
@@ -83,6 +84,23 @@ export async function enqueueMany(em: EntityManager, items: { to: Address; body:
   const ids: number[] = [];
   for (const i of items) ids.push((await enqueueOrFind(em, i.to, i.body, i.opts)).id);
   return ids;
+}
+
+/**
+ * Cards and the rows that record them (`ref.column` of rows[i] gets items[i]'s id), in the fewest
+ * round trips: in a MariaDB transaction both wait for its next statement, each row finding its
+ * card by the card's key (a key already taken keeps its card, as enqueueOrFind); elsewhere the
+ * cards' ids are read back (enqueueMany) and the rows written with them.
+ */
+export async function enqueueRecorded(em: EntityManager, items: { to: Address; body: OutgoingBody; opts: EnqueueOptions }[], target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[], column: string): Promise<void> {
+  if (!items.length) return;
+  if (carries(em)) {
+    await insertLater(em, OutboxMessage, items.map((i) => outboxRow(i.to, i.body, i.opts)), { skipDuplicate: true });
+    insertReferringLater(em, target, rows, { entity: OutboxMessage, by: 'dedupeKey', column }, items.map((i) => i.opts.dedupeKey));
+    return;
+  }
+  const ids = await enqueueMany(em, items);
+  await insertLater(em, target, rows.map((r, i) => ({ ...r, [column]: ids[i] })));
 }
 
 /**

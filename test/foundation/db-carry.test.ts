@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditLog, Department, OutboxMessage } from '../../entities';
+import { AuditLog, Department, NoticeDelivery, OutboxMessage } from '../../entities';
 import { insertRow, isDuplicateKey, openDatabase } from '../../src/db';
 import { insertLater, updateLater } from '../../src/db-statements';
-import { enqueue, enqueueLater } from '../../src/outbox/outbox';
+import { enqueue, enqueueLater, enqueueRecorded } from '../../src/outbox/outbox';
 import { onMysql, resetDatabase, testDatabaseUrl } from '../helpers/db';
 
 /**
@@ -152,6 +152,31 @@ describe(`foundation: statements carried to the next round trip (${onMysql(testD
     expect(seen).to.equal('又改过科');
     if (mysql) expect(sent.map(heads)).to.deep.equal([['START TRANSACTION', 'UPDATE `department`', 'INSERT INTO', 'UPDATE `department`', 'SELECT `id`'], ['COMMIT']]);
     expect((await ds.manager.findOneOrFail(Department, { where: { id } })).name).to.equal('又改过科');
+  });
+
+  it('writes cards and the rows that record them together (enqueueRecorded): each row gets its card\'s id, a taken key keeps its card', async () => {
+    const to = { platform: 'sandbox', botId: 'sandbox', chatId: 'rec', chatType: 'group' as const };
+    const opts = (key: string) => ({ dedupeKey: key, notBefore: t0, now: t0 });
+    const first = await enqueue(ds.manager, to, { kind: 'text', text: '先到' }, opts('rec:k1'));
+    const row = (groupId: number) => ({ noticeId: 9001, groupId, communityId: groupId, status: 'queued', deliverAt: t0, sentAt: null, lastReminder: '' });
+    const sent = await logged(() => ds.transaction(async (em) => {
+      await enqueueRecorded(em, [
+        { to, body: { kind: 'text', text: '后到' }, opts: opts('rec:k1') },
+        { to, body: { kind: 'text', text: '新卡' }, opts: opts('rec:k2') },
+      ], NoticeDelivery, [row(1), row(2)], 'outboxId');
+    }));
+    // One round trip on MariaDB: the cards, the rows and the COMMIT.
+    if (mysql) expect(sent.map(heads)).to.deep.equal([['START TRANSACTION', 'INSERT INTO', 'INSERT INTO', 'COMMIT']]);
+    const cards = await ds.manager.find(OutboxMessage, { where: { chatId: 'rec' }, order: { id: 'ASC' } });
+    expect(cards.map((c) => [c.dedupeKey, (c.body as { text: string }).text])).to.deep.equal([['rec:k1', '先到'], ['rec:k2', '新卡']]);
+    const rows = await ds.manager.find(NoticeDelivery, { where: { noticeId: 9001 }, order: { groupId: 'ASC' } });
+    expect(rows.map((r) => [r.groupId, r.outboxId])).to.deep.equal([[1, first!.id], [2, cards[1].id]]);
+    // A failure among them fails the transaction: no card without its row.
+    const caught = await ds.transaction(async (em) => {
+      await enqueueRecorded(em, [{ to, body: { kind: 'text', text: '坏行' }, opts: opts('rec:k3') }], NoticeDelivery, [{ ...row(3), status: null as never }], 'outboxId');
+    }).catch((err: unknown) => err);
+    expect(caught).to.be.instanceOf(Error);
+    expect(await ds.manager.count(OutboxMessage, { where: { dedupeKey: 'rec:k3' } })).to.equal(0);
   });
 
   it('runs at once outside a transaction', async () => {

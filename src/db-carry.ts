@@ -11,10 +11,12 @@ import type { QueryRunner } from 'typeorm';
  * in order, and commits or rolls back with the rest; SQLite has no round trips and runs it at once.
  */
 
-/** One statement (so one result to skip). */
+/** One statement (so one result to skip, or to hand to `done`). */
 interface Carried {
   sql: string;
   params: unknown[];
+  /** Told the statement's result once it ran (an INSERT's id, say). */
+  done?: (raw: unknown) => void;
 }
 
 interface Carrier {
@@ -67,6 +69,12 @@ export function carryStatements(ds: DataSource): void {
         own.failed = err;
         throw err;
       }
+      try {
+        waiting.forEach((c, i) => c.done?.((r.raw as unknown[])[i]));
+      } catch (err) {
+        own.failed = err;
+        throw err;
+      }
       const rest = (r.raw as unknown[]).slice(waiting.length);
       const raw = rest.length === 1 ? rest[0] : rest;
       if (!structured) return raw;
@@ -85,10 +93,15 @@ export function carryStatements(ds: DataSource): void {
  * Queues a statement on this transaction's connection, to go with its next query (at the latest
  * its COMMIT). False when it cannot wait (SQLite, no transaction): the caller runs it now.
  */
-export function carry(em: EntityManager, sql: string, params: unknown[]): boolean {
+export function carry(em: EntityManager, sql: string, params: unknown[], done?: (raw: unknown) => void): boolean {
   const c = carrierOf(em);
-  c?.waiting.push({ sql, params });
+  c?.waiting.push({ sql, params, done });
   return c !== undefined;
+}
+
+/** Sends what waits now, for a caller that needs its results (see carry's `done`) before the next statement. */
+export async function sendCarried(em: EntityManager): Promise<void> {
+  if (carrierOf(em)?.waiting.length) await em.query('SELECT 1');
 }
 
 /** Whether statements given to carry() would wait (a transaction on MySQL/MariaDB). */

@@ -369,6 +369,19 @@ export async function insertLater(em: EntityManager, target: EntityTarget<Object
   }
 }
 
+/**
+ * insertLater() of one row whose id the caller needs, though not before the transaction's next
+ * statement: `written(id)` runs when the row is written (at once where nothing waits).
+ */
+export async function insertRowLater(em: EntityManager, target: EntityTarget<ObjectLiteral>, row: ObjectLiteral, written: (id: number) => void): Promise<void> {
+  const s = insertSql(em, target, [row]);
+  if (s === UNSUPPORTED) {
+    written(reportedId((await insertByOrm(em, target, [row])).raw));
+    return;
+  }
+  if (!carry(em, s.sql, s.params, (raw) => written(reportedId(raw)))) written(reportedId((await run(em, s.sql, s.params)).raw));
+}
+
 /** Rows of another table found by a unique column, whose ids a referring row stores. */
 export interface Referred {
   entity: EntityTarget<ObjectLiteral>;

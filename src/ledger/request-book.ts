@@ -1,6 +1,7 @@
 import { Between, EntityManager, In, MoreThan } from 'typeorm';
 import { LedgerRequest } from '../../entities';
-import { insertRow } from '../db-dialect';
+import { sendCarried } from '../db-carry';
+import { insertRowLater } from '../db-statements';
 import { departmentName } from '../directory/lookup';
 import { RequestIndex } from './request-index';
 import { analyzeRequest, compareRequests, type Comparison, type RequestAnalysis } from './requests';
@@ -33,6 +34,8 @@ export class RequestBook {
   private index: RequestIndex | null = null;
   private readonly indexed = new Set<number>();
   private loadedUpTo = 0;
+  /** Index entries of rows recorded but not yet written, by stand-in id (negative): the row's id once written, else 0. */
+  private readonly provisional = new Map<number, number>();
   /** Transactions that have read other instances' new rows already. */
   private readonly toppedUp = new WeakSet<EntityManager>();
 
@@ -91,7 +94,16 @@ export class RequestBook {
       const hit = index.lookup(a, now.getTime(), this.windowDays, (id) => refused.has(id));
       if (!hit) return null;
       refused.add(hit.id);
-      const row = await em.findOne(LedgerRequest, { select: NAMED, where: { id: hit.id } });
+      let id = hit.id;
+      if (id < 0) {
+        // A stand-in: this transaction's own row, written with its next statement (sent now), or
+        // another's not yet written, which is not this transaction's to see.
+        if (!this.provisional.get(id)) await sendCarried(em);
+        id = this.provisional.get(id) ?? 0;
+        if (!id || refused.has(id)) continue;
+        refused.add(id);
+      }
+      const row = await em.findOne(LedgerRequest, { select: NAMED, where: { id } });
       if (!row || !COLLECTING.includes(row.kind)) continue;
       const base = row.baseRequestId ? await em.findOne(LedgerRequest, { select: NAMED, where: { id: row.baseRequestId } }) : null;
       const comparison = compareRequests(this.vocab, this.collected(row, base), a);
@@ -124,7 +136,7 @@ export class RequestBook {
     return { ...b, fields };
   }
 
-  async record(em: EntityManager, r: { noticeId: number | null; departmentId: number | null; senderId: number | null; text: string; kind: string; baseRequestId?: number | null; communityIds: number[]; entriesAvoided?: number; now: Date }): Promise<LedgerRequest> {
+  async record(em: EntityManager, r: { noticeId: number | null; departmentId: number | null; senderId: number | null; text: string; kind: string; baseRequestId?: number | null; communityIds: number[]; entriesAvoided?: number; now: Date }): Promise<void> {
     const a = this.analyze(r.text, r.now);
     const dept = r.departmentId ? await departmentName(em, r.departmentId) : null;
     const row = em.create(LedgerRequest, {
@@ -132,12 +144,22 @@ export class RequestBook {
       analysis: stored(a), kind: r.kind, baseRequestId: r.baseRequestId ?? null, communityIds: r.communityIds,
       entriesAvoided: r.entriesAvoided ?? 0, createdAt: r.now,
     });
-    row.id = await insertRow(em, LedgerRequest, row as never);
+    let standIn = 0;
     if (COLLECTING.includes(r.kind)) {
-      // Once the index exists the new row goes straight in; rows of other instances are read at the next lookup.
-      if (this.index) await this.indexRow(em, row);
-      else await this.ensureIndex(em);
+      const index = await this.ensureIndex(em);
+      const base = row.baseRequestId ? await em.findOne(LedgerRequest, { select: INDEXED, where: { id: row.baseRequestId } }) : null;
+      // In the index at once, under a stand-in id, so the batch's next notice finds it; the row
+      // itself (and so its id) waits for the transaction's next statement (db-carry).
+      standIn = -(this.provisional.size + 1);
+      this.provisional.set(standIn, 0);
+      index.add({ id: standIn, createdAt: row.createdAt.getTime(), analysis: this.collected(row, base) });
     }
-    return row;
+    await insertRowLater(em, LedgerRequest, row, (id) => {
+      row.id = id;
+      if (!standIn) return;
+      this.provisional.set(standIn, id);
+      // Already in the index: reading it back from the database would add it twice.
+      this.indexed.add(id);
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Department, KvState, WhistleDepartment, WhistleTicket } from '../../entities';
+import { lookup } from '../db-lookups';
 import { HistoryCase, Router } from './routing';
 import type { DepartmentSpec, DepartmentsFile } from './settings';
 
@@ -52,7 +53,8 @@ export class DutyBook {
 
   /** The desk's router and the departments it names, retrained when duties change or people correct a routing. */
   async routing(em: EntityManager, now: Date): Promise<Routing> {
-    let state = await readState(em);
+    // Once per batch of reports: a command that could change it runs with the batch's lookups closed (db-lookups).
+    let state = (await lookup(em, 'whistle:state', async () => [await readState(em)]))[0];
     if (!state.seeded) {
       await this.ensureSeeded(em, now);
       state = await readState(em);

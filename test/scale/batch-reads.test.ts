@@ -101,6 +101,28 @@ describe('scale: the messages of one batch share their directory reads', functio
     expect(seen.n).to.equal(1);
   });
 
+  it('reads the whistle router\'s state once for a batch of reports, and afresh after /职责 changes a duty', async () => {
+    await start();
+    await h.say('zhangmin', 'g-renmin', '/吹哨 人民路12号楼道堆满杂物，堵住了消防通道');
+    const seen = { n: 0 };
+    const orm = h.app.ds.logger;
+    h.app.ds.logger = Object.assign(Object.create(orm) as OrmLogger, {
+      logQuery: (q: string) => {
+        if (/^\s*SELECT 'w' AS k/.test(q)) seen.n++;
+      },
+    });
+    await inOneBatch('g-renmin', [['zhangmin', '/帮助'], ['zhangmin', '/吹哨 和平路3号路灯不亮，晚上很黑'], ['zhangmin', '/吹哨 人民路8号窨井盖破损，有人踩空']]);
+    expect(seen.n).to.equal(1);
+    seen.n = 0;
+    await inOneBatch('g-renmin', [
+      ['zhangmin', '/帮助'], ['zhangmin', '/吹哨 和平路5号路灯不亮'], ['admin', '/职责 关键词 消防救援站 马蜂窝、蜂窝、摘除'],
+      ['zhangmin', '/吹哨 和平社区3栋屋檐下有个大蜂窝'],
+    ]);
+    // Routed by the duty added a moment before in the same batch.
+    expect(h.botMessages('g-renmin').at(-1)).to.contain('分派给消防救援站').and.to.contain('「蜂窝」');
+    expect(seen.n).to.equal(2);
+  });
+
   it('reads afresh after a command that binds a group: the next notice reaches the new group', async () => {
     await start();
     await inOneBatch('g-new', [['zhaogang', '/帮助'], ['zhaogang', NOTICE_A], ['admin', '/绑定 社区 人民社区'], ['zhaogang', NOTICE_B]]);

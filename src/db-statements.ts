@@ -2,7 +2,7 @@ import { DataSource, DateUtils, EntityManager, FindOperator, In, UpdateResult } 
 import type { EntityMetadata, EntityTarget, ObjectLiteral, QueryRunner } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { carries, carry } from './db-carry';
-import { isDuplicateKey } from './db-dialect';
+import { insertRow, isDuplicateKey } from './db-dialect';
 
 /*
  * TypeORM builds every statement afresh through its general query builder: for the flat
@@ -375,11 +375,8 @@ export async function insertLater(em: EntityManager, target: EntityTarget<Object
  */
 export async function insertRowLater(em: EntityManager, target: EntityTarget<ObjectLiteral>, row: ObjectLiteral, written: (id: number) => void): Promise<void> {
   const s = insertSql(em, target, [row]);
-  if (s === UNSUPPORTED) {
-    written(reportedId((await insertByOrm(em, target, [row])).raw));
-    return;
-  }
-  if (!carry(em, s.sql, s.params, (raw) => written(reportedId(raw)))) written(reportedId((await run(em, s.sql, s.params)).raw));
+  if (s !== UNSUPPORTED && carry(em, s.sql, s.params, (raw) => written(reportedId(raw)))) return;
+  written(await insertRow(em, target, row));
 }
 
 /** Rows of another table found by a unique column, whose ids a referring row stores. */

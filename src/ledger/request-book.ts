@@ -121,10 +121,11 @@ export class RequestBook {
     };
   }
 
-  private async indexRow(em: EntityManager, row: LedgerRequest): Promise<void> {
-    this.indexed.add(row.id);
+  /** `id`: the row's own, or the stand-in of a row not yet written (see record). */
+  private async indexRow(em: EntityManager, row: LedgerRequest, id = row.id): Promise<void> {
+    this.indexed.add(id);
     const base = row.baseRequestId ? await em.findOne(LedgerRequest, { select: INDEXED, where: { id: row.baseRequestId } }) : null;
-    this.index!.add({ id: row.id, createdAt: row.createdAt.getTime(), analysis: this.collected(row, base) });
+    this.index!.add({ id, createdAt: row.createdAt.getTime(), analysis: this.collected(row, base) });
   }
 
   /** What a request (with the one it builds on) collected, as an analysis. */
@@ -146,13 +147,12 @@ export class RequestBook {
     });
     let standIn = 0;
     if (COLLECTING.includes(r.kind)) {
-      const index = await this.ensureIndex(em);
-      const base = row.baseRequestId ? await em.findOne(LedgerRequest, { select: INDEXED, where: { id: row.baseRequestId } }) : null;
+      await this.ensureIndex(em);
       // In the index at once, under a stand-in id, so the batch's next notice finds it; the row
       // itself (and so its id) waits for the transaction's next statement (db-carry).
       standIn = -(this.provisional.size + 1);
       this.provisional.set(standIn, 0);
-      index.add({ id: standIn, createdAt: row.createdAt.getTime(), analysis: this.collected(row, base) });
+      await this.indexRow(em, row, standIn);
     }
     await insertRowLater(em, LedgerRequest, row, (id) => {
       row.id = id;

@@ -14,14 +14,15 @@ export interface DeskDepartment {
 const HISTORY_LIMIT = 3000;
 
 /** The tickets it learns from: routings people corrected, and tickets finished where they were sent. */
-const LEARNS_FROM = "corrected = 1 OR status IN ('done', 'rated')";
+const FINISHED: WhistleTicket['status'][] = ['done', 'rated'];
+const LEARNS_FROM = `corrected = 1 OR status IN (${FINISHED.map((s) => `'${s}'`).join(', ')})`;
 
 /** Changes (to a fresh token) whenever a ticket joins or leaves that history, or changes what it teaches. */
 const HISTORY_KEY = 'whistle.history';
 
 /** What the router learns from a ticket, '' for nothing; the history changed when this did. */
 export function lesson(t: WhistleTicket): string {
-  return t.corrected || t.status === 'done' || t.status === 'rated' ? `${t.departmentId}:${t.corrected}` : '';
+  return t.corrected || FINISHED.includes(t.status) ? `${t.departmentId}:${t.corrected}` : '';
 }
 
 /**
